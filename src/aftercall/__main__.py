@@ -1,0 +1,5 @@
+"""``python -m aftercall``: the same as the ``aftercall`` command."""
+
+from aftercall.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI). The web framework is imported nowhere else."""

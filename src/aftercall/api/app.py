@@ -1,0 +1,136 @@
+"""``create_app``: the FastAPI application, and the one table mapping aftercall errors to HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from aftercall import __version__
+from aftercall.api.routes import batch, files, recordings, webhooks
+from aftercall.api.schemas import CreateJobRequest, CreateWebhookRequest, WebhookFields, validation_problem
+from aftercall.bootstrap import Runtime
+from aftercall.errors import (
+    AftercallError,
+    AuthenticationError,
+    AuthorizationHeaderError,
+    Conflict,
+    InvalidRequest,
+    JsonParsingError,
+    NotFound,
+    PayloadTooLarge,
+    StoreUnavailable,
+)
+
+# error class → (HTTP status, wire error type); the first match in order wins.
+ERROR_TABLE: list[tuple[type[AftercallError], int, str]] = [
+    (InvalidRequest, 400, "invalid-request-error"),
+    (JsonParsingError, 400, "json-parsing-error"),
+    (AuthorizationHeaderError, 400, "authorization-header-error"),
+    (AuthenticationError, 401, "authentication-error"),
+    (NotFound, 404, "not-found-error"),
+    (Conflict, 409, "invalid-request-error"),
+    (PayloadTooLarge, 413, "invalid-request-error"),
+    (StoreUnavailable, 503, "server-error"),
+]
+
+
+_MULTIPART_OVERHEAD = 64 * 1024
+
+
+def error_response(status: int, kind: str, info: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": kind, "info": info}, status_code=status, headers=headers)
+
+
+async def _aftercall_error(_request: Request, exc: Exception) -> JSONResponse:
+    for cls, status, kind in ERROR_TABLE:
+        if isinstance(exc, cls):
+            retry = {"Retry-After": "5"} if status == 503 else None
+            return error_response(status, kind, str(exc), headers=retry)
+    return error_response(500, "server-error", "The server failed to handle this request")
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return error_response(400, "invalid-request-error", str(validation_problem(list(exc.errors()))))
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        return error_response(404, "not-found-error", "There is no such endpoint")
+    if exc.status_code == 405:
+        return error_response(405, "invalid-request-error", "This method is not allowed on this endpoint")
+    kind = "server-error" if exc.status_code >= 500 else "invalid-request-error"
+    return error_response(exc.status_code, kind, str(exc.detail))
+
+
+async def _unexpected_error(_request: Request, _exc: Exception) -> JSONResponse:
+    return error_response(500, "server-error", "The server failed to handle this request")
+
+
+def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> FastAPI:
+    """The API over ``runtime``; with ``manage_runtime`` the app starts and stops its workers."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if manage_runtime:
+            runtime.start()
+        try:
+            yield
+        finally:
+            if manage_runtime:
+                runtime.stop()
+
+    app = FastAPI(
+        title="aftercall",
+        version=__version__,
+        description="Self-hosted, Daily-compatible batch processor. Authenticate with `Authorization: Bearer <key>`.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.add_exception_handler(AftercallError, _aftercall_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+    app.include_router(batch.router, prefix="/v1")
+    app.include_router(recordings.router, prefix="/v1")
+    app.include_router(webhooks.router, prefix="/v1")
+    app.include_router(files.router, prefix="/v1")
+    _document_bodies(app, [CreateJobRequest, CreateWebhookRequest, WebhookFields])
+
+    @app.middleware("http")
+    async def refuse_oversized_uploads(request: Request, call_next: Any) -> Any:
+        """Answer 413 from Content-Length alone, before a huge upload is spooled to disk."""
+        limit = runtime.settings.max_upload_bytes + _MULTIPART_OVERHEAD
+        length = request.headers.get("content-length", "")
+        is_upload = request.method == "POST" and request.url.path == "/v1/recordings"
+        if is_upload and length.isdigit() and int(length) > limit:
+            info = f"file: the upload is larger than the limit of {runtime.settings.max_upload_bytes} bytes"
+            return error_response(413, "invalid-request-error", info)
+        return await call_next(request)
+
+    return app
+
+
+def _document_bodies(app: FastAPI, models: list[type[Any]]) -> None:
+    """Publish the JSON bodies that routes parse themselves (to give our own error messages) in OpenAPI."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in models:
+                body = model.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
+                components.update(body.pop("$defs", {}))
+                components[model.__name__] = body
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,32 @@
+"""``/v1/files/{key}``: downloads behind the signed, expiring links of the local object store."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+from aftercall.api.deps import RuntimeDep
+from aftercall.errors import AuthenticationError, NotFound
+from aftercall.pipeline.render import CONTENT_TYPES
+from aftercall.storage.local import LocalStore
+
+router = APIRouter(tags=["files"])
+
+
+@router.get("/files/{key:path}")
+def download_file(rt: RuntimeDep, key: str, expires: int, signature: str) -> FileResponse:
+    if not isinstance(rt.store, LocalStore):
+        raise NotFound("This server's objects are in S3; its links point there")
+    if not rt.store.signer.valid(key, expires, signature):
+        raise AuthenticationError("This link is invalid or has expired; ask for a new access link")
+    path = rt.store.path(key)
+    if not path.is_file():
+        raise NotFound("The object behind this link no longer exists")
+    media_type = (
+        CONTENT_TYPES.get(path.suffix.lower().lstrip("."))
+        or mimetypes.guess_type(path.name)[0]
+        or "application/octet-stream"
+    )
+    return FileResponse(path, media_type=media_type, filename=path.name)

@@ -1,0 +1,42 @@
+"""``/v1/recordings``: upload and manage media that jobs can name by ``recordingId`` (SPEC §4)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+
+from aftercall.api.deps import PageDep, RuntimeDep, require_api_key
+
+router = APIRouter(prefix="/recordings", tags=["recordings"], dependencies=[Depends(require_api_key)])
+
+
+@router.post("")
+def upload_recording(
+    rt: RuntimeDep, file: Annotated[UploadFile, File()], room_name: Annotated[str | None, Form()] = None
+) -> dict[str, Any]:
+    recording = rt.recordings.upload(
+        file.file, filename=file.filename, content_type=file.content_type, room_name=room_name
+    )
+    return recording.public_view()
+
+
+@router.get("")
+def list_recordings(rt: RuntimeDep, page: PageDep, room_name: str | None = None) -> dict[str, Any]:
+    total, items = rt.recordings.list(page, room_name=room_name)
+    return {"total_count": total, "data": [r.public_view() for r in items]}
+
+
+@router.get("/{recording_id}")
+def get_recording(rt: RuntimeDep, recording_id: str) -> dict[str, Any]:
+    return rt.recordings.get(recording_id).public_view()
+
+
+@router.get("/{recording_id}/access-link")
+def recording_access_link(rt: RuntimeDep, recording_id: str) -> dict[str, Any]:
+    return rt.recordings.access_link(recording_id)
+
+
+@router.delete("/{recording_id}")
+def delete_recording(rt: RuntimeDep, recording_id: str) -> dict[str, Any]:
+    return rt.recordings.delete(recording_id).public_view()

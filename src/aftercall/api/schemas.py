@@ -1,0 +1,215 @@
+"""Request bodies of the wire contract (SPEC §2), validated into domain objects."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from aftercall.domain.events import valid_event_type
+from aftercall.domain.jobs import (
+    LANGUAGES,
+    JobSpec,
+    OutputTarget,
+    Preset,
+    SourceType,
+    TranscriptOptions,
+    expand_template,
+    template_problem,
+)
+from aftercall.domain.webhooks import RetryType, WebhookChanges
+from aftercall.errors import InvalidRequest
+from aftercall.webhooks.signing import decode_secret
+
+REDACT_KINDS = ("pci", "ssn", "numbers", "email", "phone", "name")
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+def _check_language(value: str | None) -> str | None:
+    if value is not None and value not in LANGUAGES:
+        raise ValueError(f"unsupported language {value!r}; use one of {', '.join(sorted(LANGUAGES))}")
+    return value
+
+
+class S3Config(_Wire):
+    s3_key_template: str = Field(alias="s3KeyTemplate")
+    use_replacement: bool = Field(False, alias="useReplacement")
+
+    @field_validator("s3_key_template")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        problem = template_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+class OutParams(_Wire):
+    s3_config: S3Config = Field(validation_alias=AliasChoices("s3Config", "s3config"), alias="s3Config")
+
+
+class InParams(_Wire):
+    source_type: Literal["uri", "recordingId", "transcriptUri"] = Field(alias="sourceType")
+    uri: str | None = None
+    recording_id: str | None = Field(None, alias="recordingId")
+    transcript_uri: str | None = Field(None, alias="transcriptUri")
+    language: str = "en"
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return _check_language(value)
+
+    def source(self) -> str:
+        """The one source field ``sourceType`` names (``transcriptUri`` also accepts ``uri``)."""
+        name, value = {
+            "uri": ("inParams.uri", self.uri),
+            "recordingId": ("inParams.recordingId", self.recording_id),
+            "transcriptUri": ("inParams.transcriptUri", self.transcript_uri or self.uri),
+        }[self.source_type]
+        if not value:
+            raise InvalidRequest(name, f"is required when sourceType is '{self.source_type}'")
+        return value
+
+
+class TranscriptParams(_Wire):
+    language: str | None = None
+    model: str | None = None
+    punctuate: bool = True
+    profanity_filter: bool = False
+    redact: bool | list[str] = False
+    diarize: bool = True
+    endpointing: int | bool | None = None
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return _check_language(value)
+
+    @field_validator("redact", mode="before")
+    @classmethod
+    def _redact(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, list) and all(item in REDACT_KINDS for item in value):
+            return value
+        raise ValueError(f"must be true, false or a list of {', '.join(REDACT_KINDS)}")
+
+    @field_validator("extra")
+    @classmethod
+    def _extra(cls, extra: dict[str, Any]) -> dict[str, Any]:
+        keywords = extra.get("keywords", [])
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            raise ValueError("keywords must be a list of strings")
+        for name in ("num_speakers", "min_speakers", "max_speakers"):
+            value = extra.get(name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+                raise ValueError(f"{name} must be a positive integer")
+        if not isinstance(extra.get("multichannel", False), bool):
+            raise ValueError("multichannel must be true or false")
+        return extra
+
+    def redact_kinds(self) -> tuple[str, ...]:
+        if self.redact is True:
+            return REDACT_KINDS
+        return tuple(self.redact) if isinstance(self.redact, list) else ()
+
+
+class TransformParams(_Wire):
+    transcript: TranscriptParams = Field(default_factory=TranscriptParams)
+
+
+class CreateJobRequest(_Wire):
+    """Body of ``POST /v1/batch-processor``."""
+
+    preset: Literal["transcript", "summarize", "soap-notes"]
+    in_params: InParams = Field(alias="inParams")
+    out_params: OutParams = Field(alias="outParams")
+    transform_params: TransformParams = Field(default_factory=TransformParams, alias="transformParams")
+
+    def to_spec(self, *, job_id: str, domain: str, epoch_time: int) -> JobSpec:
+        t = self.transform_params.transcript
+        s3 = self.out_params.s3_config
+        stem = expand_template(s3.s3_key_template, domain=domain, job_id=job_id, epoch_time=epoch_time)
+        return JobSpec(
+            preset=Preset(self.preset),
+            source_type=SourceType(self.in_params.source_type),
+            source=self.in_params.source(),
+            target=OutputTarget(stem=stem, use_replacement=s3.use_replacement),
+            transcript=TranscriptOptions(
+                language=t.language or self.in_params.language,
+                model=t.model,
+                punctuate=t.punctuate,
+                profanity_filter=t.profanity_filter,
+                redact=t.redact_kinds(),
+                diarize=t.diarize,
+                endpointing=t.endpointing,
+                extra=t.extra,
+            ),
+        )
+
+
+def validation_problem(errors: list[Any]) -> InvalidRequest:
+    """The first validation error as an ``InvalidRequest`` naming the field by its wire name."""
+    error = errors[0]
+    path = ".".join(str(p) for p in error["loc"] if p not in ("body", "query", "path", "header"))
+    if error["type"] == "missing":
+        return InvalidRequest(path, "this field is required")
+    return InvalidRequest(path, str(error["msg"]).removeprefix("Value error, "))
+
+
+def parse(model: type[_Wire], data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise InvalidRequest("body", "must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_problem(exc.errors()) from exc
+
+
+class WebhookFields(_Wire):
+    """Body of ``POST /v1/webhooks/{uuid}`` (every field optional)."""
+
+    url: str | None = None
+    event_types: list[str] | None = Field(None, alias="eventTypes")
+    hmac: str | None = None
+    basic_auth: str | None = Field(None, alias="basicAuth")
+    retry_type: Literal["circuit-breaker", "exponential"] | None = Field(None, alias="retryType")
+
+    @field_validator("event_types")
+    @classmethod
+    def _event_types(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("must name at least one event type")
+            bad = [name for name in value if not valid_event_type(name)]
+            if bad:
+                raise ValueError(f"{bad[0]!r} is not an event type (such as 'batch-processor.job-finished')")
+        return value
+
+    @field_validator("hmac")
+    @classmethod
+    def _hmac(cls, value: str | None) -> str | None:
+        if value is not None:
+            decode_secret(value)  # raises ValueError("must be base64")
+        return value
+
+    def changes(self) -> WebhookChanges:
+        return WebhookChanges(
+            url=self.url,
+            event_types=tuple(self.event_types) if self.event_types is not None else None,
+            hmac=self.hmac,
+            basic_auth=self.basic_auth,
+            retry_type=RetryType(self.retry_type) if self.retry_type else None,
+        )
+
+
+class CreateWebhookRequest(WebhookFields):
+    """Body of ``POST /v1/webhooks``."""
+
+    url: str
+    event_types: list[str] = Field(alias="eventTypes")

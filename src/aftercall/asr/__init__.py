@@ -1,0 +1,43 @@
+"""Speech-to-text engines behind one protocol. Backends: ``whisper`` (local faster-whisper)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RecognizedWord:
+    text: str  # as the engine wrote it, punctuation attached
+    start: float
+    end: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class Recognition:
+    words: list[RecognizedWord]
+    language: str
+    language_probability: float | None  # set only when the engine detected the language
+    model: str  # "engine/model"
+
+
+@dataclass(frozen=True)
+class AsrRequest:
+    language: str | None  # ISO 639-1 code; None: detect
+    model: str | None = None  # a model name of the engine's catalogue; None: the engine's default
+    keywords: tuple[str, ...] = ()
+
+
+ProgressCallback = Callable[[float], None]  # seconds of media processed
+
+
+class SpeechToText(Protocol):
+    def transcribe(self, samples: np.ndarray, request: AsrRequest, on_progress: ProgressCallback) -> Recognition:
+        """Recognise 16 kHz mono float32 ``samples``."""
+
+    def knows_model(self, name: str) -> bool:
+        """Whether a job may ask for ``name`` (``transformParams.transcript.model``)."""

@@ -1,0 +1,101 @@
+"""Local speech-to-text with faster-whisper (CTranslate2, int8 on CPU), Silero VAD and word timestamps."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from aftercall.asr import AsrRequest, ProgressCallback, Recognition, RecognizedWord
+from aftercall.asr import models as model_files
+from aftercall.errors import ModelUnavailable, TranscriptionError
+
+_DETECTION_SEGMENTS = 4  # windows sampled when detecting the language (auto)
+
+
+class WhisperEngine:
+    """Loads each model on first use and keeps it; safe to share between worker threads."""
+
+    def __init__(
+        self,
+        *,
+        english_model: str,
+        multilingual_model: str,
+        cache_dir: Path,
+        cpu_threads: int,
+        beam_size: int,
+        parallel: int = 1,
+    ) -> None:
+        self.english_model = english_model
+        self.multilingual_model = multilingual_model
+        self._cache_dir = cache_dir
+        self._cpu_threads = cpu_threads
+        self._beam_size = beam_size
+        self._parallel = parallel  # concurrent transcribe() calls one loaded model serves (CTranslate2 workers)
+        self._models: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def loaded_models(self) -> dict[str, Any]:
+        """The models loaded so far, by name (a fresh engine has none: loading waits for the first job)."""
+        with self._lock:
+            return dict(self._models)
+
+    def knows_model(self, name: str) -> bool:
+        return name in model_files.SHIPPED or name in (self.english_model, self.multilingual_model)
+
+    def model_for(self, request: AsrRequest) -> str:
+        if request.model:
+            return request.model
+        return self.english_model if request.language == "en" else self.multilingual_model
+
+    def _load(self, name: str) -> Any:
+        with self._lock:
+            if name not in self._models:
+                try:
+                    from faster_whisper import WhisperModel
+                except ImportError as exc:  # pragma: no cover - a broken install
+                    raise ModelUnavailable("Failed to load the speech model: faster-whisper is not installed") from exc
+                path = model_files.resolve(name, self._cache_dir)
+                try:
+                    self._models[name] = WhisperModel(
+                        path,
+                        device="cpu",
+                        compute_type="int8",
+                        cpu_threads=self._cpu_threads,
+                        num_workers=self._parallel,
+                    )
+                except Exception as exc:
+                    raise ModelUnavailable(f"Failed to load the speech model {name!r}: {exc}") from exc
+            return self._models[name]
+
+    def transcribe(self, samples: np.ndarray, request: AsrRequest, on_progress: ProgressCallback) -> Recognition:
+        name = self.model_for(request)
+        model = self._load(name)
+        if request.language == "en" or request.language is None or model.model.is_multilingual:
+            language = request.language
+        else:
+            raise TranscriptionError(f"Failed to transcribe: the model {name!r} only knows English")
+        segments, info = model.transcribe(
+            samples,
+            language=language,
+            beam_size=self._beam_size,
+            vad_filter=True,
+            word_timestamps=True,
+            hotwords=" ".join(request.keywords) or None,
+            language_detection_segments=_DETECTION_SEGMENTS,
+        )
+        words: list[RecognizedWord] = []
+        for segment in segments:  # a generator: recognition happens while we iterate
+            words.extend(
+                RecognizedWord(w.word, float(w.start), float(w.end), float(w.probability)) for w in segment.words or ()
+            )
+            on_progress(float(segment.end))
+        return Recognition(
+            words=words,
+            language=info.language,
+            language_probability=float(info.language_probability) if language is None else None,
+            model=f"faster-whisper/{name}",
+        )

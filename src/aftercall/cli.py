@@ -1,0 +1,172 @@
+"""The ``aftercall`` command."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+import structlog
+
+from aftercall import __version__
+
+if TYPE_CHECKING:
+    from aftercall.bootstrap import Role, Runtime
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(message)s")
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso"),
+            structlog.processors.format_exc_info,
+            structlog.dev.ConsoleRenderer(colors=False),
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+    )
+
+
+@click.group()
+@click.version_option(__version__, prog_name="aftercall")
+def main() -> None:
+    """aftercall: self-hosted, Daily-compatible post-call processing."""
+
+
+@main.command()
+@click.option("--database-url", default=None, help="SQLAlchemy URL [default: AFTERCALL_DATABASE_URL, or the data dir].")
+def migrate(database_url: str | None) -> None:
+    """Bring the database to this version's schema (safe to run again; run it before starting new versions)."""
+    from aftercall.jobstore import schema
+    from aftercall.jobstore.sql import create_sql_engine
+    from aftercall.settings import Settings
+
+    settings = Settings(**({"database_url": database_url} if database_url else {}))  # type: ignore[arg-type]
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_sql_engine(settings.resolved_database_url)
+    before = schema.current(engine)
+    schema.upgrade(engine)
+    click.echo(f"Database schema: {before or 'empty'} -> {schema.current(engine)}")
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1, or AFTERCALL_HOST].")
+@click.option("--port", type=int, default=None, help="Port to listen on [default: 8731, or AFTERCALL_PORT].")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Database, stored files, keys and model cache [default: ./aftercall-data, or AFTERCALL_DATA_DIR].",
+)
+@click.option("--log-level", default="info", show_default=True)
+def serve(host: str | None, port: int | None, data_dir: Path | None, log_level: str) -> None:
+    """Run the API, the workers and the stores in one process (embedded mode)."""
+    import uvicorn
+
+    from aftercall.api.app import create_app
+    from aftercall.bootstrap import build
+    from aftercall.errors import AftercallError
+    from aftercall.settings import Settings
+
+    _configure_logging(log_level)
+    overrides = {name: value for name, value in {"host": host, "port": port, "data_dir": data_dir}.items() if value}
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    try:
+        runtime = build(settings)
+        runtime.start()
+    except AftercallError as exc:  # a data dir in use, a malformed storage URL, ...
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"aftercall {__version__}: data in {settings.data_dir.resolve()}")
+    if runtime.created_api_key:
+        click.echo(
+            f"Created an API key (stored in {settings.data_dir / 'api-key'}):\n\n    {runtime.created_api_key}\n"
+        )
+    elif not settings.configured_api_keys:
+        click.echo(f"API key: in {settings.data_dir / 'api-key'}")
+    click.echo(f"API on {settings.resolved_public_url}/v1 (docs: {settings.resolved_public_url}/docs)")
+    try:
+        uvicorn.run(
+            create_app(runtime, manage_runtime=False),
+            host=settings.host,
+            port=settings.port,
+            log_level=log_level.lower(),
+        )
+    finally:
+        runtime.stop()
+
+
+def _runtime(role: Role, log_level: str) -> Runtime:
+    from aftercall.bootstrap import build
+    from aftercall.errors import AftercallError
+    from aftercall.settings import Settings
+
+    _configure_logging(log_level)
+    try:
+        runtime = build(Settings(), role)
+        runtime.start()
+    except AftercallError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return runtime
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on [default: AFTERCALL_HOST].")
+@click.option("--port", type=int, default=None, help="Port to listen on [default: AFTERCALL_PORT].")
+@click.option("--log-level", default="info", show_default=True)
+def api(host: str | None, port: int | None, log_level: str) -> None:
+    """Distributed mode: the HTTP API only; jobs go to the Celery broker (AFTERCALL_BROKER_URL)."""
+    import uvicorn
+
+    from aftercall.api.app import create_app
+
+    runtime = _runtime("api", log_level)
+    settings = runtime.settings
+    uvicorn.run(
+        create_app(runtime, manage_runtime=False),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=log_level.lower(),
+    )
+
+
+@main.command()
+@click.option("--concurrency", type=int, default=1, show_default=True, help="Jobs this worker runs at once.")
+@click.option("--queues", default="speech,llm", show_default=True, help="Queues to take jobs from (speech, llm).")
+@click.option("--log-level", default="info", show_default=True)
+def worker(concurrency: int, queues: str, log_level: str) -> None:
+    """Distributed mode: a Celery worker that runs jobs (SIGTERM lets the running job finish)."""
+    from aftercall.taskqueue.celery import CeleryQueue, register_worker_task
+
+    runtime = _runtime("worker", log_level)
+    assert isinstance(runtime.queue, CeleryQueue)
+    app = runtime.queue.app
+    register_worker_task(app, runtime.runner.run)
+    app.worker_main(
+        [
+            "worker",
+            f"--concurrency={concurrency}",
+            f"--queues={queues}",
+            f"--loglevel={log_level.upper()}",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
+
+
+@main.command()
+@click.option("--log-level", default="info", show_default=True)
+def dispatcher(log_level: str) -> None:
+    """Distributed mode: deliver webhooks and re-enqueue stranded jobs (run one)."""
+    import signal
+    import threading
+
+    runtime = _runtime("dispatcher", log_level)
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    click.echo("aftercall dispatcher: delivering webhooks and sweeping stranded jobs")
+    done.wait()
+    runtime.stop()

@@ -1,0 +1,1 @@
+"""Frozen data and pure functions: no I/O, no framework."""

@@ -1,0 +1,253 @@
+"""Batch-processor jobs: what a job asks for, where its outputs go, and how it is shown to clients."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Preset(StrEnum):
+    TRANSCRIPT = "transcript"
+    SUMMARIZE = "summarize"
+    SOAP_NOTES = "soap-notes"
+
+
+class Status(StrEnum):
+    SUBMITTED = "submitted"
+    PROCESSING = "processing"
+    FINISHED = "finished"
+    ERROR = "error"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (Status.FINISHED, Status.ERROR)
+
+
+class Stage(StrEnum):
+    QUEUED = "queued"
+    DOWNLOADING = "downloading"
+    DECODING = "decoding"
+    TRANSCRIBING = "transcribing"
+    DIARIZING = "diarizing"
+    RENDERING = "rendering"
+    SUMMARIZING = "summarizing"
+    UPLOADING = "uploading"
+    DONE = "done"
+
+
+class SourceType(StrEnum):
+    URI = "uri"
+    RECORDING_ID = "recordingId"
+    TRANSCRIPT_URI = "transcriptUri"
+
+
+# Daily's list of transcription languages (SPEC §2), plus "auto".
+LANGUAGES = frozenset(
+    [
+        "da",
+        "nl",
+        "en",
+        "en-AU",
+        "en-GB",
+        "en-IN",
+        "en-NZ",
+        "en-US",
+        "fr",
+        "fr-CA",
+        "de",
+        "hi",
+        "hi-Latn",
+        "id",
+        "it",
+        "ja",
+        "ko",
+        "no",
+        "pl",
+        "pt",
+        "pt-BR",
+        "pt-PT",
+        "ru",
+        "es",
+        "es-419",
+        "sv",
+        "tr",
+        "uk",
+        "auto",
+    ]
+)
+AUTO_LANGUAGE = "auto"
+
+
+def language_code(tag: str) -> str | None:
+    """The ISO 639-1 code a speech engine wants for a BCP-47 tag of ``LANGUAGES``; None for ``auto``."""
+    return None if tag == AUTO_LANGUAGE else tag.split("-")[0].lower()
+
+
+TEMPLATE_VARIABLES = ("{epoch_time}", "{domain_name}", "{job_id}")
+MAX_TEMPLATE_LENGTH = 1024
+_TEMPLATE_CHARS = re.compile(r"[0-9A-Za-z./_-]*")
+
+
+def template_problem(template: str) -> str | None:
+    """Why an ``s3KeyTemplate`` is unacceptable, or None if it is fine (SPEC §2)."""
+    if not template:
+        return "must not be empty"
+    if len(template) > MAX_TEMPLATE_LENGTH:
+        return f"must be at most {MAX_TEMPLATE_LENGTH} characters"
+    bare = template
+    for variable in TEMPLATE_VARIABLES:
+        bare = bare.replace(variable, "x")
+    if not _TEMPLATE_CHARS.fullmatch(bare):
+        bad = sorted({c for c in bare if not _TEMPLATE_CHARS.fullmatch(c)})
+        return (
+            f"contains characters that are not allowed ({''.join(bad)!r}); use 0-9 A-Z a-z . / - _ and "
+            "the variables {epoch_time}, {domain_name}, {job_id}"
+        )
+    if ".." in template:
+        return "must not contain '..'"
+    if template.startswith("/"):
+        return "must not start with '/'"
+    if any(part in ("", ".") for part in bare.split("/")):
+        return "must not contain empty or '.' path segments (such as '//' or a trailing '/')"
+    return None
+
+
+def expand_template(template: str, *, domain: str, job_id: str, epoch_time: int) -> str:
+    return (
+        template.replace("{epoch_time}", str(epoch_time)).replace("{domain_name}", domain).replace("{job_id}", job_id)
+    )
+
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """Where one job writes: its key template, substituted once at submission so retries write the same keys."""
+
+    stem: str
+    use_replacement: bool
+
+    def key(self, *, domain: str, job_id: str, kind: str, extension: str) -> str:
+        """The object key of one output (SPEC §2 "Output keys"). ``kind``: transcript|summary|soap|concept."""
+        if self.use_replacement:
+            suffix = "" if kind == "transcript" else f"-{kind}"
+            return f"{self.stem}{suffix}.{extension}"
+        return f"{domain}/{job_id}/{kind}/{self.stem}.{extension}"
+
+
+@dataclass(frozen=True)
+class TranscriptOptions:
+    """``transformParams.transcript`` of SPEC §2, normalised."""
+
+    language: str = "en"
+    model: str | None = None
+    punctuate: bool = True
+    profanity_filter: bool = False
+    redact: tuple[str, ...] = ()
+    diarize: bool = True
+    endpointing: int | bool | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """Everything a worker needs to run a job; stored with the job as JSON."""
+
+    preset: Preset
+    source_type: SourceType
+    source: str
+    target: OutputTarget
+    transcript: TranscriptOptions
+
+    def input_view(self) -> dict[str, Any]:
+        """The ``input`` object clients see (SPEC §2: sourceType, uri | recordingId, language)."""
+        source_field = "recordingId" if self.source_type is SourceType.RECORDING_ID else "uri"
+        return {"sourceType": self.source_type.value, source_field: self.source, "language": self.transcript.language}
+
+    def to_json(self) -> dict[str, Any]:
+        t = self.transcript
+        return {
+            "preset": self.preset.value,
+            "sourceType": self.source_type.value,
+            "source": self.source,
+            "stem": self.target.stem,
+            "useReplacement": self.target.use_replacement,
+            "transcript": {
+                "language": t.language,
+                "model": t.model,
+                "punctuate": t.punctuate,
+                "profanity_filter": t.profanity_filter,
+                "redact": list(t.redact),
+                "diarize": t.diarize,
+                "endpointing": t.endpointing,
+                "extra": t.extra,
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> JobSpec:
+        t = dict(data["transcript"])
+        t["redact"] = tuple(t["redact"])
+        return cls(
+            preset=Preset(data["preset"]),
+            source_type=SourceType(data["sourceType"]),
+            source=data["source"],
+            target=OutputTarget(stem=data["stem"], use_replacement=data["useReplacement"]),
+            transcript=TranscriptOptions(**t),
+        )
+
+
+@dataclass(frozen=True)
+class Progress:
+    stage: Stage
+    percent: int
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job as the job store holds it."""
+
+    id: str
+    spec: JobSpec
+    status: Status
+    progress: Progress
+    created_at: float
+    updated_at: float
+    output: dict[str, Any] | None = None
+    error: str | None = None
+    duration: float | None = None
+    attempts: int = 0
+
+    def public_view(self) -> dict[str, Any]:
+        """The object of ``GET /v1/batch-processor/{id}``; webhook payloads reuse it (SPEC §2, §5)."""
+        view: dict[str, Any] = {
+            "id": self.id,
+            "preset": self.spec.preset.value,
+            "status": self.status.value,
+            "input": self.spec.input_view(),
+        }
+        if self.status is Status.FINISHED:
+            view["output"] = self.output or {}
+        if self.status is Status.ERROR:
+            view["error"] = self.error
+        view["progress"] = {"stage": self.progress.stage.value, "percent": self.progress.percent}
+        view["createdAt"] = iso_time(self.created_at)
+        view["updatedAt"] = iso_time(self.updated_at)
+        if self.duration is not None:
+            view["duration"] = round(self.duration, 3)
+        return view
+
+    def summary_view(self) -> dict[str, Any]:
+        """An item of ``GET /v1/batch-processor``."""
+        return {
+            "id": self.id,
+            "preset": self.spec.preset.value,
+            "status": self.status.value,
+            "createdAt": iso_time(self.created_at),
+        }
+
+
+def iso_time(epoch: float) -> str:
+    """ISO 8601 UTC with milliseconds and a ``Z``, as Daily writes times."""
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

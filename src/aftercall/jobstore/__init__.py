@@ -1,0 +1,68 @@
+"""The job store: the single source of truth for jobs and recordings.
+
+Workers *claim* a job (a lease that heartbeats renew) and every write they make is fenced by the claim's
+``attempt``: once a lease has moved on, or the job was deleted, a late write changes nothing and reports False.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from aftercall.domain.jobs import Job, JobSpec, Stage
+from aftercall.domain.recordings import Recording
+
+IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Page:
+    limit: int = 100
+    starting_after: str | None = None
+    ending_before: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    job: Job
+    attempt: int
+
+
+class JobStore(Protocol):
+    def create_job(self, job_id: str, spec: JobSpec, *, idempotency: tuple[str, str] | None = None) -> tuple[str, bool]:
+        """Store a new job durably. With ``(key, body_hash)`` a repeat returns ``(earlier_id, False)``."""
+
+    def get_job(self, job_id: str) -> Job | None: ...
+
+    def list_jobs(self, page: Page, *, recording_id: str | None = None) -> tuple[int, list[Job]]: ...
+
+    def delete_job(self, job_id: str) -> Job | None: ...
+
+    def unfinished_job_ids(self) -> list[str]: ...
+
+    def stranded_job_ids(self, now: float, *, submitted_before: float) -> list[str]:
+        """Jobs to enqueue again: submitted before ``submitted_before`` (and not since re-enqueued), or
+        processing under an expired lease. Each returned submitted job counts as re-enqueued ``now``."""
+
+    def expire_leases(self) -> int:
+        """End every lease now (embedded mode at start-up: the previous process is gone)."""
+
+    def claim(self, job_id: str, owner: str, *, lease_seconds: float, max_attempts: int) -> Claim | None: ...
+
+    def heartbeat(self, job_id: str, attempt: int, *, lease_seconds: float) -> bool: ...
+
+    def set_progress(
+        self, job_id: str, attempt: int, stage: Stage, percent: int, *, duration: float | None = None
+    ) -> bool: ...
+
+    def finish(self, job_id: str, attempt: int, output: dict[str, Any]) -> bool: ...
+
+    def fail(self, job_id: str, attempt: int, error: str) -> bool: ...
+
+    def add_recording(self, recording: Recording) -> None: ...
+
+    def get_recording(self, recording_id: str) -> Recording | None: ...
+
+    def list_recordings(self, page: Page, *, room_name: str | None = None) -> tuple[int, list[Recording]]: ...
+
+    def delete_recording(self, recording_id: str) -> Recording | None: ...

@@ -1,0 +1,1 @@
+"""Alembic migrations of the job store; one history for SQLite and PostgreSQL."""

@@ -1,0 +1,312 @@
+"""The job store on SQLAlchemy Core: SQLite (WAL, embedded mode) or PostgreSQL."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from aftercall.domain.events import CANCELLED_ERROR, terminal_event
+from aftercall.domain.jobs import Job, JobSpec, Progress, SourceType, Stage, Status
+from aftercall.domain.recordings import Recording
+from aftercall.errors import Conflict, InvalidRequest, StoreUnavailable
+from aftercall.jobstore import IDEMPOTENCY_WINDOW_SECONDS, Claim, Page, outbox
+from aftercall.jobstore.tables import idempotency_keys, jobs, recordings
+
+Clock = Callable[[], float]
+_ACTIVE = (Status.SUBMITTED.value, Status.PROCESSING.value)
+
+
+def create_sql_engine(url: str) -> sa.Engine:
+    """An engine; for SQLite: WAL, full fsync on commit, and write-locking transactions that wait, not fail."""
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _translating_outages(cls: type) -> type:
+    """Make every public method raise ``StoreUnavailable`` when the database connection fails."""
+
+    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*args, **kwargs)
+            except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+                raise StoreUnavailable("The job store's database is unavailable; try again shortly") from exc
+
+        return call
+
+    for name, member in list(vars(cls).items()):
+        if callable(member) and not name.startswith("_"):
+            setattr(cls, name, wrap(member))
+    return cls
+
+
+@_translating_outages
+class SqlJobStore:
+    """Jobs and recordings in SQL. The schema comes from the migrations (``aftercall.jobstore.schema``)."""
+
+    def __init__(self, engine: sa.Engine, *, clock: Clock = time.time) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.on_event: Callable[[], None] = lambda: None  # told after a commit that wrote an event
+
+    # -- jobs -----------------------------------------------------------------------------------------
+    def create_job(self, job_id: str, spec: JobSpec, *, idempotency: tuple[str, str] | None = None) -> tuple[str, bool]:
+        try:
+            return self._create_job(job_id, spec, idempotency)
+        except sa.exc.IntegrityError:
+            if idempotency is None:
+                raise
+            # A concurrent request with the same key won the insert; this time we read its job.
+            return self._create_job(job_id, spec, idempotency)
+
+    def _create_job(self, job_id: str, spec: JobSpec, idempotency: tuple[str, str] | None) -> tuple[str, bool]:
+        now = self.clock()
+        with self.engine.begin() as conn:
+            if idempotency is not None:
+                earlier = self._idempotent_job(conn, *idempotency, now=now)
+                if earlier is not None:
+                    return earlier, False
+                conn.execute(
+                    idempotency_keys.insert().values(
+                        key=idempotency[0], body_hash=idempotency[1], job_id=job_id, created_at=now
+                    )
+                )
+            recording_id = spec.source if spec.source_type is SourceType.RECORDING_ID else None
+            conn.execute(
+                jobs.insert().values(
+                    id=job_id,
+                    preset=spec.preset.value,
+                    status=Status.SUBMITTED.value,
+                    spec=spec.to_json(),
+                    recording_id=recording_id,
+                    stage=Stage.QUEUED.value,
+                    percent=0,
+                    attempts=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        return job_id, True
+
+    def _idempotent_job(self, conn: Connection, key: str, body_hash: str, *, now: float) -> str | None:
+        row = conn.execute(sa.select(idempotency_keys).where(idempotency_keys.c.key == key)).first()
+        if row is None:
+            return None
+        if row.created_at < now - IDEMPOTENCY_WINDOW_SECONDS:
+            conn.execute(idempotency_keys.delete().where(idempotency_keys.c.key == key))
+            return None
+        if row.body_hash != body_hash:
+            raise Conflict("This Idempotency-Key was already used with a different request body")
+        return str(row.job_id)
+
+    def get_job(self, job_id: str) -> Job | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).first()
+        return _job(row) if row else None
+
+    def list_jobs(self, page: Page, *, recording_id: str | None = None) -> tuple[int, list[Job]]:
+        filters = [jobs.c.recording_id == recording_id] if recording_id else []
+        total, rows = self._paginate(jobs, filters, page)
+        return total, [_job(r) for r in rows]
+
+    def delete_job(self, job_id: str) -> Job | None:
+        """Delete a job; one still active is cancelled first, so it ends with a ``Job was cancelled`` event."""
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).first()
+            if row is None:
+                return None
+            job = _job(row)
+            if not job.status.terminal:
+                cancelled = replace(job, status=Status.ERROR, error=CANCELLED_ERROR)
+                outbox.emit(conn, terminal_event(cancelled), self.clock())
+            conn.execute(jobs.delete().where(jobs.c.id == job_id))
+            conn.execute(idempotency_keys.delete().where(idempotency_keys.c.job_id == job_id))
+        if not job.status.terminal:
+            self.on_event()
+        return job
+
+    def unfinished_job_ids(self) -> list[str]:
+        query = sa.select(jobs.c.id).where(jobs.c.status.in_(_ACTIVE)).order_by(jobs.c.created_at, jobs.c.id)
+        with self.engine.connect() as conn:
+            return [str(r.id) for r in conn.execute(query)]
+
+    def stranded_job_ids(self, now: float, *, submitted_before: float) -> list[str]:
+        waiting = (jobs.c.status == Status.SUBMITTED.value) & (jobs.c.updated_at < submitted_before)
+        orphaned = (jobs.c.status == Status.PROCESSING.value) & (jobs.c.lease_expires_at < now)
+        with self.engine.begin() as conn:
+            ids = [
+                str(r.id)
+                for r in conn.execute(sa.select(jobs.c.id).where(waiting | orphaned).order_by(jobs.c.created_at))
+            ]
+            if ids:  # so a job waiting in a long queue is re-sent once per period, not every sweep
+                conn.execute(jobs.update().where(jobs.c.id.in_(ids) & waiting).values(updated_at=now))
+        return ids
+
+    def expire_leases(self) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                jobs.update().where(jobs.c.status == Status.PROCESSING.value).values(lease_expires_at=0.0)
+            )
+        return result.rowcount
+
+    # -- claims and fenced writes ----------------------------------------------------------------------
+    def claim(self, job_id: str, owner: str, *, lease_seconds: float, max_attempts: int) -> Claim | None:
+        now = self.clock()
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).first()
+            if row is None or row.status not in _ACTIVE:
+                return None
+            if row.status == Status.PROCESSING.value and (row.lease_expires_at or 0.0) > now:
+                return None  # another worker holds a live lease
+            same_attempt = (jobs.c.id == job_id) & (jobs.c.attempts == row.attempts)
+            if row.attempts >= max_attempts:
+                error = f"Failed to process: the worker stopped during each of {row.attempts} attempts"
+                ended = self._end(conn, job_id, same_attempt, now, status=Status.ERROR.value, error=error)
+                claim = None
+            else:
+                ended = False
+                claim = self._take(conn, job_id, same_attempt, row.attempts + 1, owner, now + lease_seconds, now)
+        if ended:
+            self.on_event()
+        return claim
+
+    @staticmethod
+    def _take(
+        conn: Connection, job_id: str, where: Any, attempt: int, owner: str, expires: float, now: float
+    ) -> Claim | None:
+        values = dict(status=Status.PROCESSING.value, attempts=attempt, lease_owner=owner, lease_expires_at=expires)
+        if conn.execute(jobs.update().where(where).values(updated_at=now, **values)).rowcount != 1:
+            return None
+        return Claim(job=_job(conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one()), attempt=attempt)
+
+    @staticmethod
+    def _end(conn: Connection, job_id: str, where: Any, now: float, **values: Any) -> bool:
+        """Move a job to a terminal status and write its event, in the caller's transaction."""
+        done = dict(lease_owner=None, lease_expires_at=None, updated_at=now, **values)
+        if conn.execute(jobs.update().where(where).values(**done)).rowcount != 1:
+            return False
+        job = _job(conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one())
+        outbox.emit(conn, terminal_event(job), now)
+        return True
+
+    def _fence(self, job_id: str, attempt: int) -> Any:
+        return (jobs.c.id == job_id) & (jobs.c.attempts == attempt) & (jobs.c.status == Status.PROCESSING.value)
+
+    def _fenced_update(self, job_id: str, attempt: int, **values: Any) -> bool:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                jobs.update().where(self._fence(job_id, attempt)).values(updated_at=self.clock(), **values)
+            )
+        return result.rowcount == 1
+
+    def _fenced_end(self, job_id: str, attempt: int, **values: Any) -> bool:
+        with self.engine.begin() as conn:
+            ended = self._end(conn, job_id, self._fence(job_id, attempt), self.clock(), **values)
+        if ended:
+            self.on_event()
+        return ended
+
+    def heartbeat(self, job_id: str, attempt: int, *, lease_seconds: float) -> bool:
+        return self._fenced_update(job_id, attempt, lease_expires_at=self.clock() + lease_seconds)
+
+    def set_progress(
+        self, job_id: str, attempt: int, stage: Stage, percent: int, *, duration: float | None = None
+    ) -> bool:
+        values: dict[str, Any] = {"stage": stage.value, "percent": percent}
+        if duration is not None:
+            values["duration"] = duration
+        return self._fenced_update(job_id, attempt, **values)
+
+    def finish(self, job_id: str, attempt: int, output: dict[str, Any]) -> bool:
+        return self._fenced_end(
+            job_id, attempt, status=Status.FINISHED.value, output=output, stage=Stage.DONE.value, percent=100
+        )
+
+    def fail(self, job_id: str, attempt: int, error: str) -> bool:
+        return self._fenced_end(job_id, attempt, status=Status.ERROR.value, error=error)
+
+    # -- recordings -----------------------------------------------------------------------------------
+    def add_recording(self, recording: Recording) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(recordings.insert().values(**vars(recording)))
+
+    def get_recording(self, recording_id: str) -> Recording | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(recordings).where(recordings.c.id == recording_id)).first()
+        return Recording(**row._mapping) if row else None
+
+    def list_recordings(self, page: Page, *, room_name: str | None = None) -> tuple[int, list[Recording]]:
+        filters = [recordings.c.room_name == room_name] if room_name else []
+        total, rows = self._paginate(recordings, filters, page)
+        return total, [Recording(**r._mapping) for r in rows]
+
+    def delete_recording(self, recording_id: str) -> Recording | None:
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(recordings).where(recordings.c.id == recording_id)).first()
+            if row is None:
+                return None
+            conn.execute(recordings.delete().where(recordings.c.id == recording_id))
+        return Recording(**row._mapping)
+
+    # -- pagination (SPEC §1: newest first, cursors by id) --------------------------------------------
+    def _paginate(self, table: sa.Table, filters: list[Any], page: Page) -> tuple[int, Sequence[Row[Any]]]:
+        position = sa.tuple_(table.c.created_at, table.c.id)
+        newest_first = (table.c.created_at.desc(), table.c.id.desc())
+        with self.engine.connect() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(table).where(*filters)).scalar_one()
+            query = sa.select(table).where(*filters).limit(page.limit)
+            if page.starting_after:
+                cursor = self._cursor(conn, table, page.starting_after, "starting_after")
+                rows = conn.execute(query.where(position < cursor).order_by(*newest_first)).all()
+            elif page.ending_before:
+                cursor = self._cursor(conn, table, page.ending_before, "ending_before")
+                oldest_first = (table.c.created_at.asc(), table.c.id.asc())
+                rows = list(reversed(conn.execute(query.where(position > cursor).order_by(*oldest_first)).all()))
+            else:
+                rows = conn.execute(query.order_by(*newest_first)).all()
+        return total, rows
+
+    @staticmethod
+    def _cursor(conn: Connection, table: sa.Table, item_id: str, field: str) -> Any:
+        row = conn.execute(sa.select(table.c.created_at, table.c.id).where(table.c.id == item_id)).first()
+        if row is None:
+            raise InvalidRequest(field, f"there is no item with id {item_id!r}")
+        return sa.tuple_(sa.literal(row.created_at), sa.literal(row.id))
+
+
+def _job(row: Row[Any]) -> Job:
+    return Job(
+        id=row.id,
+        spec=JobSpec.from_json(row.spec),
+        status=Status(row.status),
+        progress=Progress(Stage(row.stage), row.percent),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        output=row.output,
+        error=row.error,
+        duration=row.duration,
+        attempts=row.attempts,
+    )

@@ -1,0 +1,1 @@
+"""The steps of a job: fetch → decode → transcribe → render → upload."""

@@ -1,0 +1,110 @@
+"""Step 2: decode any container PyAV/FFmpeg reads into 16 kHz mono float32 samples."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from aftercall.errors import MediaError
+
+SAMPLE_RATE = 16_000
+# Decoded audio this much shorter than the container declares means the file was cut off.
+_TRUNCATION_TOLERANCE = 0.9
+
+
+@dataclass(frozen=True)
+class Audio:
+    samples: np.ndarray  # float32, mono, SAMPLE_RATE
+    channels: int  # of the source stream
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / SAMPLE_RATE
+
+
+def _reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def decode(
+    path: Path, *, max_seconds: float, on_seconds: Callable[[float, float | None], None] = lambda d, t: None
+) -> Audio:
+    """Decode the first audio stream of ``path``; raise ``MediaError`` with a sentence a user can act on."""
+    if path.stat().st_size == 0:
+        raise MediaError("Input file is empty")
+    try:
+        container = av.open(str(path))
+    except (av.FFmpegError, ValueError, OSError) as exc:
+        raise MediaError(f"Input is not audio or video, or is truncated or corrupt ({_reason(exc)})") from exc
+    with container:
+        if not container.streams.audio:
+            raise MediaError("Input has no audio track")
+        stream = container.streams.audio[0]
+        declared = _declared_duration(container, stream)
+        if declared is not None and declared > max_seconds:
+            raise MediaError(f"Input is {declared:.0f} s long; the limit is {max_seconds:.0f} s")
+        samples = _decode_stream(container, stream, max_seconds, declared, on_seconds)
+    seconds = len(samples) / SAMPLE_RATE
+    if declared is not None and declared > 2.0 and seconds < declared * _TRUNCATION_TOLERANCE:
+        raise MediaError(
+            f"Input is truncated or corrupt: it declares {declared:.1f} s of media but only {seconds:.1f} s decode"
+        )
+    if len(samples) == 0:
+        raise MediaError("Input has an audio track with no sound in it")
+    return Audio(samples=samples, channels=stream.codec_context.channels or 1)
+
+
+def probe(path: Path, *, max_seconds: float) -> float:
+    """The media duration in seconds, read from the container (decoding only when it declares none)."""
+    if path.stat().st_size == 0:
+        raise MediaError("Input file is empty")
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.audio:
+                raise MediaError("Input has no audio track")
+            declared = _declared_duration(container, container.streams.audio[0])
+    except av.FFmpegError as exc:
+        raise MediaError(f"Input is not audio or video, or is truncated or corrupt ({_reason(exc)})") from exc
+    if declared is None:
+        declared = decode(path, max_seconds=max_seconds).duration
+    if declared > max_seconds:
+        raise MediaError(f"Input is {declared:.0f} s long; the limit is {max_seconds:.0f} s")
+    return declared
+
+
+def _declared_duration(container: av.container.InputContainer, stream: av.AudioStream) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return None
+
+
+def _decode_stream(
+    container: av.container.InputContainer,
+    stream: av.AudioStream,
+    max_seconds: float,
+    declared: float | None,
+    on_seconds: Callable[[float, float | None], None],
+) -> np.ndarray:
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    chunks: list[np.ndarray] = []
+    count = 0
+    try:
+        for frame in container.decode(stream):
+            for out in resampler.resample(frame):
+                chunk = out.to_ndarray().reshape(-1)
+                chunks.append(chunk)
+                count += len(chunk)
+            if count > max_seconds * SAMPLE_RATE:
+                raise MediaError(f"Input is longer than the limit of {max_seconds:.0f} s")
+            on_seconds(count / SAMPLE_RATE, declared)
+        for out in resampler.resample(None):
+            chunks.append(out.to_ndarray().reshape(-1))
+    except av.FFmpegError as exc:
+        raise MediaError(f"Input is truncated or corrupt and cannot be decoded ({_reason(exc)})") from exc
+    return np.concatenate(chunks).astype(np.float32, copy=False) if chunks else np.zeros(0, np.float32)

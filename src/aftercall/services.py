@@ -1,0 +1,192 @@
+"""Use cases behind the API: submit, inspect and delete jobs; store and serve recordings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import structlog
+
+from aftercall.asr import SpeechToText
+from aftercall.domain.jobs import Job, JobSpec, Preset, SourceType, Status
+from aftercall.domain.recordings import Recording
+from aftercall.errors import InvalidRequest, MediaError, NotFound, PayloadTooLarge
+from aftercall.jobstore import JobStore, Page
+from aftercall.net import url_problem
+from aftercall.pipeline.decode import probe
+from aftercall.pipeline.upload import NOTE_OUTPUTS, job_keys
+from aftercall.settings import Settings
+from aftercall.storage import ObjectStore
+from aftercall.taskqueue import TaskQueue
+
+log = structlog.get_logger(__name__)
+
+# Deepgram's model names, which Daily clients send: served by this server's default local model.
+_DEEPGRAM_MODEL_PREFIXES = ("nova", "enhanced")
+
+
+def body_hash(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+class BatchService:
+    def __init__(
+        self, *, jobs: JobStore, store: ObjectStore, queue: TaskQueue, engine: SpeechToText, settings: Settings
+    ) -> None:
+        self.jobs, self.store, self.queue, self.engine = jobs, store, queue, engine
+        self.settings = settings
+
+    def check_supported(self, spec: JobSpec) -> JobSpec:
+        """Refuse what this server cannot do yet (rather than silently ignore it); normalise the model name."""
+        if spec.preset is not Preset.TRANSCRIPT:
+            raise InvalidRequest("preset", f"'{spec.preset}' is not available on this server yet; use 'transcript'")
+        if spec.source_type is SourceType.TRANSCRIPT_URI:
+            raise InvalidRequest("inParams.sourceType", "'transcriptUri' needs the summarize or soap-notes preset")
+        if spec.source_type is SourceType.URI:
+            problem = url_problem(spec.source, allow_private=self.settings.allow_private_urls)
+            if problem:
+                raise InvalidRequest("inParams.uri", problem)
+        if spec.source_type is SourceType.RECORDING_ID and self.jobs.get_recording(spec.source) is None:
+            raise InvalidRequest("inParams.recordingId", f"there is no recording with id {spec.source!r}")
+        options = spec.transcript
+        unsupported = {
+            "redact": bool(options.redact),
+            "profanity_filter": options.profanity_filter,
+            "extra.multichannel": bool(options.extra.get("multichannel")),
+        }
+        for name, asked in unsupported.items():
+            if asked:
+                raise InvalidRequest(f"transformParams.transcript.{name}", "is not available on this server yet")
+        model = options.model
+        if model and model.startswith(_DEEPGRAM_MODEL_PREFIXES):
+            model = None
+        if model and not self.engine.knows_model(model):
+            raise InvalidRequest("transformParams.transcript.model", f"unknown model {model!r}")
+        if model != options.model:
+            spec = _with_model(spec, model)
+        return spec
+
+    def submit(self, job_id: str, spec: JobSpec, *, idempotency_key: str | None, request_hash: str) -> str:
+        """Store the job durably, then hand its id to the queue; returns the (possibly earlier) job id."""
+        spec = self.check_supported(spec)
+        idempotency = (idempotency_key, request_hash) if idempotency_key else None
+        stored_id, created = self.jobs.create_job(job_id, spec, idempotency=idempotency)
+        if created:
+            try:
+                self.queue.enqueue(stored_id)
+            except Exception:  # the job is stored: the sweeper enqueues it once the broker is back
+                log.warning("job stored but not enqueued (broker unreachable)", job_id=stored_id, exc_info=True)
+        return stored_id
+
+    def get(self, job_id: str) -> Job:
+        job = self.jobs.get_job(job_id)
+        if job is None:
+            raise NotFound(f"There is no batch processor job with id {job_id!r}")
+        return job
+
+    def list(self, page: Page, *, recording_id: str | None) -> tuple[int, list[Job]]:
+        return self.jobs.list_jobs(page, recording_id=recording_id)
+
+    def delete(self, job_id: str) -> Job:
+        """Delete a job and its outputs; a running job's worker notices at its next write and stops."""
+        job = self.jobs.delete_job(job_id)
+        if job is None:
+            raise NotFound(f"There is no batch processor job with id {job_id!r}")
+        for key in job_keys(job.spec.target, domain=self.settings.domain, job_id=job.id):
+            self.store.delete(key)
+        return job
+
+    def access_links(self, job_id: str) -> dict[str, Any]:
+        job = self.get(job_id)
+        if job.status is not Status.FINISHED:
+            raise InvalidRequest("id", f"the job is '{job.status}'; access links exist only for finished jobs")
+        ttl = self.settings.link_ttl_seconds
+        output = job.output or {}
+        links: dict[str, Any] = {"id": job.id, "preset": job.spec.preset.value, "status": job.status.value}
+
+        def link(kind: str, extension: str) -> str:
+            key = job.spec.target.key(domain=self.settings.domain, job_id=job.id, kind=kind, extension=extension)
+            return self.store.link(key, ttl)
+
+        links["transcription"] = [
+            {"format": entry["format"], "link": link("transcript", entry["format"])}
+            for entry in output.get("transcription", [])
+        ]
+        for section, (kind, extension) in NOTE_OUTPUTS.items():
+            if section in output:
+                links[section] = {"format": output[section]["format"], "link": link(kind, extension)}
+        return links
+
+
+def _with_model(spec: JobSpec, model: str | None) -> JobSpec:
+    return replace(spec, transcript=replace(spec.transcript, model=model))
+
+
+class RecordingService:
+    def __init__(self, *, jobs: JobStore, store: ObjectStore, settings: Settings) -> None:
+        self.jobs, self.store, self.settings = jobs, store, settings
+
+    def upload(
+        self, source: BinaryIO, *, filename: str | None, content_type: str | None, room_name: str | None
+    ) -> Recording:
+        recording_id = str(uuid.uuid4())
+        limit = self.settings.max_upload_bytes
+        with tempfile.TemporaryDirectory(prefix="aftercall-upload-") as tmp:
+            path = Path(tmp) / "media"
+            with path.open("wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+            size = path.stat().st_size
+            if size > limit:
+                raise PayloadTooLarge(f"file: the upload is larger than the limit of {limit} bytes")
+            try:
+                duration = probe(path, max_seconds=self.settings.max_media_seconds)
+            except MediaError as exc:
+                raise InvalidRequest("file", str(exc)) from exc
+            key = f"{self.settings.domain}/recordings/{recording_id}{_extension(filename)}"
+            self.store.put_file(key, path, content_type or "application/octet-stream")
+        now = time.time()
+        recording = Recording(
+            id=recording_id,
+            room_name=room_name or "uploads",
+            start_ts=int(now),
+            duration=duration,
+            key=key,
+            size=size,
+            content_type=content_type or "application/octet-stream",
+            created_at=now,
+        )
+        self.jobs.add_recording(recording)
+        return recording
+
+    def get(self, recording_id: str) -> Recording:
+        recording = self.jobs.get_recording(recording_id)
+        if recording is None:
+            raise NotFound(f"There is no recording with id {recording_id!r}")
+        return recording
+
+    def list(self, page: Page, *, room_name: str | None) -> tuple[int, list[Recording]]:
+        return self.jobs.list_recordings(page, room_name=room_name)
+
+    def delete(self, recording_id: str) -> Recording:
+        recording = self.jobs.delete_recording(recording_id)
+        if recording is None:
+            raise NotFound(f"There is no recording with id {recording_id!r}")
+        self.store.delete(recording.key)
+        return recording
+
+    def access_link(self, recording_id: str) -> dict[str, Any]:
+        recording = self.get(recording_id)
+        ttl = self.settings.link_ttl_seconds
+        return {"download_link": self.store.link(recording.key, ttl), "expires": int(time.time()) + ttl}
+
+
+def _extension(filename: str | None) -> str:
+    suffix = Path(filename or "").suffix.lower()
+    return suffix if suffix[1:].isalnum() and len(suffix) <= 8 else ""

@@ -1,0 +1,84 @@
+"""All configuration, read from the environment (prefix ``AFTERCALL_``) and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MAX_LINK_TTL_SECONDS = 7 * 24 * 3600
+
+
+class Settings(BaseSettings):
+    """One settings object for every role; each field is an environment variable ``AFTERCALL_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="AFTERCALL_", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = Field(Path("aftercall-data"), description="Database, object store, keys and model cache.")
+    host: str = Field("127.0.0.1", description="Address `aftercall serve` listens on.")
+    port: int = Field(8731, description="Port `aftercall serve` listens on.")
+    public_url: str | None = Field(
+        None, description="Base URL clients use to reach this server (for signed links); default http://host:port."
+    )
+    api_keys: str = Field(
+        "", description="Comma-separated API keys. Empty: `serve` creates one in the data dir on first start."
+    )
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite (WAL) in the data dir.")
+    domain: str = Field("local", description="The deployment's domain name; it appears in output keys.")
+    storage_url: str = Field(
+        "", description="Object store: empty (the data dir), file:///path, or s3://bucket/prefix (S3-compatible)."
+    )
+    storage_bucket: str = Field("aftercall", description="Bucket name the local store reports in s3Config.")
+    storage_region: str = Field("local", description="Region the local store reports in s3Config.")
+    s3_endpoint_url: str | None = Field(None, description="S3 endpoint for MinIO, R2, Ceph, ...; empty for AWS.")
+    s3_region: str = Field("us-east-1", description="S3 region.")
+    s3_access_key_id: str | None = Field(None, description="S3 key id; empty: boto3's usual credential chain.")
+    s3_secret_access_key: str | None = Field(None, description="S3 secret key; empty: boto3's credential chain.")
+    link_ttl_seconds: int = Field(3600, ge=1, le=MAX_LINK_TTL_SECONDS, description="Access link lifetime.")
+
+    workers: int = Field(1, ge=1, description="Jobs processed at once by the embedded worker pool.")
+    broker_url: str = Field(
+        "inprocess://", description="inprocess:// (embedded), or a Celery broker: redis://host:6379/0, amqp://..."
+    )
+    requeue_after_seconds: float = Field(
+        120.0, gt=0, description="A job still submitted after this long is enqueued again (distributed mode)."
+    )
+    lease_seconds: float = Field(60.0, gt=0, description="A worker's claim on a job; renewed by heartbeats.")
+    max_attempts: int = Field(3, ge=1, description="Claims of one job before it is failed for good.")
+
+    allow_private_urls: bool = Field(
+        False, description="Allow media URLs on loopback/private networks (local development and tests only)."
+    )
+    max_download_bytes: int = Field(4 * 1024**3, ge=1, description="Largest media download.")
+    download_timeout_seconds: float = Field(1800.0, gt=0, description="Longest a whole media download may take.")
+    max_upload_bytes: int = Field(4 * 1024**3, ge=1, description="Largest recording upload (413 beyond).")
+    max_media_seconds: float = Field(6 * 3600.0, gt=0, description="Longest media accepted, in seconds.")
+
+    webhook_retry_scale: float = Field(
+        1.0, gt=0, description="Multiplies every webhook retry delay (the schedule of SPEC §5); tests shrink it."
+    )
+
+    asr_model_en: str = Field("tiny.en", description="English model: a shipped name (tiny.en, base) or a path.")
+    asr_model_multilingual: str = Field("base", description="Model for other languages: a shipped name or path.")
+    asr_cpu_threads: int = Field(0, ge=0, description="CTranslate2 threads per model (0: its default).")
+    asr_beam_size: int = Field(5, ge=1, description="Beam size for decoding.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'aftercall.db').resolve()}"
+
+    @property
+    def resolved_public_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def configured_api_keys(self) -> list[str]:
+        return [key.strip() for key in self.api_keys.split(",") if key.strip()]

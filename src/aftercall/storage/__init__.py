@@ -1,0 +1,28 @@
+"""Object storage: where outputs and recordings live. Backends: ``local`` (a directory) and ``s3``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+
+class ObjectStore(Protocol):
+    bucket: str
+    region: str
+
+    def put_bytes(self, key: str, data: bytes, content_type: str) -> None: ...
+
+    def put_file(self, key: str, source: Path, content_type: str) -> None: ...
+
+    def get_file(self, key: str, destination: Path) -> None: ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def delete(self, key: str) -> None:
+        """Delete one object; deleting a missing object is not an error."""
+
+    def link(self, key: str, ttl_seconds: int) -> str:
+        """A URL anyone holding it can GET the object from, until it expires."""
+
+    def location(self, key: str) -> dict[str, str]:
+        """The ``s3Config`` of an object: ``{"bucket", "key", "region"}`` as a client would address it."""

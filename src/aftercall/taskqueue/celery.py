@@ -1,0 +1,70 @@
+"""Distributed mode's queue: Celery over Redis or RabbitMQ. The only module that imports Celery.
+
+The broker carries job ids only; the job store decides who runs a job (claims), so a message delivered twice
+runs the job once, and a message lost is found again by the sweeper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+
+log = structlog.get_logger(__name__)
+TASK = "aftercall.run_job"
+SPEECH_QUEUE = "speech"  # transcription: CPU/GPU-heavy workers
+LLM_QUEUE = "llm"  # notes (summarize, soap-notes): workers near the language model
+
+
+def make_app(broker_url: str, *, visibility_timeout: float) -> Any:
+    try:
+        from celery import Celery
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise RuntimeError("distributed mode needs Celery: pip install 'aftercall[distributed]'") from exc
+    app = Celery("aftercall", broker=broker_url)
+    app.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_default_queue=SPEECH_QUEUE,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": visibility_timeout},
+        # Fail fast when the broker is down at submit time: the job is stored, and the sweeper enqueues it later.
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
+    )
+    return app
+
+
+def queue_for(preset: str) -> str:
+    return SPEECH_QUEUE if preset == "transcript" else LLM_QUEUE
+
+
+class CeleryQueue:
+    """Publishes job ids; ``start``/``stop`` have nothing to do (workers are other processes)."""
+
+    def __init__(self, app: Any, preset_of: Callable[[str], str | None]) -> None:
+        self.app = app
+        self._preset_of = preset_of
+
+    def enqueue(self, job_id: str) -> None:
+        preset = self._preset_of(job_id)
+        if preset is not None:
+            self.app.send_task(TASK, args=[job_id], queue=queue_for(preset))
+
+    def start(self) -> None:
+        pass
+
+    def stop(self, timeout: float | None = None) -> None:
+        pass
+
+
+def register_worker_task(app: Any, run: Callable[[str], None]) -> None:
+    """Bind the task the workers execute to ``run`` (a ``JobRunner.run``)."""
+
+    @app.task(name=TASK, acks_late=True, ignore_result=True, shared=False)  # this app only
+    def run_job(job_id: str) -> None:
+        run(job_id)

@@ -1,0 +1,46 @@
+"""Embedded mode's queue: worker threads inside the ``aftercall serve`` process."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+
+import structlog
+
+log = structlog.get_logger(__name__)
+_STOP = object()
+
+
+class InProcessQueue:
+    def __init__(self, handler: Callable[[str], None], *, workers: int) -> None:
+        self._handler = handler
+        self._queue: queue.Queue[object] = queue.Queue()
+        self._stopping = threading.Event()
+        self._threads = [threading.Thread(target=self._work, name=f"worker-{i}", daemon=True) for i in range(workers)]
+
+    def enqueue(self, job_id: str) -> None:
+        self._queue.put(job_id)
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Let running jobs finish, then end the threads (jobs still queued stay ``submitted`` in the store)."""
+        self._stopping.set()
+        for _ in self._threads:
+            self._queue.put(_STOP)
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join(timeout)
+
+    def _work(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is _STOP or self._stopping.is_set():
+                return
+            try:
+                self._handler(str(item))
+            except Exception:  # the runner records job failures itself; this is a bug, keep the thread alive
+                log.exception("worker handler crashed", job_id=item)

@@ -1,0 +1,224 @@
+"""Webhook subscriptions, their pending deliveries and the delivery log, in the job store's database."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
+
+from aftercall.domain.events import Event
+from aftercall.domain.webhooks import ACTIVE, RetryType, Webhook
+from aftercall.jobstore.tables import deliveries, delivery_attempts, events, webhooks
+from aftercall.webhooks.schedule import PENDING, Attempt, Plan
+
+
+@dataclass(frozen=True)
+class Due:
+    """A pending delivery, with its event."""
+
+    event_seq: int
+    event: Event
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Batch:
+    webhook: Webhook
+    items: list[Due]
+
+
+class WebhookStore:
+    def __init__(self, engine: sa.Engine, *, clock: Callable[[], float] = time.time) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    # -- subscriptions ------------------------------------------------------------------------------------
+    def create(self, webhook: Webhook) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(webhooks.insert().values(**_columns(webhook)))
+
+    def get(self, uuid: str) -> Webhook | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(webhooks).where(webhooks.c.uuid == uuid)).first()
+        return _webhook(row) if row else None
+
+    def list(self) -> list[Webhook]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(webhooks).order_by(webhooks.c.created_at, webhooks.c.uuid)).all()
+        return [_webhook(r) for r in rows]
+
+    def reactivate(self, webhook: Webhook) -> None:
+        """Save ``webhook`` as ACTIVE with no failures, and make its held deliveries due now, in order."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            values = _columns(webhook) | {"state": ACTIVE, "failed_count": 0, "updated_at": now}
+            conn.execute(webhooks.update().where(webhooks.c.uuid == webhook.uuid).values(**values))
+            conn.execute(
+                deliveries.update()
+                .where((deliveries.c.webhook_uuid == webhook.uuid) & (deliveries.c.status == PENDING))
+                .values(next_attempt_at=now, updated_at=now)
+            )
+
+    def delete(self, uuid: str) -> Webhook | None:
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(webhooks).where(webhooks.c.uuid == uuid)).first()
+            if row is None:
+                return None
+            for table, column in (
+                (deliveries, deliveries.c.webhook_uuid),
+                (delivery_attempts, delivery_attempts.c.webhook_uuid),
+            ):
+                conn.execute(table.delete().where(column == uuid))
+            conn.execute(webhooks.delete().where(webhooks.c.uuid == uuid))
+        return _webhook(row)
+
+    # -- what to deliver -------------------------------------------------------------------------------------
+    def due_batches(self, now: float, size: int) -> list[Batch]:
+        """Per ACTIVE webhook with something due: its oldest pending deliveries, in event order.
+
+        A circuit-breaker webhook delivers strictly in order, so it is due only when its oldest pending event is.
+        """
+        due_hooks = (
+            sa.select(deliveries.c.webhook_uuid)
+            .join(webhooks, webhooks.c.uuid == deliveries.c.webhook_uuid)
+            .where(_deliverable() & (deliveries.c.next_attempt_at <= now))
+            .distinct()
+        )
+        batches = []
+        with self.engine.connect() as conn:
+            for (uuid,) in conn.execute(due_hooks).all():
+                row = conn.execute(sa.select(webhooks).where(webhooks.c.uuid == uuid)).first()
+                if row is None:
+                    continue
+                webhook = _webhook(row)
+                query = (
+                    sa.select(deliveries, events.c.id, events.c.type, events.c.payload)
+                    .join(events, events.c.seq == deliveries.c.event_seq)
+                    .where((deliveries.c.webhook_uuid == uuid) & (deliveries.c.status == PENDING))
+                    .order_by(deliveries.c.event_seq)
+                    .limit(size)
+                )
+                if webhook.retry_type is RetryType.EXPONENTIAL:
+                    query = query.where(deliveries.c.next_attempt_at <= now)
+                rows = conn.execute(query).all()
+                if rows and rows[0].next_attempt_at <= now:
+                    items = [Due(r.event_seq, Event(r.id, r.type, r.payload), r.attempts) for r in rows]
+                    batches.append(Batch(webhook, items))
+        return batches
+
+    def next_due_at(self) -> float | None:
+        query = (
+            sa.select(sa.func.min(deliveries.c.next_attempt_at))
+            .join(webhooks, webhooks.c.uuid == deliveries.c.webhook_uuid)
+            .where(_deliverable())
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
+    # -- what happened ---------------------------------------------------------------------------------------
+    def record(self, uuid: str, attempts: list[Attempt], plan: Plan) -> None:
+        """Write a batch's attempts, their outcomes and the webhook's new state in one transaction."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            if conn.execute(sa.select(webhooks.c.uuid).where(webhooks.c.uuid == uuid)).first() is None:
+                return  # deleted meanwhile: nothing left to account for
+            for a in attempts:
+                conn.execute(
+                    delivery_attempts.insert().values(
+                        webhook_uuid=uuid,
+                        event_id=a.event_id,
+                        event_type=a.event_type,
+                        attempt=a.number,
+                        status_code=a.status_code,
+                        error=a.error,
+                        latency_ms=a.latency_ms,
+                        at=a.at,
+                    )
+                )
+            for o in plan.outcomes:
+                conn.execute(
+                    deliveries.update()
+                    .where((deliveries.c.webhook_uuid == uuid) & (deliveries.c.event_seq == o.event_seq))
+                    .values(status=o.status, attempts=o.attempts, next_attempt_at=o.next_attempt_at, updated_at=now)
+                )
+            conn.execute(
+                webhooks.update()
+                .where(webhooks.c.uuid == uuid)
+                .values(
+                    failed_count=plan.failed_count,
+                    state=plan.state,
+                    last_moment_pushed=plan.last_moment_pushed,
+                    updated_at=now,
+                )
+            )
+
+    def attempts(self, uuid: str, *, limit: int) -> tuple[int, list[dict[str, Any]]]:
+        """The delivery log, newest first."""
+        where = delivery_attempts.c.webhook_uuid == uuid
+        with self.engine.connect() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(delivery_attempts).where(where)).scalar_one()
+            rows = conn.execute(
+                sa.select(delivery_attempts).where(where).order_by(delivery_attempts.c.id.desc()).limit(limit)
+            ).all()
+        return total, [dict(r._mapping) for r in rows]
+
+    def redeliver(self, uuid: str, event_id: str) -> bool:
+        """Queue ``event_id`` to the webhook again, now, as a fresh delivery; False if there is no such event."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            seq = conn.execute(sa.select(events.c.seq).where(events.c.id == event_id)).scalar_one_or_none()
+            if seq is None:
+                return False
+            key = (deliveries.c.webhook_uuid == uuid) & (deliveries.c.event_seq == seq)
+            values = {"status": PENDING, "attempts": 0, "next_attempt_at": now, "updated_at": now}
+            if conn.execute(deliveries.update().where(key).values(**values)).rowcount == 0:
+                conn.execute(deliveries.insert().values(webhook_uuid=uuid, event_seq=seq, **values))
+        return True
+
+
+def _deliverable() -> Any:
+    """Pending deliveries of ACTIVE webhooks that may go next: any for exponential, the oldest for circuit-breaker."""
+    other = deliveries.alias("other")
+    oldest = (
+        sa.select(sa.func.min(other.c.event_seq))
+        .where((other.c.webhook_uuid == deliveries.c.webhook_uuid) & (other.c.status == PENDING))
+        .scalar_subquery()
+    )
+    in_order = (webhooks.c.retry_type == RetryType.EXPONENTIAL.value) | (deliveries.c.event_seq == oldest)
+    return (deliveries.c.status == PENDING) & (webhooks.c.state == ACTIVE) & in_order
+
+
+def _columns(webhook: Webhook) -> dict[str, Any]:
+    return {
+        "uuid": webhook.uuid,
+        "url": webhook.url,
+        "hmac": webhook.hmac,
+        "basic_auth": webhook.basic_auth,
+        "retry_type": webhook.retry_type.value,
+        "event_types": list(webhook.event_types),
+        "state": webhook.state,
+        "failed_count": webhook.failed_count,
+        "last_moment_pushed": webhook.last_moment_pushed,
+        "created_at": webhook.created_at,
+        "updated_at": webhook.updated_at,
+    }
+
+
+def _webhook(row: Row[Any]) -> Webhook:
+    return Webhook(
+        uuid=row.uuid,
+        url=row.url,
+        hmac=row.hmac,
+        basic_auth=row.basic_auth,
+        retry_type=RetryType(row.retry_type),
+        event_types=tuple(row.event_types),
+        state=row.state,
+        failed_count=row.failed_count,
+        last_moment_pushed=row.last_moment_pushed,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )

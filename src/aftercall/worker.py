@@ -1,0 +1,201 @@
+"""Running one job: claim it, run the pipeline under a heartbeating lease, and record how it ended."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+import structlog
+
+from aftercall.asr import SpeechToText
+from aftercall.domain.jobs import Job, SourceType, Stage
+from aftercall.errors import DownloadError, JobAbandoned, JobFailed, StoreUnavailable
+from aftercall.jobstore import JobStore
+from aftercall.pipeline.decode import decode
+from aftercall.pipeline.fetch import download
+from aftercall.pipeline.render import render_all
+from aftercall.pipeline.transcribe import transcribe
+from aftercall.pipeline.upload import transcript_keys, upload_transcripts
+from aftercall.storage import ObjectStore
+
+log = structlog.get_logger(__name__)
+
+# Each stage's share of the job's overall percent: (first, last).
+_STAGE_SPAN = {
+    Stage.DOWNLOADING: (0, 10),
+    Stage.DECODING: (10, 15),
+    Stage.TRANSCRIBING: (15, 90),
+    Stage.RENDERING: (90, 95),
+    Stage.UPLOADING: (95, 100),
+}
+_STAGE_VERB = {
+    Stage.QUEUED: "start",
+    Stage.DOWNLOADING: "download",
+    Stage.DECODING: "decode",
+    Stage.TRANSCRIBING: "transcribe",
+    Stage.RENDERING: "render the transcript",
+    Stage.UPLOADING: "upload the outputs",
+}
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    owner: str
+    domain: str
+    lease_seconds: float
+    max_attempts: int
+    max_download_bytes: int
+    download_timeout_seconds: float
+    max_media_seconds: float
+
+
+class _Progress:
+    """Fenced progress writes; a refused write means the job is no longer ours."""
+
+    def __init__(self, jobs: JobStore, job_id: str, attempt: int) -> None:
+        self._jobs, self._job_id, self._attempt = jobs, job_id, attempt
+        self.stage = Stage.QUEUED
+        self._percent = -1
+
+    def enter(self, stage: Stage, *, duration: float | None = None) -> None:
+        self.stage = stage
+        self._write(_STAGE_SPAN[stage][0], duration)
+
+    def fraction(self, done: float) -> None:
+        first, last = _STAGE_SPAN[self.stage]
+        percent = first + int((last - first) * min(max(done, 0.0), 1.0))
+        if percent > self._percent:
+            self._write(percent, None)
+
+    def _write(self, percent: int, duration: float | None) -> None:
+        self._percent = percent
+        if not self._jobs.set_progress(self._job_id, self._attempt, self.stage, percent, duration=duration):
+            raise JobAbandoned(f"job {self._job_id} is no longer held by this worker")
+
+
+class _Heartbeat:
+    """Renews the lease in the background while the pipeline runs."""
+
+    def __init__(self, jobs: JobStore, job_id: str, attempt: int, lease_seconds: float) -> None:
+        self._renew = lambda: jobs.heartbeat(job_id, attempt, lease_seconds=lease_seconds)
+        self._interval = lease_seconds / 3
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"heartbeat-{job_id}", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                if not self._renew():
+                    return
+            except Exception:
+                log.warning("heartbeat failed", exc_info=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class JobRunner:
+    def __init__(
+        self,
+        *,
+        jobs: JobStore,
+        store: ObjectStore,
+        engine: SpeechToText,
+        http_client: Callable[[], httpx.Client],
+        config: WorkerConfig,
+    ) -> None:
+        self.jobs, self.store, self.engine = jobs, store, engine
+        self.http_client = http_client
+        self.config = config
+
+    def run(self, job_id: str) -> None:
+        cfg = self.config
+        claim = self.jobs.claim(job_id, cfg.owner, lease_seconds=cfg.lease_seconds, max_attempts=cfg.max_attempts)
+        if claim is None:
+            return
+        job, attempt = claim.job, claim.attempt
+        bound = log.bind(job_id=job_id, attempt=attempt)
+        bound.info("job started")
+        progress = _Progress(self.jobs, job_id, attempt)
+        keys = transcript_keys(job.spec.target, domain=cfg.domain, job_id=job_id)
+        try:
+            with _Heartbeat(self.jobs, job_id, attempt, cfg.lease_seconds):
+                output = self._transcript_job(job, progress, keys)
+        except JobAbandoned:
+            bound.info("job abandoned: deleted or claimed by another worker")
+            self._discard_if_deleted(job_id, keys.values())
+            return
+        except StoreUnavailable:
+            bound.warning("job store unavailable: leaving the job to be retried when its lease expires")
+            return
+        except JobFailed as exc:
+            error = str(exc)
+        except Exception as exc:
+            bound.exception("job crashed")
+            error = (
+                f"Failed to {_STAGE_VERB.get(progress.stage, 'process')}: internal error ({type(exc).__name__}: {exc})"
+            )
+        else:
+            if self.jobs.finish(job_id, attempt, output):
+                bound.info("job finished")
+            else:
+                self._discard_if_deleted(job_id, keys.values())
+            return
+        bound.info("job failed", error=error)
+        self.jobs.fail(job_id, attempt, error)
+
+    def _discard_if_deleted(self, job_id: str, keys: Iterable[str]) -> None:
+        """A job deleted while running leaves nothing behind (a live job keeps its keys for its new owner)."""
+        if self.jobs.get_job(job_id) is None:
+            for key in keys:
+                self.store.delete(key)
+
+    def _transcript_job(self, job: Job, progress: _Progress, keys: dict[str, str]) -> dict[str, Any]:
+        spec, cfg = job.spec, self.config
+        with tempfile.TemporaryDirectory(prefix="aftercall-") as tmp:
+            media = Path(tmp) / "media"
+            progress.enter(Stage.DOWNLOADING)
+            self._fetch(job, media, progress)
+            progress.enter(Stage.DECODING)
+            audio = decode(
+                media,
+                max_seconds=cfg.max_media_seconds,
+                on_seconds=lambda done, total: progress.fraction(done / total) if total else None,
+            )
+        progress.enter(Stage.TRANSCRIBING, duration=audio.duration)
+        transcript = transcribe(
+            self.engine, audio, spec.transcript, lambda seconds: progress.fraction(seconds / audio.duration)
+        )
+        progress.enter(Stage.RENDERING)
+        files = render_all(transcript, request_id=job.id, created=job.created_at)
+        progress.enter(Stage.UPLOADING)
+        return upload_transcripts(self.store, keys, files)
+
+    def _fetch(self, job: Job, destination: Path, progress: _Progress) -> None:
+        spec = job.spec
+        if spec.source_type is SourceType.RECORDING_ID:
+            recording = self.jobs.get_recording(spec.source)
+            if recording is None:
+                raise DownloadError(f"Failed to download: recording {spec.source} no longer exists")
+            self.store.get_file(recording.key, destination)
+            return
+        with self.http_client() as client:
+            download(
+                client,
+                spec.source,
+                destination,
+                max_bytes=self.config.max_download_bytes,
+                time_limit=self.config.download_timeout_seconds,
+                on_bytes=lambda done, total: progress.fraction(done / total) if total else None,
+            )

@@ -1,0 +1,203 @@
+"""The job store contract, on every SQL backend (SQLite, PostgreSQL): idempotency, pagination, claims, fencing."""
+
+import threading
+
+import pytest
+
+from aftercall.domain.jobs import JobSpec, OutputTarget, Preset, SourceType, Stage, Status, TranscriptOptions
+from aftercall.domain.recordings import Recording
+from aftercall.errors import Conflict, InvalidRequest
+from aftercall.jobstore import Page, schema
+from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
+from tests.services import postgres_schema
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'jobs.db'}"
+    else:
+        with postgres_schema() as url:
+            yield url
+
+
+@pytest.fixture
+def store(database_url, clock):
+    engine = create_sql_engine(database_url)
+    schema.upgrade(engine)
+    yield SqlJobStore(engine, clock=clock)
+    engine.dispose()
+
+
+def spec(source: str = "https://example.com/a.wav", kind: SourceType = SourceType.URI) -> JobSpec:
+    return JobSpec(Preset.TRANSCRIPT, kind, source, OutputTarget("stem", False), TranscriptOptions())
+
+
+def add_jobs(store, clock, count):
+    ids = []
+    for i in range(count):
+        clock.now += 1
+        ids.append(store.create_job(f"job-{i:02d}", spec())[0])
+    return ids
+
+
+def test_a_new_job_is_submitted_and_queued(store):
+    store.create_job("j1", spec())
+    job = store.get_job("j1")
+    assert job.status is Status.SUBMITTED
+    assert job.progress.stage is Stage.QUEUED
+    assert job.spec == spec()
+    assert store.unfinished_job_ids() == ["j1"]
+
+
+def test_idempotency_key_returns_the_first_job_for_the_same_body(store):
+    assert store.create_job("j1", spec(), idempotency=("k", "h1")) == ("j1", True)
+    assert store.create_job("j2", spec(), idempotency=("k", "h1")) == ("j1", False)
+    assert store.get_job("j2") is None
+
+
+def test_idempotency_key_with_another_body_conflicts(store):
+    store.create_job("j1", spec(), idempotency=("k", "h1"))
+    with pytest.raises(Conflict):
+        store.create_job("j2", spec(), idempotency=("k", "h2"))
+
+
+def test_idempotency_key_expires_after_a_day(store, clock):
+    store.create_job("j1", spec(), idempotency=("k", "h1"))
+    clock.now += 24 * 3600 + 1
+    assert store.create_job("j2", spec(), idempotency=("k", "h1")) == ("j2", True)
+
+
+def test_pagination_newest_first_with_cursors(store, clock):
+    ids = add_jobs(store, clock, 7)
+    newest_first = list(reversed(ids))
+    total, page = store.list_jobs(Page(limit=3))
+    assert total == 7
+    assert [j.id for j in page] == newest_first[:3]
+    _, page = store.list_jobs(Page(limit=3, starting_after=newest_first[2]))
+    assert [j.id for j in page] == newest_first[3:6]
+    _, page = store.list_jobs(Page(limit=2, ending_before=newest_first[3]))
+    assert [j.id for j in page] == newest_first[1:3]
+    with pytest.raises(InvalidRequest, match="starting_after"):
+        store.list_jobs(Page(starting_after="nope"))
+
+
+def test_jobs_filter_by_recording(store):
+    store.create_job("a", spec("rec-1", SourceType.RECORDING_ID))
+    store.create_job("b", spec())
+    total, page = store.list_jobs(Page(), recording_id="rec-1")
+    assert (total, [j.id for j in page]) == (1, ["a"])
+
+
+def test_a_claim_is_exclusive_while_its_lease_lives(store, clock):
+    store.create_job("j", spec())
+    claim = store.claim("j", "w1", lease_seconds=30, max_attempts=3)
+    assert claim.attempt == 1
+    assert claim.job.status is Status.PROCESSING
+    assert store.claim("j", "w2", lease_seconds=30, max_attempts=3) is None
+    clock.now += 20
+    assert store.heartbeat("j", 1, lease_seconds=30)
+    clock.now += 20
+    assert store.claim("j", "w2", lease_seconds=30, max_attempts=3) is None  # the heartbeat kept it
+
+
+def test_an_expired_lease_is_reclaimed_and_the_zombie_is_fenced_off(store, clock):
+    store.create_job("j", spec())
+    store.claim("j", "w1", lease_seconds=30, max_attempts=3)
+    clock.now += 31
+    second = store.claim("j", "w2", lease_seconds=30, max_attempts=3)
+    assert second.attempt == 2
+    assert not store.set_progress("j", 1, Stage.TRANSCRIBING, 50)
+    assert not store.finish("j", 1, {"transcription": []})
+    assert not store.fail("j", 1, "zombie")
+    assert store.finish("j", 2, {"transcription": []})
+    job = store.get_job("j")
+    assert (job.status, job.progress.stage, job.progress.percent) == (Status.FINISHED, Stage.DONE, 100)
+    assert not store.fail("j", 2, "too late"), "a finished job never changes again"
+
+
+def test_a_job_whose_worker_keeps_dying_fails_after_max_attempts(store, clock):
+    store.create_job("j", spec())
+    for _ in range(3):
+        assert store.claim("j", "w", lease_seconds=10, max_attempts=3) is not None
+        clock.now += 11
+    assert store.claim("j", "w", lease_seconds=10, max_attempts=3) is None
+    job = store.get_job("j")
+    assert job.status is Status.ERROR
+    assert "3 attempts" in job.error
+
+
+def test_expire_leases_frees_every_processing_job(store):
+    store.create_job("j", spec())
+    store.claim("j", "dead-process", lease_seconds=3600, max_attempts=3)
+    assert store.expire_leases() == 1
+    assert store.claim("j", "new-process", lease_seconds=60, max_attempts=3).attempt == 2
+
+
+def test_deleting_a_running_job_fences_its_worker(store):
+    store.create_job("j", spec(), idempotency=("k", "h"))
+    store.claim("j", "w", lease_seconds=30, max_attempts=3)
+    assert store.delete_job("j").id == "j"
+    assert not store.set_progress("j", 1, Stage.UPLOADING, 95)
+    assert store.create_job("j2", spec(), idempotency=("k", "h")) == ("j2", True)
+
+
+def test_recordings_round_trip_and_paginate(store, clock):
+    for i in range(3):
+        clock.now += 1
+        store.add_recording(
+            Recording(f"r{i}", "room-a" if i else "room-b", int(clock.now), 6.3, f"k{i}", 10, "audio/wav", clock.now)
+        )
+    assert store.get_recording("r1").room_name == "room-a"
+    total, items = store.list_recordings(Page(), room_name="room-a")
+    assert (total, [r.id for r in items]) == (2, ["r2", "r1"])
+    assert store.delete_recording("r1").id == "r1"
+    assert store.get_recording("r1") is None
+
+
+def race(count: int, action):
+    """Run ``action(i)`` in ``count`` threads released at once; returns results (or exceptions) in order."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = action(i)
+        except Exception as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_concurrent_claims_have_one_winner(store):
+    store.create_job("j", spec())
+    results = race(8, lambda i: store.claim("j", f"w{i}", lease_seconds=30, max_attempts=3))
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert [r.attempt for r in results if r is not None] == [1]
+
+
+def test_concurrent_submissions_with_one_idempotency_key_make_one_job(store):
+    results = race(8, lambda i: store.create_job(f"j{i}", spec(), idempotency=("same-key", "h")))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert len({job_id for job_id, _ in results}) == 1
+    assert sum(created for _, created in results) == 1
+    assert store.list_jobs(Page())[0] == 1

@@ -1,0 +1,44 @@
+"""The migrations build exactly the schema ``tables.py`` describes, on every SQL backend."""
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from aftercall.jobstore import schema
+from aftercall.jobstore.sql import create_sql_engine
+from aftercall.jobstore.tables import metadata
+from tests.services import postgres_schema
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        engine = create_sql_engine(f"sqlite:///{tmp_path / 'm.db'}")
+        yield engine
+        engine.dispose()
+    else:
+        with postgres_schema() as url:
+            engine = create_sql_engine(url)
+            yield engine
+            engine.dispose()
+
+
+def test_migrations_match_the_table_definitions(engine):
+    schema.upgrade(engine)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+
+
+def test_upgrade_is_idempotent_and_reaches_head(engine):
+    schema.upgrade(engine)
+    schema.upgrade(engine)
+    assert schema.current(engine) == schema.head()
+    schema.require_current(engine)
+
+
+def test_an_unmigrated_database_is_refused_with_the_command_to_run(engine):
+    with pytest.raises(schema.SchemaOutOfDate, match="run `aftercall migrate`"):
+        schema.require_current(engine)
+    with engine.connect() as conn:
+        assert "jobs" not in sa.inspect(conn).get_table_names()

@@ -1,0 +1,86 @@
+"""The task queue contract, on every backend: in-process threads, and Celery on Redis and on RabbitMQ."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from aftercall.taskqueue.celery import (
+    LLM_QUEUE,
+    SPEECH_QUEUE,
+    TASK,
+    CeleryQueue,
+    make_app,
+    queue_for,
+    register_worker_task,
+)
+from aftercall.taskqueue.inprocess import InProcessQueue
+from tests.services import purge_broker
+
+
+class Seen:
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, job_id: str) -> None:
+        with self.lock:
+            self.ids.append(job_id)
+
+    def wait_for(self, count: int, timeout: float = 20.0) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while len(self.ids) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return sorted(self.ids)
+
+
+@pytest.fixture(params=["inprocess", "redis", "amqp"])
+def queue(request):
+    seen = Seen()
+    if request.param == "inprocess":
+        q = InProcessQueue(seen, workers=2)
+        q.start()
+        yield q, seen
+        q.stop(timeout=5)
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    with purge_broker(request.param) as url:
+        app = make_app(url, visibility_timeout=60)
+        register_worker_task(app, seen)
+        with start_worker(app, perform_ping_check=False, queues=[SPEECH_QUEUE, LLM_QUEUE]):
+            yield CeleryQueue(app, preset_of=lambda job_id: "transcript"), seen
+
+
+def test_every_enqueued_job_id_reaches_the_runner(queue):
+    q, seen = queue
+    ids = [f"job-{i}" for i in range(5)]
+    for job_id in ids:
+        q.enqueue(job_id)
+    assert seen.wait_for(5) == ids
+
+
+class PublishedTasks:
+    """Stands in for the Celery app at the one call CeleryQueue makes, to check what it publishes."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, list[str], str]] = []
+
+    def send_task(self, name: str, args: list[str], queue: str) -> None:
+        self.sent.append((name, args, queue))
+
+
+def test_jobs_are_published_to_their_preset_queue_and_deleted_ones_not_at_all():
+    app = PublishedTasks()
+    presets = {"a": "transcript", "b": "soap-notes"}
+    q = CeleryQueue(app, presets.get)
+    for job_id in ("a", "b", "gone"):
+        q.enqueue(job_id)
+    assert app.sent == [(TASK, ["a"], SPEECH_QUEUE), (TASK, ["b"], LLM_QUEUE)]
+
+
+def test_presets_route_to_their_queue():
+    assert queue_for("transcript") == SPEECH_QUEUE
+    assert queue_for("summarize") == queue_for("soap-notes") == LLM_QUEUE

@@ -1,0 +1,49 @@
+"""Distributed mode end to end: api, Celery workers and the dispatcher on PostgreSQL, Redis or RabbitMQ, and S3."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.distributed import Cluster
+from tests.e2e.helpers import download_outputs, submit, wait
+from tests.receiver import receiver
+from tests.services import new_bucket, postgres_schema, purge_broker
+
+
+@pytest.fixture(params=["redis", "amqp"])
+def cluster(request, tmp_path, s3_endpoint):
+    with postgres_schema() as database_url, purge_broker(request.param) as broker:
+        c = Cluster(
+            tmp_path,
+            database_url=database_url,
+            broker_url=broker,
+            s3_endpoint=s3_endpoint,
+            bucket=new_bucket(s3_endpoint),
+            AFTERCALL_LEASE_SECONDS="4",
+            AFTERCALL_REQUEUE_AFTER_SECONDS="3",
+        )
+        try:
+            yield c
+        finally:
+            c.stop_all()
+
+
+def test_roles_refuse_an_unmigrated_database_then_run_a_job_with_a_webhook(cluster, media):
+    refused = cluster.run("api")
+    assert refused.returncode != 0
+    assert "run `aftercall migrate`" in refused.stderr
+    migrated = cluster.run("migrate")
+    assert migrated.returncode == 0, migrated.stderr
+    cluster.start("api", "api")
+    cluster.start("worker", "worker", "--concurrency", "1")
+    cluster.start("dispatcher", "dispatcher")
+    with receiver() as r, cluster.client() as api:
+        hook = api.post("/v1/webhooks", json={"url": r.url, "eventTypes": ["batch-processor.job-finished"]})
+        assert hook.status_code == 200, hook.text
+        job_id = submit(api, f"{media}/media/speech.mp3")
+        job = wait(api, job_id, timeout=120)
+        assert job["status"] == "finished", (job, cluster.log("worker"))
+        assert job["output"]["transcription"][0]["s3Config"]["key"].startswith("cluster/local/")
+        assert "sunny" in download_outputs(api, job_id)["txt"].decode()
+        r.wait_for(2)
+        assert r.requests[1].json["id"] == f"bp-jf-{job_id}"

@@ -1,0 +1,177 @@
+"""The API in-process: authentication, validation, errors and idempotency (SPEC §1–§2, §4)."""
+
+import pytest
+
+from aftercall.bootstrap import build
+from aftercall.errors import DataDirInUse
+from aftercall.settings import Settings
+from tests.integration.conftest import KEY, job_body, wait_for_terminal
+
+
+def error_of(response, status: int, kind: str) -> str:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error", "info"}
+    assert body["error"] == kind
+    return body["info"]
+
+
+@pytest.mark.parametrize("header", [None, "", "Basic dXNlcjpwYXNz", "Bearer", "Bearer "])
+def test_missing_or_malformed_authorization(api, header):
+    headers = {"Authorization": header} if header is not None else {}
+    api.headers.pop("Authorization")
+    error_of(api.get("/v1/batch-processor", headers=headers), 400, "authorization-header-error")
+
+
+def test_unknown_key_is_an_authentication_error(api):
+    info = error_of(
+        api.get("/v1/batch-processor", headers={"Authorization": "Bearer wrong"}), 401, "authentication-error"
+    )
+    assert "wrong" not in info
+
+
+def test_every_configured_key_works(api):
+    assert api.get("/v1/batch-processor", headers={"Authorization": "Bearer second-key"}).status_code == 200
+    assert api.get("/v1/batch-processor", headers={"Authorization": f"bearer {KEY}"}).status_code == 200
+
+
+def test_malformed_json_is_a_json_parsing_error(api):
+    error_of(api.post("/v1/batch-processor", content=b'{"preset": "transcript",'), 400, "json-parsing-error")
+
+
+def test_json_is_read_whatever_the_content_type(api):
+    response = api.post(
+        "/v1/batch-processor",
+        json=None,
+        content=str(job_body()).replace("'", '"'),
+        headers={"Content-Type": "text/plain"},
+    )
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"inParams": {}, "outParams": {}}, "preset"),
+        (job_body(preset="translate"), "preset"),
+        (job_body(outParams={"s3Config": {"s3KeyTemplate": "calls/../../etc"}}), "outParams.s3Config.s3KeyTemplate"),
+        (job_body(outParams={"s3Config": {}}), "outParams.s3Config.s3KeyTemplate"),
+        (job_body(uri="http://127.0.0.1:8000/a.wav"), "inParams.uri"),
+        (job_body(uri="http://localhost/a.wav"), "inParams.uri"),
+        (job_body(uri="http://169.254.169.254/latest"), "inParams.uri"),
+        (job_body(uri="ftp://example.com/a.wav"), "inParams.uri"),
+        (job_body(inParams={"sourceType": "recordingId", "recordingId": "nope"}), "inParams.recordingId"),
+        (job_body(inParams={"sourceType": "uri", "uri": "https://e.com/a", "language": "tlh"}), "inParams.language"),
+        (job_body(preset="summarize"), "preset"),
+        (job_body(transformParams={"transcript": {"redact": ["ssn"]}}), "transformParams.transcript.redact"),
+        (job_body(transformParams={"transcript": {"model": "my-model"}}), "transformParams.transcript.model"),
+    ],
+)
+def test_bad_submissions_are_400s_naming_the_field(api, body, field):
+    info = error_of(api.post("/v1/batch-processor", json=body), 400, "invalid-request-error")
+    assert info.startswith(f"{field}: ")
+
+
+def test_a_body_that_is_not_an_object(api):
+    info = error_of(api.post("/v1/batch-processor", json=[1, 2]), 400, "invalid-request-error")
+    assert "JSON object" in info
+
+
+def test_deepgram_model_names_are_served_by_the_local_default(api):
+    response = api.post("/v1/batch-processor", json=job_body(transformParams={"transcript": {"model": "nova-2"}}))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/batch-processor/{id}",
+        "/v1/batch-processor/{id}/access-link",
+        "/v1/recordings/{id}",
+        "/v1/recordings/{id}/access-link",
+    ],
+)
+def test_unknown_ids_are_404(api, path):
+    error_of(api.get(path.format(id="6f1c4d1e-0000-4000-8000-000000000000")), 404, "not-found-error")
+
+
+def test_deleting_an_unknown_job_is_404(api):
+    error_of(api.delete("/v1/batch-processor/nope"), 404, "not-found-error")
+
+
+def test_unknown_routes_and_methods(api):
+    error_of(api.get("/v1/nothing-here"), 404, "not-found-error")
+    error_of(api.put("/v1/batch-processor"), 405, "invalid-request-error")
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=x", "limit"),
+        ("starting_after=nope", "starting_after"),
+        ("starting_after=a&ending_before=b", "starting_after"),
+    ],
+)
+def test_bad_pagination_names_the_parameter(api, query, field):
+    info = error_of(api.get(f"/v1/batch-processor?{query}"), 400, "invalid-request-error")
+    assert info.startswith(f"{field}: ")
+
+
+def test_idempotency_key_replays_the_same_job_and_refuses_another_body(api):
+    headers = {"Idempotency-Key": "abc-123"}
+    first = api.post("/v1/batch-processor", json=job_body(), headers=headers).json()["id"]
+    again = api.post("/v1/batch-processor", json=job_body(), headers=headers).json()["id"]
+    assert again == first
+    other = api.post("/v1/batch-processor", json=job_body(uri="https://example.com/b.wav"), headers=headers)
+    error_of(other, 409, "invalid-request-error")
+    assert api.get("/v1/batch-processor").json()["total_count"] == 1
+
+
+def test_a_name_resolving_to_loopback_fails_the_job_at_connect_time(api):
+    """2130706433 is 127.0.0.1 written as one number: no literal check sees it, the connect-time check does."""
+    job_id = api.post("/v1/batch-processor", json=job_body(uri="http://2130706433:9/a.wav")).json()["id"]
+    job = wait_for_terminal(api, job_id)
+    assert job["status"] == "error"
+    assert job["error"].startswith("Failed to download: 2130706433 resolves to 127.0.0.1, a loopback address")
+    assert "output" not in job
+
+
+def test_access_links_exist_only_for_finished_jobs(api):
+    job_id = api.post("/v1/batch-processor", json=job_body(uri="http://2130706433:9/a.wav")).json()["id"]
+    wait_for_terminal(api, job_id)
+    info = error_of(api.get(f"/v1/batch-processor/{job_id}/access-link"), 400, "invalid-request-error")
+    assert "'error'" in info
+
+
+def test_uploads_over_the_limit_are_413(api, data):
+    with (data / "speech.wav").open("rb") as f:
+        response = api.post("/v1/recordings", files={"file": ("speech.wav", f, "audio/wav")})
+    info = error_of(response, 413, "invalid-request-error")
+    assert info.startswith("file: ")
+
+
+@pytest.mark.parametrize("name", ["notes.bin", "empty.wav", "truncated.mp4"])
+def test_uploads_that_are_not_media_are_400(api, data, name):
+    with (data / name).open("rb") as f:
+        response = api.post("/v1/recordings", files={"file": (name, f, "application/octet-stream")})
+    assert error_of(response, 400, "invalid-request-error").startswith("file: Input ")
+
+
+def test_an_upload_without_a_file_names_the_field(api):
+    info = error_of(api.post("/v1/recordings", data={"room_name": "x"}), 400, "invalid-request-error")
+    assert info.startswith("file: ")
+
+
+def test_openapi_documents_the_job_body(api):
+    schema = api.get("/openapi.json").json()
+    assert "CreateJobRequest" in schema["components"]["schemas"]
+    assert "/v1/batch-processor" in schema["paths"]
+    assert api.get("/docs").status_code == 200
+
+
+def test_a_second_process_cannot_share_the_data_dir(api, tmp_path):
+    second = build(Settings(data_dir=tmp_path / "data", api_keys="k"))
+    with pytest.raises(DataDirInUse, match="Another aftercall process"):
+        second.start()

@@ -1,0 +1,80 @@
+"""A real HTTP server on 127.0.0.1 that serves the test media and misbehaves on request."""
+
+from __future__ import annotations
+
+import io
+import threading
+import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+TYPES = {
+    ".wav": "audio/wav",
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".ogg": "audio/ogg",
+    ".webm": "audio/webm",
+    ".mp4": "video/mp4",
+    ".html": "text/html; charset=utf-8",
+    ".bin": "application/octet-stream",
+}
+
+
+def repeated_speech(times: int) -> bytes:
+    """``speech.wav`` played ``times`` times in a row: a longer recording made from the committed one."""
+    with wave.open(str(DATA / "speech.wav"), "rb") as src:
+        params, frames = src.getparams(), src.readframes(src.getnframes())
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setparams(params)
+        out.writeframes(frames * times)
+    return buffer.getvalue()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    long_speech = b""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _send(self, status: int, body: bytes = b"", content_type: str = "text/plain", **headers: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        parts = self.path.strip("/").split("/")
+        if parts[0] == "media" and len(parts) == 2 and (DATA / parts[1]).is_file():
+            path = DATA / parts[1]
+            self._send(200, path.read_bytes(), TYPES.get(path.suffix, "application/octet-stream"))
+        elif parts[0] == "status" and len(parts) == 2:
+            self._send(int(parts[1]), b"nope")
+        elif parts[0] == "redirect" and len(parts) == 3:
+            hops, name = int(parts[1]), parts[2]
+            target = f"/redirect/{hops - 1}/{name}" if hops > 1 else f"/media/{name}"
+            self._send(302, b"", Location=target)
+        elif parts == ["long.wav"]:
+            self._send(200, self.long_speech, "audio/wav")
+        else:
+            self._send(404, b"not found")
+
+
+@contextmanager
+def media_server(long_repeats: int = 12) -> Iterator[str]:
+    """Serve until the block ends; yields the base URL."""
+    handler = type("Handler", (_Handler,), {"long_speech": repeated_speech(long_repeats)})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,70 @@
+import pytest
+
+from aftercall.api.schemas import CreateJobRequest, parse
+from aftercall.domain.jobs import SourceType
+from aftercall.errors import InvalidRequest
+
+
+def body(**overrides):
+    base = {
+        "preset": "transcript",
+        "inParams": {"sourceType": "uri", "uri": "https://example.com/a.mp3"},
+        "outParams": {"s3Config": {"s3KeyTemplate": "calls/{job_id}"}},
+    }
+    base.update(overrides)
+    return base
+
+
+def spec_of(data):
+    return parse(CreateJobRequest, data).to_spec(job_id="J", domain="local", epoch_time=5)
+
+
+def problem(data) -> str:
+    with pytest.raises(InvalidRequest) as info:
+        spec_of(data)
+    return str(info.value)
+
+
+def test_a_minimal_body_becomes_a_spec_with_defaults():
+    spec = spec_of(body(unknownTopLevel=1))
+    assert spec.source_type is SourceType.URI
+    assert spec.target.stem == "calls/J"
+    assert spec.transcript.language == "en"
+    assert spec.transcript.punctuate is True
+    assert spec.input_view() == {"sourceType": "uri", "uri": "https://example.com/a.mp3", "language": "en"}
+
+
+def test_s3config_alias_and_transcript_language_override():
+    data = body(
+        outParams={"s3config": {"s3KeyTemplate": "x", "useReplacement": True}},
+        transformParams={"transcript": {"language": "fr-CA", "extra": {"keywords": ["Metformin"], "other": 1}}},
+    )
+    spec = spec_of(data)
+    assert spec.target.use_replacement is True
+    assert spec.transcript.language == "fr-CA"
+    assert spec.transcript.extra["keywords"] == ["Metformin"]
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"inParams": {}, "outParams": {}}, "preset"),
+        (body(preset="translate"), "preset"),
+        (body(inParams={"uri": "https://x/a.mp3"}), "inParams.sourceType"),
+        (body(inParams={"sourceType": "uri"}), "inParams.uri"),
+        (body(inParams={"sourceType": "recordingId"}), "inParams.recordingId"),
+        (body(inParams={"sourceType": "uri", "uri": "https://x", "language": "xx"}), "inParams.language"),
+        (body(outParams={}), "outParams.s3Config"),
+        (body(outParams={"s3Config": {"s3KeyTemplate": "../up"}}), "outParams.s3Config.s3KeyTemplate"),
+        (body(transformParams={"transcript": {"redact": ["passwords"]}}), "transformParams.transcript.redact"),
+        (body(transformParams={"transcript": {"extra": {"num_speakers": 0}}}), "transformParams.transcript.extra"),
+        (body(transformParams={"transcript": {"punctuate": "maybe"}}), "transformParams.transcript.punctuate"),
+    ],
+)
+def test_each_invalid_body_names_its_field(data, field):
+    assert problem(data).startswith(f"{field}: ")
+
+
+def test_a_body_that_is_not_an_object_is_refused():
+    with pytest.raises(InvalidRequest, match="must be a JSON object"):
+        parse(CreateJobRequest, ["preset"])
