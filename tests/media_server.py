@@ -10,6 +10,10 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import numpy as np
+
+from aftercall.pipeline.decode import SAMPLE_RATE, decode
+
 DATA = Path(__file__).parent / "data"
 TYPES = {
     ".wav": "audio/wav",
@@ -23,14 +27,17 @@ TYPES = {
 }
 
 
-def repeated_speech(times: int) -> bytes:
-    """``speech.wav`` played ``times`` times in a row: a longer recording made from the committed one."""
-    with wave.open(str(DATA / "speech.wav"), "rb") as src:
-        params, frames = src.getparams(), src.readframes(src.getnframes())
+def repeated_dialogue(times: int) -> bytes:
+    """``dialogue.ogg`` (85 s, two voices) played ``times`` times in a row, as 16-bit WAV: a long recording of varied
+    speech. (One sentence repeated makes whisper loop and skip at random, which no real call does.)"""
+    audio = decode(DATA / "dialogue.ogg", max_seconds=3600)
+    pcm = (np.clip(audio.samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
-        out.setparams(params)
-        out.writeframes(frames * times)
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(pcm * times)
     return buffer.getvalue()
 
 
@@ -67,9 +74,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def media_server(long_repeats: int = 12) -> Iterator[str]:
+def media_server(long_repeats: int = 3) -> Iterator[str]:
     """Serve until the block ends; yields the base URL."""
-    handler = type("Handler", (_Handler,), {"long_speech": repeated_speech(long_repeats)})
+    handler = type("Handler", (_Handler,), {"long_speech": repeated_dialogue(long_repeats)})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -50,7 +50,10 @@ def queue(request):
     with purge_broker(request.param) as url:
         app = make_app(url, visibility_timeout=60)
         register_worker_task(app, seen)
-        with start_worker(app, perform_ping_check=False, queues=[SPEECH_QUEUE, LLM_QUEUE]):
+        # The threads pool consumes as production's prefork pool does; the default solo pool takes a message per
+        # 10 s broker heartbeat on RabbitMQ, which made this test race its own timeout.
+        with start_worker(app, perform_ping_check=False, pool="threads", concurrency=2,
+                          queues=[SPEECH_QUEUE, LLM_QUEUE]):  # fmt: skip
             yield CeleryQueue(app, preset_of=lambda job_id: "transcript"), seen
 
 

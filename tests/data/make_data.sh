@@ -18,6 +18,16 @@ ff -f lavfi -i color=c=black:s=64x64:r=5 -i speech.wav -shortest -c:v libx264 -p
    -c:a aac -b:a 32k speech.mp4
 ff -i "$tmp/fr16.wav" -c:a libopus -b:a 24k french.ogg
 # No faststart: the moov atom sits at the end, so cutting the file in half loses it.
+# dialogue.ogg: dialogue.txt read by two voices (D: doctor, P: patient), half a second between turns.
+turns=()
+while IFS='|' read -r who text; do
+  if [ "$who" = D ]; then voice=(-v en-us+m3 -s 150 -p 40); else voice=(-v en-gb+f4 -s 160 -p 70); fi
+  espeak-ng "${voice[@]}" -w "$tmp/raw.wav" "$text"
+  sox -D "$tmp/raw.wav" -r 16000 -c 1 -b 16 "$tmp/turn${#turns[@]}.wav" pad 0 0.5
+  turns+=("$tmp/turn${#turns[@]}.wav")
+done < dialogue.txt
+sox -D "${turns[@]}" "$tmp/dialogue.wav"
+ff -i "$tmp/dialogue.wav" -c:a libopus -b:a 24k dialogue.ogg
 head -c "$(( $(stat -c %s speech.mp4) / 2 ))" speech.mp4 > truncated.mp4
 sox -D -n -r 16000 -c 1 -b 16 silence.wav trim 0 3
 : > empty.wav

@@ -70,7 +70,7 @@ class Server:
 
 @pytest.fixture(scope="session")
 def media() -> Iterator[str]:
-    with media_server(long_repeats=30) as base:
+    with media_server(long_repeats=4) as base:
         yield base
 
 

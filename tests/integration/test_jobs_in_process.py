@@ -36,7 +36,7 @@ def test_startup_loads_no_model_and_later_jobs_reuse_the_first_ones(tmp_path):
 
 
 def test_deleting_a_running_job_cancels_it_and_leaves_no_outputs(tmp_path):
-    with media_server(long_repeats=30) as media, make_client(tmp_path, allow_private_urls=True) as api:
+    with media_server(long_repeats=4) as media, make_client(tmp_path, allow_private_urls=True) as api:
         runtime = api.app.state.runtime
         job_id = api.post("/v1/batch-processor", json=job_body(f"{media}/long.wav")).json()["id"]
         job = api.get(f"/v1/batch-processor/{job_id}").json()
