@@ -16,6 +16,8 @@ import httpx
 import structlog
 
 from aftercall.asr.whisper import WhisperEngine
+from aftercall.diarization import Diarizer
+from aftercall.diarization.local import LocalDiarizer
 from aftercall.errors import ConfigurationError, DataDirInUse
 from aftercall.jobstore import schema
 from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
@@ -157,7 +159,8 @@ def build(settings: Settings, role: Role = "embedded") -> Runtime:
         beam_size=settings.asr_beam_size,
         parallel=settings.workers if role == "embedded" else 1,
     )
-    runner = _job_runner(settings, jobs, store, engine)
+    diarizer = LocalDiarizer() if settings.diarization == "local" else None
+    runner = _job_runner(settings, jobs, store, engine, diarizer)
     queue = _queue(settings, role, jobs, runner)
     return Runtime(
         settings=settings,
@@ -223,11 +226,14 @@ def object_store(settings: Settings, signer: LinkSigner) -> ObjectStore:
     return LocalStore(root, signer=signer, bucket=settings.storage_bucket, region=settings.storage_region)
 
 
-def _job_runner(settings: Settings, jobs: SqlJobStore, store: ObjectStore, engine: WhisperEngine) -> JobRunner:
+def _job_runner(
+    settings: Settings, jobs: SqlJobStore, store: ObjectStore, engine: WhisperEngine, diarizer: Diarizer | None
+) -> JobRunner:
     return JobRunner(
         jobs=jobs,
         store=store,
         engine=engine,
+        diarizer=diarizer,
         http_client=lambda: guarded_client(
             allow_private=settings.allow_private_urls, follow_redirects=True, timeout=_HTTP_READ_TIMEOUT
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -63,6 +64,11 @@ class Settings(BaseSettings):
     asr_model_multilingual: str = Field("base", description="Model for other languages: a shipped name or path.")
     asr_cpu_threads: int = Field(0, ge=0, description="CTranslate2 threads per model (0: its default).")
     asr_beam_size: int = Field(5, ge=1, description="Beam size for decoding.")
+    diarization: Literal["local", "none"] = Field(
+        "local",
+        description="Who spoke when: 'local' (voice embeddings and spectral clustering on CPU) or 'none' (every word "
+        "is speaker 0, even when a job asks for diarization).",
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -14,10 +14,12 @@ import httpx
 import structlog
 
 from aftercall.asr import SpeechToText
+from aftercall.diarization import Diarizer, SpeakerCount
 from aftercall.domain.jobs import Job, SourceType, Stage
 from aftercall.errors import DownloadError, JobAbandoned, JobFailed, StoreUnavailable
 from aftercall.jobstore import JobStore
 from aftercall.pipeline.decode import decode
+from aftercall.pipeline.diarize import diarize
 from aftercall.pipeline.fetch import download
 from aftercall.pipeline.render import render_all
 from aftercall.pipeline.transcribe import transcribe
@@ -30,7 +32,8 @@ log = structlog.get_logger(__name__)
 _STAGE_SPAN = {
     Stage.DOWNLOADING: (0, 10),
     Stage.DECODING: (10, 15),
-    Stage.TRANSCRIBING: (15, 90),
+    Stage.TRANSCRIBING: (15, 80),
+    Stage.DIARIZING: (80, 90),
     Stage.RENDERING: (90, 95),
     Stage.UPLOADING: (95, 100),
 }
@@ -39,6 +42,7 @@ _STAGE_VERB = {
     Stage.DOWNLOADING: "download",
     Stage.DECODING: "decode",
     Stage.TRANSCRIBING: "transcribe",
+    Stage.DIARIZING: "tell the speakers apart",
     Stage.RENDERING: "render the transcript",
     Stage.UPLOADING: "upload the outputs",
 }
@@ -112,10 +116,11 @@ class JobRunner:
         jobs: JobStore,
         store: ObjectStore,
         engine: SpeechToText,
+        diarizer: Diarizer | None,
         http_client: Callable[[], httpx.Client],
         config: WorkerConfig,
     ) -> None:
-        self.jobs, self.store, self.engine = jobs, store, engine
+        self.jobs, self.store, self.engine, self.diarizer = jobs, store, engine, diarizer
         self.http_client = http_client
         self.config = config
 
@@ -177,6 +182,9 @@ class JobRunner:
         transcript = transcribe(
             self.engine, audio, spec.transcript, lambda seconds: progress.fraction(seconds / audio.duration)
         )
+        if spec.transcript.diarize and self.diarizer is not None:
+            progress.enter(Stage.DIARIZING)
+            transcript = diarize(self.diarizer, audio.samples, transcript, SpeakerCount.of(spec.transcript.extra))
         progress.enter(Stage.RENDERING)
         files = render_all(transcript, request_id=job.id, created=job.created_at)
         progress.enter(Stage.UPLOADING)

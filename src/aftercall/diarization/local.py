@@ -1,0 +1,108 @@
+"""Local diarization on CPU: speech regions (Silero VAD) → 1.5 s windows every 0.75 s → voice embeddings
+(resemblyzer's encoder, in numpy) → spectral clustering → speaker turns.
+
+Memory stays bounded on long files: windows are embedded in batches, and clustering sees at most
+``clustering.MAX_CLUSTERED`` windows.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from aftercall.diarization import SpeakerCount, SpeakerTurn, clustering
+from aftercall.diarization.voice_encoder import FRAMES_PER_SECOND, SAMPLE_RATE, VoiceEncoder, mel_frames
+
+WINDOW_SECONDS = 1.5
+HOP_SECONDS = 0.75
+BATCH = 256  # windows embedded at once
+TARGET_DBFS = -30.0  # the encoder was trained on speech at this loudness (quieter input is raised to it)
+
+
+def speech_regions(samples: np.ndarray) -> list[tuple[float, float]]:
+    """(start, end) seconds of speech, from faster-whisper's Silero VAD with short pauses kept apart."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(min_silence_duration_ms=300, speech_pad_ms=100)
+    return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in get_speech_timestamps(samples, options)]
+
+
+def windows(regions: list[tuple[float, float]]) -> list[tuple[float, float, float, float]]:
+    """(window start, window end, owned start, owned end) per window: windows of WINDOW_SECONDS every HOP_SECONDS
+    inside each region (one centred window for a shorter region); a window owns the region's time nearest it."""
+    out = []
+    for start, end in regions:
+        length = end - start
+        count = 1 if length <= WINDOW_SECONDS else 1 + int(np.ceil((length - WINDOW_SECONDS) / HOP_SECONDS))
+        if count == 1:
+            middle = (start + end) / 2
+            out.append((middle - WINDOW_SECONDS / 2, middle + WINDOW_SECONDS / 2, start, end))
+            continue
+        starts = np.minimum(start + HOP_SECONDS * np.arange(count), end - WINDOW_SECONDS)
+        centres = starts + WINDOW_SECONDS / 2
+        bounds = [start, *((centres[:-1] + centres[1:]) / 2), end]
+        out.extend((s, s + WINDOW_SECONDS, bounds[i], bounds[i + 1]) for i, s in enumerate(starts))
+    return out
+
+
+def loudness_gain(samples: np.ndarray, regions: list[tuple[float, float]]) -> float:
+    speech = [samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)] for a, b in regions]
+    power = float(np.mean(np.concatenate(speech).astype(np.float64) ** 2)) if speech else 0.0
+    if power <= 0:
+        return 1.0
+    change_db = TARGET_DBFS - 10 * np.log10(power)
+    return float(10 ** (change_db / 20)) if change_db > 0 else 1.0
+
+
+class LocalDiarizer:
+    """Loads the encoder on first use and keeps it; safe to share between worker threads."""
+
+    def __init__(self) -> None:
+        self._encoder: VoiceEncoder | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> VoiceEncoder:
+        with self._lock:
+            if self._encoder is None:
+                self._encoder = VoiceEncoder.shipped()
+            return self._encoder
+
+    def diarize(self, samples: np.ndarray, count: SpeakerCount) -> list[SpeakerTurn]:
+        regions = speech_regions(samples)
+        spans = windows(regions)
+        if not spans:
+            return []
+        embeddings = self.embed(samples, spans, loudness_gain(samples, regions))
+        labels = clustering.cluster(embeddings, min_speakers=count.minimum, max_speakers=count.maximum)
+        return merge_turns([SpeakerTurn(a, b, int(label)) for (_, _, a, b), label in zip(spans, labels, strict=True)])
+
+    def embed(self, samples: np.ndarray, spans: list[tuple[float, float, float, float]], gain: float) -> np.ndarray:
+        encoder = self._load()
+        length = int(WINDOW_SECONDS * SAMPLE_RATE)
+        frames = int(WINDOW_SECONDS * FRAMES_PER_SECOND)
+        out = np.empty((len(spans), 256), np.float32)
+        for first in range(0, len(spans), BATCH):
+            batch = spans[first : first + BATCH]
+            mels = np.stack([mel_frames(_clip(samples, start, length) * gain)[:frames] for start, *_ in batch])
+            out[first : first + len(batch)] = encoder.embed(mels)
+        return out
+
+
+def _clip(samples: np.ndarray, start: float, length: int) -> np.ndarray:
+    """``length`` samples from ``start`` seconds, zero-padded where the window runs past either end."""
+    first = round(start * SAMPLE_RATE)
+    piece = samples[max(first, 0) : max(first + length, 0)]
+    return np.pad(piece, (max(-first, 0), length - len(piece) - max(-first, 0)))
+
+
+def merge_turns(turns: list[SpeakerTurn]) -> list[SpeakerTurn]:
+    """Adjacent pieces of one speaker as one turn (a gap under a second between them does not split it)."""
+    merged: list[SpeakerTurn] = []
+    for turn in turns:
+        last = merged[-1] if merged else None
+        if last and last.speaker == turn.speaker and turn.start - last.end < 1.0:
+            merged[-1] = SpeakerTurn(last.start, max(last.end, turn.end), last.speaker)
+        else:
+            merged.append(turn)
+    return merged
