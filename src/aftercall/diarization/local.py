@@ -17,15 +17,27 @@ from aftercall.diarization.voice_encoder import FRAMES_PER_SECOND, SAMPLE_RATE, 
 WINDOW_SECONDS = 1.5
 HOP_SECONDS = 0.75
 BATCH = 256  # windows embedded at once
+VAD_BLOCK_SECONDS = 600
 TARGET_DBFS = -30.0  # the encoder was trained on speech at this loudness (quieter input is raised to it)
 
 
 def speech_regions(samples: np.ndarray) -> list[tuple[float, float]]:
-    """(start, end) seconds of speech, from faster-whisper's Silero VAD with short pauses kept apart."""
+    """(start, end) seconds of speech, from faster-whisper's Silero VAD with short pauses kept apart.
+
+    The VAD runs block by block: on a whole call it would hold two more copies of the audio at once.
+    """
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     options = VadOptions(min_silence_duration_ms=300, speech_pad_ms=100)
-    return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in get_speech_timestamps(samples, options)]
+    block = VAD_BLOCK_SECONDS * SAMPLE_RATE
+    regions: list[tuple[float, float]] = []
+    for first in range(0, len(samples), block):
+        for found in get_speech_timestamps(samples[first : first + block], options):
+            start, end = (first + found["start"]) / SAMPLE_RATE, (first + found["end"]) / SAMPLE_RATE
+            if regions and start - regions[-1][1] < 0.05:  # speech running across a block boundary
+                start = regions.pop()[0]
+            regions.append((start, end))
+    return regions
 
 
 def windows(regions: list[tuple[float, float]]) -> list[tuple[float, float, float, float]]:
@@ -47,11 +59,15 @@ def windows(regions: list[tuple[float, float]]) -> list[tuple[float, float, floa
 
 
 def loudness_gain(samples: np.ndarray, regions: list[tuple[float, float]]) -> float:
-    speech = [samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)] for a, b in regions]
-    power = float(np.mean(np.concatenate(speech).astype(np.float64) ** 2)) if speech else 0.0
-    if power <= 0:
+    """The gain that brings the speech to TARGET_DBFS (1 when it is already louder)."""
+    energy = count = 0.0
+    for a, b in regions:  # region by region: no copy of the whole call
+        piece = samples[int(a * SAMPLE_RATE) : int(b * SAMPLE_RATE)]
+        energy += float(np.dot(piece, piece))
+        count += len(piece)
+    if energy <= 0:
         return 1.0
-    change_db = TARGET_DBFS - 10 * np.log10(power)
+    change_db = TARGET_DBFS - 10 * np.log10(energy / count)
     return float(10 ** (change_db / 20)) if change_db > 0 else 1.0
 
 
