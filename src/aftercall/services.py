@@ -56,14 +56,6 @@ class BatchService:
         if spec.source_type is SourceType.RECORDING_ID and self.jobs.get_recording(spec.source) is None:
             raise InvalidRequest("inParams.recordingId", f"there is no recording with id {spec.source!r}")
         options = spec.transcript
-        unsupported = {
-            "redact": bool(options.redact),
-            "profanity_filter": options.profanity_filter,
-            "extra.multichannel": bool(options.extra.get("multichannel")),
-        }
-        for name, asked in unsupported.items():
-            if asked:
-                raise InvalidRequest(f"transformParams.transcript.{name}", "is not available on this server yet")
         model = options.model
         if model and model.startswith(_DEEPGRAM_MODEL_PREFIXES):
             model = None

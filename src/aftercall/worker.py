@@ -15,14 +15,17 @@ import structlog
 
 from aftercall.asr import SpeechToText
 from aftercall.diarization import Diarizer, SpeakerCount
-from aftercall.domain.jobs import Job, SourceType, Stage
+from aftercall.domain.jobs import Job, SourceType, Stage, TranscriptOptions
+from aftercall.domain.transcript import Transcript
 from aftercall.errors import DownloadError, JobAbandoned, JobFailed, StoreUnavailable
 from aftercall.jobstore import JobStore
-from aftercall.pipeline.decode import decode
+from aftercall.pipeline import redact as redaction
+from aftercall.pipeline.channels import per_channel_if_separate
+from aftercall.pipeline.decode import Audio, decode
 from aftercall.pipeline.diarize import diarize
 from aftercall.pipeline.fetch import download
 from aftercall.pipeline.render import render_all
-from aftercall.pipeline.transcribe import transcribe
+from aftercall.pipeline.transcribe import transcribe, transcribe_channels
 from aftercall.pipeline.upload import transcript_keys, upload_transcripts
 from aftercall.storage import ObjectStore
 
@@ -173,22 +176,32 @@ class JobRunner:
             progress.enter(Stage.DOWNLOADING)
             self._fetch(job, media, progress)
             progress.enter(Stage.DECODING)
+            multichannel = spec.transcript.extra.get("multichannel")
             audio = decode(
                 media,
                 max_seconds=cfg.max_media_seconds,
                 on_seconds=lambda done, total: progress.fraction(done / total) if total else None,
+                keep_channels=multichannel is not False,
             )
-        progress.enter(Stage.TRANSCRIBING, duration=audio.duration)
-        transcript = transcribe(
-            self.engine, audio, spec.transcript, lambda seconds: progress.fraction(seconds / audio.duration)
-        )
-        if spec.transcript.diarize and self.diarizer is not None:
-            progress.enter(Stage.DIARIZING)
-            transcript = diarize(self.diarizer, audio.samples, transcript, SpeakerCount.of(spec.transcript.extra))
+            audio = per_channel_if_separate(audio, asked=multichannel)
+        transcript = redaction.apply(self._recognise(spec.transcript, audio, progress), spec.transcript)
         progress.enter(Stage.RENDERING)
         files = render_all(transcript, request_id=job.id, created=job.created_at)
         progress.enter(Stage.UPLOADING)
         return upload_transcripts(self.store, keys, files)
+
+    def _recognise(self, options: TranscriptOptions, audio: Audio, progress: _Progress) -> Transcript:
+        """Words with speakers: one speaker per channel when the audio kept its channels, else transcription then
+        diarization."""
+        progress.enter(Stage.TRANSCRIBING, duration=audio.duration)
+        on_seconds = lambda seconds: progress.fraction(seconds / audio.duration)  # noqa: E731
+        if audio.tracks is not None:
+            return transcribe_channels(self.engine, audio.tracks, options, on_seconds)
+        transcript = transcribe(self.engine, audio, options, on_seconds)
+        if options.diarize and self.diarizer is not None:
+            progress.enter(Stage.DIARIZING)
+            transcript = diarize(self.diarizer, audio.samples, transcript, SpeakerCount.of(options.extra))
+        return transcript
 
     def _fetch(self, job: Job, destination: Path, progress: _Progress) -> None:
         spec = job.spec

@@ -22,6 +22,7 @@ class Word:
     speaker: int
     speaker_confidence: float
     punctuated_word: str
+    channel: int = 0  # the source channel it was heard on (multichannel transcription), else 0
 
 
 @dataclass(frozen=True)
@@ -84,16 +85,17 @@ def normalise_word(text: str) -> str:
 
 
 def utterances(words: tuple[Word, ...], gap: float = UTTERANCE_GAP_SECONDS) -> list[Utterance]:
-    """Split words into utterances at every change of speaker and every pause longer than ``gap``."""
+    """Split words into utterances at every change of speaker or channel and every pause longer than ``gap``."""
     result: list[Utterance] = []
     current: list[Word] = []
     for word in words:
-        if current and (word.speaker != current[-1].speaker or word.start - current[-1].end > gap):
-            result.append(Utterance(current[0].speaker, 0, tuple(current)))
+        last = current[-1] if current else None
+        if last and (word.speaker != last.speaker or word.channel != last.channel or word.start - last.end > gap):
+            result.append(Utterance(last.speaker, last.channel, tuple(current)))
             current = []
         current.append(word)
     if current:
-        result.append(Utterance(current[0].speaker, 0, tuple(current)))
+        result.append(Utterance(current[0].speaker, current[0].channel, tuple(current)))
     return result
 
 

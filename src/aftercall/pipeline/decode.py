@@ -16,10 +16,14 @@ SAMPLE_RATE = 16_000
 _TRUNCATION_TOLERANCE = 0.9
 
 
+MAX_TRACKS = 8  # channels kept apart for multichannel transcription; a file with more is mixed to mono
+
+
 @dataclass(frozen=True)
 class Audio:
     samples: np.ndarray  # float32, mono, SAMPLE_RATE
     channels: int  # of the source stream
+    tracks: np.ndarray | None = None  # float32 (channels, samples): each channel alone, when asked for and 2..8
 
     @property
     def duration(self) -> float:
@@ -31,9 +35,16 @@ def _reason(exc: Exception) -> str:
 
 
 def decode(
-    path: Path, *, max_seconds: float, on_seconds: Callable[[float, float | None], None] = lambda d, t: None
+    path: Path,
+    *,
+    max_seconds: float,
+    on_seconds: Callable[[float, float | None], None] = lambda d, t: None,
+    keep_channels: bool = False,
 ) -> Audio:
-    """Decode the first audio stream of ``path``; raise ``MediaError`` with a sentence a user can act on."""
+    """Decode the first audio stream of ``path``; raise ``MediaError`` with a sentence a user can act on.
+
+    With ``keep_channels``, a stream of 2 to 8 channels also yields each channel alone (``Audio.tracks``).
+    """
     if path.stat().st_size == 0:
         raise MediaError("Input file is empty")
     try:
@@ -47,7 +58,10 @@ def decode(
         declared = _declared_duration(container, stream)
         if declared is not None and declared > max_seconds:
             raise MediaError(f"Input is {declared:.0f} s long; the limit is {max_seconds:.0f} s")
-        samples = _decode_stream(container, stream, max_seconds, declared, on_seconds)
+        channels = stream.codec_context.channels or 1
+        split = keep_channels and 2 <= channels <= MAX_TRACKS
+        decoded = _decode_stream(container, stream, max_seconds, declared, on_seconds, channels if split else 1)
+    samples = decoded.mean(axis=0, dtype=np.float32) if split else decoded[0]
     seconds = len(samples) / SAMPLE_RATE
     if declared is not None and declared > 2.0 and seconds < declared * _TRUNCATION_TOLERANCE:
         raise MediaError(
@@ -55,7 +69,7 @@ def decode(
         )
     if len(samples) == 0:
         raise MediaError("Input has an audio track with no sound in it")
-    return Audio(samples=samples, channels=stream.codec_context.channels or 1)
+    return Audio(samples=samples, channels=channels, tracks=decoded if split else None)
 
 
 def probe(path: Path, *, max_seconds: float) -> float:
@@ -90,21 +104,26 @@ def _decode_stream(
     max_seconds: float,
     declared: float | None,
     on_seconds: Callable[[float, float | None], None],
+    channels: int,
 ) -> np.ndarray:
-    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    """Shape (channels, samples): the stream mixed down to mono (``channels`` 1) or each channel kept."""
+    layout = "mono" if channels == 1 else stream.layout.name
+    resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
     chunks: list[np.ndarray] = []
     count = 0
     try:
         for frame in container.decode(stream):
             for out in resampler.resample(frame):
-                chunk = out.to_ndarray().reshape(-1)
+                chunk = out.to_ndarray().reshape(channels, -1)
                 chunks.append(chunk)
-                count += len(chunk)
+                count += chunk.shape[1]
             if count > max_seconds * SAMPLE_RATE:
                 raise MediaError(f"Input is longer than the limit of {max_seconds:.0f} s")
             on_seconds(count / SAMPLE_RATE, declared)
         for out in resampler.resample(None):
-            chunks.append(out.to_ndarray().reshape(-1))
+            chunks.append(out.to_ndarray().reshape(channels, -1))
     except av.FFmpegError as exc:
         raise MediaError(f"Input is truncated or corrupt and cannot be decoded ({_reason(exc)})") from exc
-    return np.concatenate(chunks).astype(np.float32, copy=False) if chunks else np.zeros(0, np.float32)
+    if not chunks:
+        return np.zeros((channels, 0), np.float32)
+    return np.concatenate(chunks, axis=1).astype(np.float32, copy=False)

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import json
 import uuid
+from statistics import fmean
 from typing import Any
 
 from aftercall.domain.jobs import iso_time
-from aftercall.domain.transcript import MAX_LINE_CHARS, Cue, Transcript, Utterance, Word, cues, turns, utterances
+from aftercall.domain.transcript import (
+    MAX_LINE_CHARS,
+    Cue,
+    Transcript,
+    Utterance,
+    Word,
+    cues,
+    join_words,
+    turns,
+    utterances,
+)
 
 FORMATS = ("txt", "srt", "vtt", "json")
 CONTENT_TYPES = {
@@ -75,19 +86,25 @@ def _word_json(w: Word) -> dict[str, Any]:
     }
 
 
-def render_json(transcript: Transcript, utts: list[Utterance], request_id: str, created: float) -> dict[str, Any]:
+def _channel_json(transcript: Transcript, words: tuple[Word, ...]) -> dict[str, Any]:
     channel: dict[str, Any] = {
         "alternatives": [
             {
-                "transcript": transcript.text,
-                "confidence": round(transcript.confidence, 4),
-                "words": [_word_json(w) for w in transcript.words],
+                "transcript": join_words(words),
+                "confidence": round(fmean(w.confidence for w in words), 4) if words else 0.0,
+                "words": [_word_json(w) for w in words],
             }
         ]
     }
     if transcript.language_confidence is not None:
         channel["detected_language"] = transcript.language
         channel["language_confidence"] = round(transcript.language_confidence, 4)
+    return channel
+
+
+def render_json(transcript: Transcript, utts: list[Utterance], request_id: str, created: float) -> dict[str, Any]:
+    """Deepgram's shape: one ``results.channels`` entry per channel transcribed (one unless multichannel)."""
+    by_channel = [tuple(w for w in transcript.words if w.channel == c) for c in range(transcript.channels)]
     return {
         "metadata": {
             "request_id": request_id,
@@ -98,7 +115,7 @@ def render_json(transcript: Transcript, utts: list[Utterance], request_id: str, 
             "language": transcript.language,
         },
         "results": {
-            "channels": [channel],
+            "channels": [_channel_json(transcript, words) for words in by_channel],
             "utterances": [
                 {
                     "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"aftercall:{request_id}:{i}")),

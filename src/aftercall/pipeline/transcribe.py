@@ -1,12 +1,20 @@
-"""Step 3: speech to a ``Transcript`` of normalised, time-ordered words (all speaker 0 until diarization)."""
+"""Step 3: speech to a ``Transcript`` of normalised, time-ordered words.
+
+Mono: every word is speaker 0 until diarization. Multichannel: each channel is transcribed alone and is its own
+speaker (channel 0 is speaker 0, ...), exactly, with no clustering.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
 
 from aftercall.asr import AsrRequest, ProgressCallback, Recognition, SpeechToText
 from aftercall.domain.jobs import TranscriptOptions, language_code
 from aftercall.domain.transcript import Transcript, Word, normalise_word
 from aftercall.errors import TranscriptionError
-from aftercall.pipeline.decode import Audio
+from aftercall.pipeline.decode import SAMPLE_RATE, Audio
 
 SILENT_ERROR = "Failed to transcribe. May be invalid audio or silent file"
 
@@ -34,6 +42,39 @@ def transcribe(
         language=recognition.language,
         model=recognition.model,
         language_confidence=recognition.language_probability,
+    )
+
+
+def transcribe_channels(
+    engine: SpeechToText, tracks: np.ndarray, options: TranscriptOptions, on_progress: ProgressCallback
+) -> Transcript:
+    """``tracks`` (channels, samples): one recognition per channel, merged in time order."""
+    count, duration = tracks.shape[0], tracks.shape[1] / SAMPLE_RATE
+    words: list[Word] = []
+    recognitions: list[Recognition] = []
+    for channel, track in enumerate(tracks):
+        done = channel * duration
+
+        def report(seconds: float, done: float = done) -> None:
+            on_progress((done + seconds) / count)  # in media seconds of the whole job's scale
+
+        recognition = engine.transcribe(track, asr_request(options), report)
+        recognitions.append(recognition)
+        words.extend(
+            replace(w, channel=channel, speaker=channel, speaker_confidence=1.0)
+            for w in to_words(recognition, duration, punctuate=options.punctuate)
+        )
+    if not words:
+        raise TranscriptionError(SILENT_ERROR)
+    words.sort(key=lambda w: (w.start, w.channel))
+    heard = next(r for r in recognitions if r.words)
+    return Transcript(
+        words=tuple(words),
+        duration=duration,
+        channels=count,
+        language=heard.language,
+        model=heard.model,
+        language_confidence=heard.language_probability,
     )
 
 
