@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 import httpx
 import structlog
 
+from aftercall.asr import SpeechToText
+from aftercall.asr.deepgram import DeepgramEngine
+from aftercall.asr.openai import OpenAIEngine
 from aftercall.asr.whisper import WhisperEngine
 from aftercall.diarization import Diarizer
 from aftercall.diarization.local import LocalDiarizer
@@ -66,7 +69,7 @@ class Runtime:
     store: ObjectStore
     queue: TaskQueue
     runner: JobRunner
-    asr: WhisperEngine
+    asr: SpeechToText
     batch: BatchService
     recordings: RecordingService
     webhooks: WebhookService
@@ -151,14 +154,7 @@ def build(settings: Settings, role: Role = "embedded") -> Runtime:
 
     dispatcher = Dispatcher(webhook_store, webhook_client(), retry_scale=settings.webhook_retry_scale)
     jobs.on_event = dispatcher.wake
-    engine = WhisperEngine(
-        english_model=settings.asr_model_en,
-        multilingual_model=settings.asr_model_multilingual,
-        cache_dir=settings.model_cache_dir,
-        cpu_threads=settings.asr_cpu_threads,
-        beam_size=settings.asr_beam_size,
-        parallel=settings.workers if role == "embedded" else 1,
-    )
+    engine = speech_to_text(settings, parallel=settings.workers if role == "embedded" else 1)
     diarizer = LocalDiarizer() if settings.diarization == "local" else None
     runner = _job_runner(settings, jobs, store, engine, diarizer)
     queue = _queue(settings, role, jobs, runner)
@@ -226,8 +222,35 @@ def object_store(settings: Settings, signer: LinkSigner) -> ObjectStore:
     return LocalStore(root, signer=signer, bucket=settings.storage_bucket, region=settings.storage_region)
 
 
+def speech_to_text(settings: Settings, *, parallel: int) -> SpeechToText:
+    """The configured speech-to-text engine (nothing is loaded or contacted until the first job)."""
+    if settings.asr_engine == "deepgram":
+        if not settings.deepgram_api_key:
+            raise ConfigurationError("AFTERCALL_ASR_ENGINE=deepgram needs AFTERCALL_DEEPGRAM_API_KEY")
+        return DeepgramEngine(
+            api_key=settings.deepgram_api_key,
+            base_url=settings.deepgram_base_url,
+            timeout=settings.remote_asr_timeout_seconds,
+        )
+    if settings.asr_engine == "openai":
+        return OpenAIEngine(
+            base_url=settings.openai_asr_base_url,
+            api_key=settings.openai_asr_api_key,
+            model=settings.openai_asr_model,
+            timeout=settings.remote_asr_timeout_seconds,
+        )
+    return WhisperEngine(
+        english_model=settings.asr_model_en,
+        multilingual_model=settings.asr_model_multilingual,
+        cache_dir=settings.model_cache_dir,
+        cpu_threads=settings.asr_cpu_threads,
+        beam_size=settings.asr_beam_size,
+        parallel=parallel,
+    )
+
+
 def _job_runner(
-    settings: Settings, jobs: SqlJobStore, store: ObjectStore, engine: WhisperEngine, diarizer: Diarizer | None
+    settings: Settings, jobs: SqlJobStore, store: ObjectStore, engine: SpeechToText, diarizer: Diarizer | None
 ) -> JobRunner:
     return JobRunner(
         jobs=jobs,

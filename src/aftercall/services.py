@@ -28,7 +28,7 @@ from aftercall.taskqueue import TaskQueue
 
 log = structlog.get_logger(__name__)
 
-# Deepgram's model names, which Daily clients send: served by this server's default local model.
+# Deepgram's model names, which Daily clients send: served by the default model of an engine that lacks them.
 _DEEPGRAM_MODEL_PREFIXES = ("nova", "enhanced")
 
 
@@ -57,8 +57,8 @@ class BatchService:
             raise InvalidRequest("inParams.recordingId", f"there is no recording with id {spec.source!r}")
         options = spec.transcript
         model = options.model
-        if model and model.startswith(_DEEPGRAM_MODEL_PREFIXES):
-            model = None
+        if model and not self.engine.knows_model(model) and model.startswith(_DEEPGRAM_MODEL_PREFIXES):
+            model = None  # a Deepgram name sent to a local engine: its default model
         if model and not self.engine.knows_model(model):
             raise InvalidRequest("transformParams.transcript.model", f"unknown model {model!r}")
         if model != options.model:

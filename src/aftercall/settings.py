@@ -64,6 +64,21 @@ class Settings(BaseSettings):
     asr_model_multilingual: str = Field("base", description="Model for other languages: a shipped name or path.")
     asr_cpu_threads: int = Field(0, ge=0, description="CTranslate2 threads per model (0: its default).")
     asr_beam_size: int = Field(5, ge=1, description="Beam size for decoding.")
+    asr_engine: Literal["local", "deepgram", "openai"] = Field(
+        "local",
+        description="Speech to text: 'local' (faster-whisper on this machine), 'deepgram' (Deepgram's /v1/listen; "
+        "audio leaves the machine) or 'openai' (any OpenAI-compatible /v1/audio/transcriptions).",
+    )
+    deepgram_api_key: str = Field("", description="Deepgram API key (asr_engine 'deepgram').")
+    deepgram_base_url: str = Field("https://api.deepgram.com", description="Deepgram API base URL.")
+    openai_asr_base_url: str = Field(
+        "https://api.openai.com", description="Base URL of the OpenAI-compatible transcription server."
+    )
+    openai_asr_api_key: str = Field("", description="Bearer key for that server (none sent when empty).")
+    openai_asr_model: str = Field("whisper-1", description="Model asked of that server when a job names none.")
+    remote_asr_timeout_seconds: float = Field(
+        600.0, gt=0, description="How long a remote speech-to-text request may take before the job fails."
+    )
     diarization: Literal["local", "none"] = Field(
         "local",
         description="Who spoke when: 'local' (voice embeddings and spectral clustering on CPU) or 'none' (every word "

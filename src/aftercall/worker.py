@@ -198,7 +198,7 @@ class JobRunner:
         if audio.tracks is not None:
             return transcribe_channels(self.engine, audio.tracks, options, on_seconds)
         transcript = transcribe(self.engine, audio, options, on_seconds)
-        if options.diarize and self.diarizer is not None:
+        if options.diarize and self.diarizer is not None and not transcript.diarized:
             progress.enter(Stage.DIARIZING)
             transcript = diarize(self.diarizer, audio.samples, transcript, SpeakerCount.of(options.extra))
         return transcript

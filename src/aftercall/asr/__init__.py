@@ -1,4 +1,5 @@
-"""Speech-to-text engines behind one protocol. Backends: ``whisper`` (local faster-whisper)."""
+"""Speech-to-text engines behind one protocol. Backends: ``whisper`` (local faster-whisper), ``deepgram`` (Deepgram's
+/v1/listen) and ``openai`` (any OpenAI-compatible /v1/audio/transcriptions)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ class RecognizedWord:
     start: float
     end: float
     probability: float
+    speaker: int | None = None  # set by engines that diarize (Deepgram); the local diarizer then does not run
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,11 @@ class AsrRequest:
     language: str | None  # ISO 639-1 code; None: detect
     model: str | None = None  # a model name of the engine's catalogue; None: the engine's default
     keywords: tuple[str, ...] = ()
+    # Passed through by remote engines that implement them (aftercall applies redaction and masking itself too):
+    punctuate: bool = True
+    diarize: bool = False
+    profanity_filter: bool = False
+    redact: tuple[str, ...] = ()
 
 
 ProgressCallback = Callable[[float], None]  # seconds of media processed

@@ -33,6 +33,7 @@ class Transcript:
     language: str
     model: str  # "engine/model", e.g. "faster-whisper/tiny.en"
     language_confidence: float | None = None  # set when the language was detected
+    diarized: bool = False  # speakers already told apart (by the engine, or one per channel)
 
     @property
     def text(self) -> str:

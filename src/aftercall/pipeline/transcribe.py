@@ -25,6 +25,10 @@ def asr_request(options: TranscriptOptions) -> AsrRequest:
         language=language_code(options.language),
         model=options.model,
         keywords=tuple(str(k) for k in keywords),
+        punctuate=options.punctuate,
+        diarize=options.diarize,
+        profanity_filter=options.profanity_filter,
+        redact=options.redact,
     )
 
 
@@ -42,6 +46,7 @@ def transcribe(
         language=recognition.language,
         model=recognition.model,
         language_confidence=recognition.language_probability,
+        diarized=any(w.speaker is not None for w in recognition.words),
     )
 
 
@@ -75,6 +80,7 @@ def transcribe_channels(
         language=heard.language,
         model=heard.model,
         language_confidence=heard.language_probability,
+        diarized=True,
     )
 
 
@@ -98,8 +104,8 @@ def to_words(recognition: Recognition, duration: float, *, punctuate: bool = Tru
                 start=start,
                 end=end,
                 confidence=min(max(raw.probability, 0.0), 1.0),
-                speaker=0,
-                speaker_confidence=0.0,
+                speaker=raw.speaker or 0,
+                speaker_confidence=1.0 if raw.speaker is not None else 0.0,
                 punctuated_word=text if punctuate else normalise_word(text),
             )
         )
