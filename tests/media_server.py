@@ -27,18 +27,26 @@ TYPES = {
 }
 
 
-def repeated_dialogue(times: int) -> bytes:
-    """``dialogue.ogg`` (85 s, two voices) played ``times`` times in a row, as 16-bit WAV: a long recording of varied
-    speech. (One sentence repeated makes whisper loop and skip at random, which no real call does.)"""
-    audio = decode(DATA / "dialogue.ogg", max_seconds=3600)
-    pcm = (np.clip(audio.samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+def wav_of(*parts: tuple[str, int]) -> bytes:
+    """16-bit WAV of committed recordings played one after another: ``(name, times)`` plays ``tests/data/name``
+    ``times`` times in a row."""
+    pcm = b""
+    for name, times in parts:
+        audio = decode(DATA / name, max_seconds=3600)
+        pcm += (np.clip(audio.samples, -1.0, 1.0) * 32767).astype("<i2").tobytes() * times
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(SAMPLE_RATE)
-        out.writeframes(pcm * times)
+        out.writeframes(pcm)
     return buffer.getvalue()
+
+
+def repeated_dialogue(times: int) -> bytes:
+    """``dialogue.ogg`` (85 s, two voices) played ``times`` times in a row: a long recording of varied speech.
+    (One sentence repeated makes whisper loop and skip at random, which no real call does.)"""
+    return wav_of(("dialogue.ogg", times))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -69,6 +77,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(302, b"", Location=target)
         elif parts == ["long.wav"]:
             self._send(200, self.long_speech, "audio/wav")
+        elif parts == ["english-then-french.wav"]:
+            self._send(200, wav_of(("speech.wav", 5), ("french.ogg", 8)), "audio/wav")
         else:
             self._send(404, b"not found")
 

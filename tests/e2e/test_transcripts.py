@@ -152,3 +152,17 @@ def test_other_languages_use_the_shipped_multilingual_model(api, media, language
         assert channel["language_confidence"] > 0.5
     else:
         assert "detected_language" not in channel
+
+
+def test_auto_detects_the_language_across_the_whole_file(api, media):
+    """English for the first half-minute, French after: a detector that hears only the first 30 s says English."""
+    url = f"{media}/english-then-french.wav"
+    job_id = submit(api, url, inParams={"sourceType": "uri", "uri": url, "language": "auto"})
+    job = wait(api, job_id)
+    assert job["status"] == "finished", job
+    channel = check_json(download_outputs(api, job_id)["json"], job_id=job_id, duration=job["duration"])["results"][
+        "channels"
+    ][0]
+    assert channel["detected_language"] == "fr"
+    words = {w["word"] for w in channel["alternatives"][0]["words"]}
+    assert len({"bonjour", "voudrais", "prendre", "demain", "matin"} & words) >= 3, words

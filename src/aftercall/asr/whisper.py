@@ -12,7 +12,9 @@ from aftercall.asr import AsrRequest, ProgressCallback, Recognition, RecognizedW
 from aftercall.asr import models as model_files
 from aftercall.errors import ModelUnavailable, TranscriptionError
 
-_DETECTION_SEGMENTS = 4  # windows sampled when detecting the language (auto)
+_DETECTION_WINDOWS = 5  # 30 s windows, spread across the whole file, that vote on the language (auto)
+_WINDOW = 30 * 16_000
+_SILENT_RMS = 1e-3  # a window this quiet has no speech to vote with
 
 
 class WhisperEngine:
@@ -78,6 +80,9 @@ class WhisperEngine:
             language = request.language
         else:
             raise TranscriptionError(f"Failed to transcribe: the model {name!r} only knows English")
+        probability = None
+        if language is None and model.model.is_multilingual:
+            language, probability = detect_language(model, samples)
         segments, info = model.transcribe(
             samples,
             language=language,
@@ -85,7 +90,6 @@ class WhisperEngine:
             vad_filter=True,
             word_timestamps=True,
             hotwords=" ".join(request.keywords) or None,
-            language_detection_segments=_DETECTION_SEGMENTS,
         )
         words: list[RecognizedWord] = []
         for segment in segments:  # a generator: recognition happens while we iterate
@@ -96,6 +100,28 @@ class WhisperEngine:
         return Recognition(
             words=words,
             language=info.language,
-            language_probability=float(info.language_probability) if language is None else None,
+            language_probability=probability if request.language is None else None,
             model=f"faster-whisper/{name}",
         )
+
+
+def detect_language(model: Any, samples: np.ndarray) -> tuple[str, float]:
+    """The language of the whole file: windows spread from its start to its end each give every language a
+    probability; the language with the highest total wins (faster-whisper alone looks only at the start).
+    Returns the language and its mean probability over the windows that had speech."""
+    last = max(len(samples) - _WINDOW, 0)
+    starts = sorted({int(x) for x in np.linspace(0, last, _DETECTION_WINDOWS)})
+    totals: dict[str, float] = {}
+    voted = 0
+    for start in starts:
+        window = samples[start : start + _WINDOW]
+        if float(np.sqrt(np.mean(window.astype(np.float64) ** 2))) < _SILENT_RMS:
+            continue
+        _, _, probabilities = model.detect_language(audio=window, vad_filter=True)
+        for language, p in probabilities:
+            totals[language] = totals.get(language, 0.0) + p
+        voted += 1
+    if not totals:
+        return "en", 0.0
+    best = max(totals, key=lambda k: totals[k])
+    return best, totals[best] / voted
