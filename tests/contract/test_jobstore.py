@@ -6,9 +6,11 @@ import pytest
 
 from aftercall.domain.jobs import JobSpec, OutputTarget, Preset, SourceType, Stage, Status, TranscriptOptions
 from aftercall.domain.recordings import Recording
+from aftercall.domain.webhooks import RetryType, Webhook
 from aftercall.errors import Conflict, InvalidRequest
 from aftercall.jobstore import Page, schema
 from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
+from aftercall.webhooks.store import WebhookStore
 from tests.services import postgres_schema
 
 
@@ -201,3 +203,30 @@ def test_concurrent_submissions_with_one_idempotency_key_make_one_job(store):
     assert len({job_id for job_id, _ in results}) == 1
     assert sum(created for _, created in results) == 1
     assert store.list_jobs(Page())[0] == 1
+
+
+def queued_event_ids(store, clock) -> list[str]:
+    batches = WebhookStore(store.engine, clock=clock).due_batches(clock.now + 1, size=100)
+    return [due.event.id for batch in batches for due in batch.items]
+
+
+def test_started_and_progress_events_are_queued_once_per_job_and_only_for_subscribers(store, clock):
+    store.create_job("unwatched", spec())
+    store.claim("unwatched", "w", lease_seconds=30, max_attempts=3)
+    assert store.set_progress("unwatched", 1, Stage.TRANSCRIBING, 40)
+    assert queued_event_ids(store, clock) == [], "no subscription names them: nothing is stored"
+
+    types = ("batch-processor.job-started", "batch-processor.job-progress")
+    hook = Webhook(
+        "h", "https://example.com/hook", "c2VjcmV0", None, RetryType.CIRCUIT_BREAKER, types, "ACTIVE", 0, None, 0, 0
+    )
+    WebhookStore(store.engine, clock=clock).create(hook)
+    store.create_job("j", spec())
+    store.claim("j", "w1", lease_seconds=30, max_attempts=3)
+    for percent in (5, 12, 15, 19, 31, 80, 95):
+        assert store.set_progress("j", 1, Stage.TRANSCRIBING, percent)
+    clock.now += 31  # the worker died: a second attempt passes the same marks again
+    store.claim("j", "w2", lease_seconds=30, max_attempts=3)
+    for percent in (12, 31, 55):
+        assert store.set_progress("j", 2, Stage.TRANSCRIBING, percent)
+    assert queued_event_ids(store, clock) == ["bp-js-j"] + [f"bp-jp-j-{mark}" for mark in (10, 30, 80, 90, 50)]

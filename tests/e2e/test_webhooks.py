@@ -71,3 +71,34 @@ def test_a_finished_job_is_announced_with_its_output(api, media, server):
     assert event["type"] == "batch-processor.job-finished"
     assert event["id"] == f"bp-jf-{job_id}"
     assert event["payload"] == {key: job[key] for key in ("id", "preset", "status", "input", "output")}
+
+
+def test_started_and_progress_events_reach_only_the_subscriptions_that_name_them(api, media, server):
+    named = ["batch-processor.job-started", "batch-processor.job-progress", "batch-processor.job-finished"]
+    with receiver() as everything, receiver() as finished_only:
+        hooks = [
+            api.post("/v1/webhooks", json={"url": everything.url, "eventTypes": named}).json(),
+            api.post("/v1/webhooks", json={"url": finished_only.url, "eventTypes": named[2:]}).json(),
+        ]
+        job_id = submit(api, f"{media}/media/dialogue.ogg")
+        assert wait(api, job_id)["status"] == "finished"
+        wait_until(lambda: any(e["type"] == named[2] for e in everything.events()))
+        wait_until(lambda: bool(finished_only.events()))
+        for hook in hooks:
+            api.delete(f"/v1/webhooks/{hook['uuid']}")
+    events = everything.events()
+    assert events[0]["type"] == named[0]
+    assert events[-1]["type"] == named[2]
+    assert events[0]["id"] == f"bp-js-{job_id}"
+    assert events[0]["payload"]["status"] == "processing"
+    progress = events[1:-1]
+    assert {e["type"] for e in progress} == {named[1]}
+    marks = [int(e["id"].rsplit("-", 1)[1]) for e in progress]
+    assert marks == sorted(set(marks)), f"one event per 10 %, in order: {marks}"
+    assert len(marks) >= 5, marks
+    for mark, event in zip(marks, progress, strict=True):
+        assert event["id"] == f"bp-jp-{job_id}-{mark}"
+        assert mark <= event["payload"]["progress"]["percent"] < mark + 10
+    stages = [e["payload"]["progress"]["stage"] for e in progress]
+    assert {"transcribing", "diarizing"} <= set(stages), stages
+    assert [e["id"] for e in finished_only.events()] == [f"bp-jf-{job_id}"]

@@ -11,7 +11,10 @@ from aftercall.domain.jobs import Job, Status
 EVENT_VERSION = "1.0.0"
 JOB_FINISHED = "batch-processor.job-finished"
 JOB_ERROR = "batch-processor.error"
-EMITTED = (JOB_FINISHED, JOB_ERROR)
+# Extensions (SPEC §5): stored and sent only when a subscription names them.
+JOB_STARTED = "batch-processor.job-started"
+JOB_PROGRESS = "batch-processor.job-progress"
+PROGRESS_STEP = 10  # at most one progress event per this many percent of a job
 CANCELLED_ERROR = "Job was cancelled"
 # Daily's event names are dotted lower-case words (meeting.started, recording.ready-to-download, ...): every one
 # of them is accepted in a subscription, though aftercall emits only the batch-processor ones.
@@ -38,6 +41,23 @@ def terminal_event(job: Job) -> Event:
     if job.status is Status.ERROR:
         return Event(f"bp-je-{job.id}", JOB_ERROR, {**common, "output": {}, "error": view["error"]})
     raise ValueError(f"job {job.id} is {job.status}, not terminal")
+
+
+def started_event(job: Job) -> Event:
+    """The job's first claim by a worker (a retry after a crash does not start it again)."""
+    view = job.public_view()
+    return Event(f"bp-js-{job.id}", JOB_STARTED, {key: view[key] for key in ("id", "preset", "status", "input")})
+
+
+def progress_event(job: Job) -> Event | None:
+    """The job's progress at a multiple of ``PROGRESS_STEP`` percent, named by that multiple so that a retried job
+    that passes the same mark again sends nothing new; None below the first mark."""
+    step = job.progress.percent // PROGRESS_STEP * PROGRESS_STEP
+    if step <= 0 or step >= 100:
+        return None
+    view = job.public_view()
+    payload = {key: view[key] for key in ("id", "preset", "status", "input")}
+    return Event(f"bp-jp-{job.id}-{step}", JOB_PROGRESS, {**payload, "progress": view["progress"]})
 
 
 def envelope(event: Event, event_ts: float) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from aftercall.domain.events import CANCELLED_ERROR, terminal_event
+from aftercall.domain.events import CANCELLED_ERROR, progress_event, started_event, terminal_event
 from aftercall.domain.jobs import Job, JobSpec, Progress, SourceType, Stage, Status
 from aftercall.domain.recordings import Recording
 from aftercall.errors import Conflict, InvalidRequest, StoreUnavailable
@@ -184,12 +184,12 @@ class SqlJobStore:
             same_attempt = (jobs.c.id == job_id) & (jobs.c.attempts == row.attempts)
             if row.attempts >= max_attempts:
                 error = f"Failed to process: the worker stopped during each of {row.attempts} attempts"
-                ended = self._end(conn, job_id, same_attempt, now, status=Status.ERROR.value, error=error)
+                emitted = self._end(conn, job_id, same_attempt, now, status=Status.ERROR.value, error=error)
                 claim = None
             else:
-                ended = False
                 claim = self._take(conn, job_id, same_attempt, row.attempts + 1, owner, now + lease_seconds, now)
-        if ended:
+                emitted = claim is not None and outbox.emit_if_subscribed(conn, started_event(claim.job), now)
+        if emitted:
             self.on_event()
         return claim
 
@@ -222,6 +222,23 @@ class SqlJobStore:
             )
         return result.rowcount == 1
 
+    def _fenced_progress(self, job_id: str, attempt: int, **values: Any) -> bool:
+        """A progress write, and the job's progress event when it passes a new mark and someone subscribes."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            if (
+                conn.execute(
+                    jobs.update().where(self._fence(job_id, attempt)).values(updated_at=now, **values)
+                ).rowcount
+                != 1
+            ):
+                return False
+            event = progress_event(_job(conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one()))
+            emitted = event is not None and outbox.emit_if_subscribed(conn, event, now)
+        if emitted:
+            self.on_event()
+        return True
+
     def _fenced_end(self, job_id: str, attempt: int, **values: Any) -> bool:
         with self.engine.begin() as conn:
             ended = self._end(conn, job_id, self._fence(job_id, attempt), self.clock(), **values)
@@ -238,7 +255,7 @@ class SqlJobStore:
         values: dict[str, Any] = {"stage": stage.value, "percent": percent}
         if duration is not None:
             values["duration"] = duration
-        return self._fenced_update(job_id, attempt, **values)
+        return self._fenced_progress(job_id, attempt, **values)
 
     def finish(self, job_id: str, attempt: int, output: dict[str, Any]) -> bool:
         return self._fenced_end(
