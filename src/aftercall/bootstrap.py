@@ -25,6 +25,7 @@ from aftercall.errors import ConfigurationError, DataDirInUse
 from aftercall.jobstore import schema
 from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
 from aftercall.net import guarded_client
+from aftercall.pipeline.speech import Speech
 from aftercall.services import BatchService, RecordingService
 from aftercall.settings import Settings
 from aftercall.storage import ObjectStore
@@ -255,8 +256,7 @@ def _job_runner(
     return JobRunner(
         jobs=jobs,
         store=store,
-        engine=engine,
-        diarizer=diarizer,
+        speech=Speech(engine, diarizer),
         http_client=lambda: guarded_client(
             allow_private=settings.allow_private_urls, follow_redirects=True, timeout=_HTTP_READ_TIMEOUT
         ),

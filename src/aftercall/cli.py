@@ -170,3 +170,52 @@ def dispatcher(log_level: str) -> None:
     click.echo("aftercall dispatcher: delivering webhooks and sweeping stranded jobs")
     done.wait()
     runtime.stop()
+
+
+@main.command()
+@click.argument("source")
+@click.option(
+    "--preset",
+    type=click.Choice(["transcript", "summarize", "soap-notes"]),
+    default="transcript",
+    show_default=True,
+)
+@click.option("--language", default="en", show_default=True, help="A language tag of SPEC §2, or auto.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the output files.",
+)
+def run(source: str, preset: str, language: str, out_dir: Path) -> None:
+    """Process one recording (a file or an http(s) URL) without a server, showing each stage's progress, and
+    write its transcript files (txt, srt, vtt, json) into --out. Settings come from AFTERCALL_* variables."""
+    import sys
+
+    from rich.console import Console
+
+    from aftercall.domain.jobs import crash_sentence
+    from aftercall.errors import AftercallError
+    from aftercall.oneshot import StageBars, is_url, job_spec, run_once
+    from aftercall.settings import Settings
+
+    if not is_url(source) and not Path(source).is_file():
+        raise click.BadParameter(f"{source!r} is neither a file nor an http(s) URL", param_hint="SOURCE")
+    settings = Settings()
+    console = Console(stderr=True)
+    bars = StageBars(console)
+    try:
+        spec = job_spec(source, preset=preset, language=language, settings=settings)
+        with bars:
+            written = run_once(source, spec, out_dir, settings, bars)
+    except KeyboardInterrupt:
+        console.print("Stopped; nothing was written.")
+        sys.exit(130)
+    except AftercallError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except Exception as exc:
+        raise click.ClickException(crash_sentence(bars.stage, exc)) from exc
+    for path in written:
+        click.echo(path)

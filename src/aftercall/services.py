@@ -36,6 +36,14 @@ def body_hash(body: Any) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
+def check_preset(spec: JobSpec) -> None:
+    """Refuse the presets this version cannot run yet (rather than silently ignore them)."""
+    if spec.preset is not Preset.TRANSCRIPT:
+        raise InvalidRequest("preset", f"'{spec.preset}' is not available on this server yet; use 'transcript'")
+    if spec.source_type is SourceType.TRANSCRIPT_URI:
+        raise InvalidRequest("inParams.sourceType", "'transcriptUri' needs the summarize or soap-notes preset")
+
+
 class BatchService:
     def __init__(
         self, *, jobs: JobStore, store: ObjectStore, queue: TaskQueue, engine: SpeechToText, settings: Settings
@@ -45,10 +53,7 @@ class BatchService:
 
     def check_supported(self, spec: JobSpec) -> JobSpec:
         """Refuse what this server cannot do yet (rather than silently ignore it); normalise the model name."""
-        if spec.preset is not Preset.TRANSCRIPT:
-            raise InvalidRequest("preset", f"'{spec.preset}' is not available on this server yet; use 'transcript'")
-        if spec.source_type is SourceType.TRANSCRIPT_URI:
-            raise InvalidRequest("inParams.sourceType", "'transcriptUri' needs the summarize or soap-notes preset")
+        check_preset(spec)
         if spec.source_type is SourceType.URI:
             problem = url_problem(spec.source, allow_private=self.settings.allow_private_urls)
             if problem:

@@ -13,19 +13,11 @@ from typing import Any
 import httpx
 import structlog
 
-from aftercall.asr import SpeechToText
-from aftercall.diarization import Diarizer, SpeakerCount
-from aftercall.domain.jobs import Job, SourceType, Stage, TranscriptOptions
-from aftercall.domain.transcript import Transcript
+from aftercall.domain.jobs import Job, SourceType, Stage, crash_sentence
 from aftercall.errors import DownloadError, JobAbandoned, JobFailed, StoreUnavailable
 from aftercall.jobstore import JobStore
-from aftercall.pipeline import redact as redaction
-from aftercall.pipeline.channels import per_channel_if_separate
-from aftercall.pipeline.decode import Audio, decode
-from aftercall.pipeline.diarize import diarize
 from aftercall.pipeline.fetch import download
-from aftercall.pipeline.render import render_all
-from aftercall.pipeline.transcribe import transcribe, transcribe_channels
+from aftercall.pipeline.speech import Speech, decode_media
 from aftercall.pipeline.upload import transcript_keys, upload_transcripts
 from aftercall.storage import ObjectStore
 
@@ -39,15 +31,6 @@ _STAGE_SPAN = {
     Stage.DIARIZING: (80, 90),
     Stage.RENDERING: (90, 95),
     Stage.UPLOADING: (95, 100),
-}
-_STAGE_VERB = {
-    Stage.QUEUED: "start",
-    Stage.DOWNLOADING: "download",
-    Stage.DECODING: "decode",
-    Stage.TRANSCRIBING: "transcribe",
-    Stage.DIARIZING: "tell the speakers apart",
-    Stage.RENDERING: "render the transcript",
-    Stage.UPLOADING: "upload the outputs",
 }
 
 
@@ -118,12 +101,11 @@ class JobRunner:
         *,
         jobs: JobStore,
         store: ObjectStore,
-        engine: SpeechToText,
-        diarizer: Diarizer | None,
+        speech: Speech,
         http_client: Callable[[], httpx.Client],
         config: WorkerConfig,
     ) -> None:
-        self.jobs, self.store, self.engine, self.diarizer = jobs, store, engine, diarizer
+        self.jobs, self.store, self.speech = jobs, store, speech
         self.http_client = http_client
         self.config = config
 
@@ -151,9 +133,7 @@ class JobRunner:
             error = str(exc)
         except Exception as exc:
             bound.exception("job crashed")
-            error = (
-                f"Failed to {_STAGE_VERB.get(progress.stage, 'process')}: internal error ({type(exc).__name__}: {exc})"
-            )
+            error = crash_sentence(progress.stage, exc)
         else:
             if self.jobs.finish(job_id, attempt, output):
                 bound.info("job finished")
@@ -175,33 +155,12 @@ class JobRunner:
             media = Path(tmp) / "media"
             progress.enter(Stage.DOWNLOADING)
             self._fetch(job, media, progress)
-            progress.enter(Stage.DECODING)
-            multichannel = spec.transcript.extra.get("multichannel")
-            audio = decode(
-                media,
-                max_seconds=cfg.max_media_seconds,
-                on_seconds=lambda done, total: progress.fraction(done / total) if total else None,
-                keep_channels=multichannel is not False,
-            )
-            audio = per_channel_if_separate(audio, asked=multichannel)
-        transcript = redaction.apply(self._recognise(spec.transcript, audio, progress), spec.transcript)
-        progress.enter(Stage.RENDERING)
-        files = render_all(transcript, request_id=job.id, created=job.created_at)
+            audio = decode_media(media, spec.transcript, progress, max_seconds=cfg.max_media_seconds)
+        files = self.speech.transcript_files(
+            audio, spec.transcript, progress, request_id=job.id, created=job.created_at
+        )
         progress.enter(Stage.UPLOADING)
         return upload_transcripts(self.store, keys, files)
-
-    def _recognise(self, options: TranscriptOptions, audio: Audio, progress: _Progress) -> Transcript:
-        """Words with speakers: one speaker per channel when the audio kept its channels, else transcription then
-        diarization."""
-        progress.enter(Stage.TRANSCRIBING, duration=audio.duration)
-        on_seconds = lambda seconds: progress.fraction(seconds / audio.duration)  # noqa: E731
-        if audio.tracks is not None:
-            return transcribe_channels(self.engine, audio.tracks, options, on_seconds)
-        transcript = transcribe(self.engine, audio, options, on_seconds)
-        if options.diarize and self.diarizer is not None and not transcript.diarized:
-            progress.enter(Stage.DIARIZING)
-            transcript = diarize(self.diarizer, audio.samples, transcript, SpeakerCount.of(options.extra))
-        return transcript
 
     def _fetch(self, job: Job, destination: Path, progress: _Progress) -> None:
         spec = job.spec

@@ -38,6 +38,22 @@ class Stage(StrEnum):
     DONE = "done"
 
 
+_STAGE_VERB = {
+    Stage.QUEUED: "start",
+    Stage.DOWNLOADING: "download",
+    Stage.DECODING: "decode",
+    Stage.TRANSCRIBING: "transcribe",
+    Stage.DIARIZING: "tell the speakers apart",
+    Stage.RENDERING: "render the transcript",
+    Stage.UPLOADING: "upload the outputs",
+}
+
+
+def crash_sentence(stage: Stage, exc: BaseException) -> str:
+    """The error of a job that an unexpected exception stopped: which step failed, and what was raised."""
+    return f"Failed to {_STAGE_VERB.get(stage, 'process')}: internal error ({type(exc).__name__}: {exc})"
+
+
 class SourceType(StrEnum):
     URI = "uri"
     RECORDING_ID = "recordingId"

@@ -1,0 +1,133 @@
+"""``aftercall run``: one file or URL through the same pipeline as a job, with no server, database or queue."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from aftercall.api.schemas import CreateJobRequest, parse
+from aftercall.bootstrap import speech_to_text
+from aftercall.diarization.local import LocalDiarizer
+from aftercall.domain.jobs import JobSpec, Stage
+from aftercall.errors import InvalidRequest
+from aftercall.net import guarded_client, url_problem
+from aftercall.pipeline.fetch import download
+from aftercall.pipeline.speech import Speech, decode_media
+from aftercall.services import check_preset
+from aftercall.settings import Settings
+
+_TIMEOUT_SECONDS = 30.0
+
+
+class StageBars:
+    """One progress bar per stage, each filled as its stage goes; the current stage is ``stage``."""
+
+    def __init__(self, console: Console) -> None:
+        self.stage = Stage.QUEUED
+        self._bars = Progress(
+            TextColumn("{task.description:<12}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        self._task: TaskID | None = None
+
+    def enter(self, stage: Stage, *, duration: float | None = None) -> None:
+        self._finish_current()
+        self.stage = stage
+        self._task = self._bars.add_task(stage.value, total=1.0)
+
+    def fraction(self, done: float) -> None:
+        if self._task is not None:
+            self._bars.update(self._task, completed=min(max(done, 0.0), 1.0))
+
+    def _finish_current(self) -> None:
+        if self._task is not None:
+            self._bars.update(self._task, completed=1.0)
+
+    def __enter__(self) -> StageBars:
+        self._bars.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: BaseException | TracebackType | None) -> None:
+        if kind is None:
+            self._finish_current()
+        self._bars.stop()
+
+
+def job_spec(source: str, *, preset: str, language: str, settings: Settings) -> JobSpec:
+    """The job a client would have submitted for ``source``, validated as the API validates it (same sentences)."""
+    body: dict[str, Any] = {
+        "preset": preset,
+        "inParams": {"sourceType": "uri", "uri": source, "language": language},
+        "outParams": {"s3Config": {"s3KeyTemplate": "{job_id}"}},  # unused: files go to --out
+    }
+    spec = parse(CreateJobRequest, body).to_spec(
+        job_id=str(uuid.uuid4()), domain=settings.domain, epoch_time=int(time.time())
+    )
+    check_preset(spec)
+    return spec
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def run_once(source: str, spec: JobSpec, out_dir: Path, settings: Settings, progress: StageBars) -> list[Path]:
+    """Process ``source`` (a local path or an http(s) URL) and write its files into ``out_dir``; returns them.
+    Nothing is written unless every step succeeded."""
+    diarizer = LocalDiarizer() if settings.diarization == "local" else None
+    speech = Speech(speech_to_text(settings, parallel=1), diarizer)
+    with tempfile.TemporaryDirectory(prefix="aftercall-run-") as tmp:
+        media = Path(source)
+        if is_url(source):
+            media = Path(tmp) / "media"
+            _fetch(source, media, settings, progress)
+        audio = decode_media(media, spec.transcript, progress, max_seconds=settings.max_media_seconds)
+    files = speech.transcript_files(audio, spec.transcript, progress, request_id="aftercall-run", created=time.time())
+    return _write(files, out_dir, _stem(source))
+
+
+def _fetch(url: str, destination: Path, settings: Settings, progress: StageBars) -> None:
+    progress.enter(Stage.DOWNLOADING)
+    problem = url_problem(url, allow_private=settings.allow_private_urls)
+    if problem:
+        raise InvalidRequest("inParams.uri", problem)
+    with guarded_client(
+        allow_private=settings.allow_private_urls, follow_redirects=True, timeout=_TIMEOUT_SECONDS
+    ) as client:
+        download(
+            client,
+            url,
+            destination,
+            max_bytes=settings.max_download_bytes,
+            time_limit=settings.download_timeout_seconds,
+            on_bytes=lambda done, total: progress.fraction(done / total) if total else None,
+        )
+
+
+def _stem(source: str) -> str:
+    name = source.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+    return Path(name).stem or "transcript"
+
+
+def _write(files: dict[str, bytes], out_dir: Path, stem: str) -> list[Path]:
+    """All files or none: each is written beside its final name, then all are renamed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged = []
+    for extension, content in files.items():
+        final = out_dir / f"{stem}.{extension}"
+        part = final.with_name(final.name + ".part")
+        part.write_bytes(content)
+        staged.append((part, final))
+    for part, final in staged:
+        part.replace(final)
+    return [final for _, final in staged]
