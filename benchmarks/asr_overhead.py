@@ -2,8 +2,10 @@
 
 On a few minutes of synthetic speech (espeak-ng + sox, made at run time), alternately:
   * bare:    faster-whisper called directly on the file, with the options and model a job uses;
-  * service: the same file as a job through a running `aftercall serve` (POST, poll until finished).
-Both sides are warm (model loaded) before timing. Prints each side's real-time factor and the ratio.
+  * service: the same file as a job through a running `aftercall serve` (POST, poll until finished), with
+             `diarize: false` so that both sides do the same work;
+  * diarized: the same job with diarization on (the default), to show what telling the speakers apart costs.
+All sides are warm (models loaded) before timing. Prints each side's real-time factor and the ratios.
 Target: service / bare <= 1.10.
 
     .venv/bin/python benchmarks/asr_overhead.py [--minutes 3] [--rounds 3]
@@ -73,11 +75,12 @@ def bare_engine_seconds(model, path: Path) -> float:
     return elapsed
 
 
-def service_seconds(api: httpx.Client, url: str) -> float:
+def service_seconds(api: httpx.Client, url: str, *, diarize: bool) -> float:
     body = {
         "preset": "transcript",
         "inParams": {"sourceType": "uri", "uri": url},
         "outParams": {"s3Config": {"s3KeyTemplate": "bench"}},
+        "transformParams": {"transcript": {"diarize": diarize}},
     }
     started = time.perf_counter()
     job_id = api.post("/v1/batch-processor", json=body).json()["id"]
@@ -124,21 +127,24 @@ def main() -> None:
         model = WhisperModel(resolve("tiny.en", tmpdir), device="cpu", compute_type="int8")
         try:
             with server.client() as api:
-                service_seconds(api, url)  # warm-up: loads the model in the server
+                service_seconds(api, url, diarize=True)  # warm-up: loads the model in the server
                 bare_engine_seconds(model, speech)  # warm-up
-                bare, service = [], []
+                bare, service, diarized = [], [], []
                 for _ in range(args.rounds):
                     bare.append(bare_engine_seconds(model, speech))
-                    service.append(service_seconds(api, url))
+                    service.append(service_seconds(api, url, diarize=False))
+                    diarized.append(service_seconds(api, url, diarize=True))
         finally:
             server.kill()
             httpd.shutdown()
 
-    b, s = statistics.median(bare), statistics.median(service)
+    b, s, d = statistics.median(bare), statistics.median(service), statistics.median(diarized)
     print(f"speech: {duration:.1f} s, model tiny.en int8, {args.rounds} alternating rounds, cpus={os.cpu_count()}")
     print(f"bare faster-whisper : median {b:6.2f} s  RTF {b / duration:.3f}   runs {[round(x, 2) for x in bare]}")
     print(f"aftercall job (API) : median {s:6.2f} s  RTF {s / duration:.3f}   runs {[round(x, 2) for x in service]}")
+    print(f"aftercall, diarized : median {d:6.2f} s  RTF {d / duration:.3f}   runs {[round(x, 2) for x in diarized]}")
     print(f"overhead ratio service/bare: {s / b:.3f}  (target <= 1.10)")
+    print(f"diarization adds {(d - s) / duration:.3f}x real time  (target <= 0.15)")
 
 
 if __name__ == "__main__":

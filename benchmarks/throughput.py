@@ -13,6 +13,7 @@ Needs the services of the development machine (PostgreSQL, Redis) and moto[serve
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import statistics
 import sys
@@ -97,6 +98,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="submissions per second for the latency run")
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request otherwise
     rows: list[str] = []
     with tempfile.TemporaryDirectory() as tmp_name, media_server() as media, moto_s3_server() as s3:
         tmp = Path(tmp_name)
