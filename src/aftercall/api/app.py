@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aftercall import __version__
-from aftercall.api.routes import batch, files, recordings, webhooks
+from aftercall.api.routes import batch, dashboard, files, recordings, webhooks
 from aftercall.api.schemas import CreateJobRequest, CreateWebhookRequest, WebhookFields, validation_problem
 from aftercall.bootstrap import Runtime
 from aftercall.errors import (
@@ -103,6 +103,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> FastAPI:
     app.include_router(recordings.router, prefix="/v1")
     app.include_router(webhooks.router, prefix="/v1")
     app.include_router(files.router, prefix="/v1")
+    app.include_router(dashboard.router)
     _document_bodies(app, [CreateJobRequest, CreateWebhookRequest, WebhookFields])
 
     @app.middleware("http")

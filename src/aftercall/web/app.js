@@ -1,0 +1,288 @@
+// The aftercall dashboard: plain JavaScript over the REST API, with the key kept in this browser's storage.
+// Every text that comes from a job (transcripts, errors, URLs) is set with textContent, never parsed as HTML.
+"use strict";
+
+const KEY_STORAGE = "aftercall.apiKey";
+const VIEWS = ["key-view", "jobs-view", "job-view", "webhooks-view"];
+const POLL_MS = 1000;
+let pollTimer = null;
+
+const $ = (id) => document.getElementById(id);
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body.info || `The server answered ${status}`);
+    this.status = status;
+    this.type = body.error;
+  }
+}
+
+async function api(path, options = {}) {
+  const headers = { Authorization: `Bearer ${localStorage.getItem(KEY_STORAGE) || ""}`, ...(options.headers || {}) };
+  const response = await fetch(path, { ...options, headers });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new ApiError(response.status, body);
+    if (response.status === 401 || error.type === "authorization-header-error") askForKey(error.message);
+    throw error;
+  }
+  return body;
+}
+
+function show(view) {
+  for (const id of VIEWS) $(id).hidden = id !== view;
+  $("nav").hidden = view === "key-view";
+}
+
+function askForKey(message = "") {
+  localStorage.removeItem(KEY_STORAGE);
+  stopPolling();
+  $("key-error").textContent = message;
+  show("key-view");
+}
+
+function stopPolling() {
+  if (pollTimer !== null) clearTimeout(pollTimer);
+  pollTimer = null;
+}
+
+function pollAgain(fn) {
+  stopPolling();
+  pollTimer = setTimeout(fn, POLL_MS);
+}
+
+function clock(seconds) {
+  const s = Math.floor(seconds);
+  const hours = Math.floor(s / 3600);
+  const mmss = `${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+  return hours ? `${hours}:${mmss}` : mmss;
+}
+
+// ---- jobs -------------------------------------------------------------------------------------------------
+
+async function submitJob(event) {
+  event.preventDefault();
+  const error = $("submit-error");
+  error.textContent = "";
+  const file = $("file-input").files[0];
+  const url = $("url-input").value.trim();
+  const inParams = { language: $("language").value };
+  try {
+    if (file) {
+      const form = new FormData();
+      form.append("file", file);
+      const recording = await api("/v1/recordings", { method: "POST", body: form });
+      Object.assign(inParams, { sourceType: "recordingId", recordingId: recording.id });
+    } else if (url) {
+      Object.assign(inParams, { sourceType: "uri", uri: url });
+    } else {
+      error.textContent = "Choose a recording or paste a media URL.";
+      return;
+    }
+    const body = {
+      preset: $("preset").value,
+      inParams,
+      outParams: { s3Config: { s3KeyTemplate: "dashboard/{job_id}" } },
+    };
+    const job = await api("/v1/batch-processor", { method: "POST", body: JSON.stringify(body) });
+    $("new-job").reset();
+    location.hash = `#job/${job.id}`;
+  } catch (e) {
+    error.textContent = e.message;
+  }
+}
+
+async function showJobs() {
+  show("jobs-view");
+  const listing = await api("/v1/batch-processor?limit=50");
+  const details = await Promise.all(
+    listing.data.map((item) => (item.status === "finished" ? item : api(`/v1/batch-processor/${item.id}`))),
+  );
+  const rows = details.map((job) => {
+    const progress = job.progress || { stage: job.status === "finished" ? "done" : "", percent: 100 };
+    const meter = element("progress", { max: "100", value: String(progress.percent) });
+    return element(
+      "tr",
+      { "data-job": job.id, class: `status-${job.status}` },
+      element("td", {}, element("a", { href: `#job/${job.id}`, text: new Date(job.createdAt).toLocaleString() })),
+      element("td", { text: job.preset }),
+      element("td", { class: "status", text: job.status }),
+      element("td", { text: progress.stage }),
+      element("td", {}, meter, ` ${progress.percent} %`),
+    );
+  });
+  const empty = element("tr", {}, element("td", { colspan: "5", class: "hint", text: "No jobs yet." }));
+  $("jobs").tBodies[0].replaceChildren(...(rows.length ? rows : [empty]));
+  if (details.some((job) => job.status === "submitted" || job.status === "processing")) pollAgain(route);
+}
+
+async function showJob(jobId) {
+  show("job-view");
+  const job = await api(`/v1/batch-processor/${jobId}`);
+  $("job-title").textContent = `${job.preset} · ${job.id}`;
+  const progress = job.progress ? ` · ${job.progress.stage} ${job.progress.percent} %` : "";
+  const duration = job.duration ? ` · ${job.duration.toFixed(1)} s of media` : "";
+  $("job-status").textContent = `${job.status}${job.status === "finished" ? "" : progress}${duration}`;
+  $("job-status").dataset.status = job.status;
+  $("job-error").textContent = job.error || "";
+  if (job.status === "submitted" || job.status === "processing") {
+    $("downloads").replaceChildren();
+    $("transcript").replaceChildren();
+    pollAgain(route);
+    return;
+  }
+  if (job.status !== "finished") return;
+  if ($("job-view").dataset.rendered === job.id) return;
+  const links = await api(`/v1/batch-processor/${job.id}/access-link`);
+  renderDownloads(links);
+  await setAudio(job.input);
+  const json = (links.transcription || []).find((entry) => entry.format === "json");
+  if (json) renderTranscript(await (await fetch(json.link)).json());
+  $("job-view").dataset.rendered = job.id;
+}
+
+function renderDownloads(links) {
+  const entries = [...(links.transcription || [])];
+  for (const name of ["summary", "soap", "concept"]) if (links[name]) entries.push({ ...links[name], name });
+  const items = entries.map((entry) =>
+    element("a", { href: entry.link, download: "", text: entry.name ? `${entry.name} (${entry.format})` : entry.format }),
+  );
+  $("downloads").replaceChildren(element("span", { text: "Download: " }), ...items);
+}
+
+async function setAudio(input) {
+  const player = $("player");
+  if (input.sourceType === "recordingId") {
+    player.src = (await api(`/v1/recordings/${input.recordingId}/access-link`)).download_link;
+  } else if (input.uri) {
+    player.src = input.uri;
+  }
+}
+
+function renderTranscript(doc) {
+  const utterances = doc.results.utterances || [];
+  const blocks = utterances.map((utterance) =>
+    element(
+      "p",
+      { class: `utterance speaker-${utterance.speaker % 8}`, "data-speaker": String(utterance.speaker) },
+      element("button", {
+        type: "button",
+        class: "seek",
+        "data-start": String(utterance.start),
+        text: clock(utterance.start),
+        onclick: () => seek(utterance.start),
+      }),
+      element("span", { class: "speaker", text: `Speaker ${utterance.speaker}` }),
+      element("span", { class: "text", text: utterance.transcript }),
+    ),
+  );
+  $("transcript").replaceChildren(...blocks);
+}
+
+function seek(seconds) {
+  const player = $("player");
+  const go = () => {
+    player.currentTime = seconds;
+    player.play().catch(() => {}); // a browser may refuse to play before a gesture; the position is set anyway
+  };
+  if (player.readyState >= 1) go();
+  else player.addEventListener("loadedmetadata", go, { once: true });
+}
+
+// ---- webhooks ---------------------------------------------------------------------------------------------
+
+async function showWebhooks() {
+  show("webhooks-view");
+  $("webhooks-error").textContent = "";
+  const hooks = await api("/v1/webhooks");
+  const sections = await Promise.all(hooks.map(webhookSection));
+  $("webhooks").replaceChildren(...(sections.length ? sections : [element("p", { text: "No webhooks yet." })]));
+}
+
+async function webhookSection(hook) {
+  const log = await api(`/v1/webhooks/${hook.uuid}/deliveries?limit=50`);
+  const rows = log.data.map((delivery) =>
+    element(
+      "tr",
+      { "data-event": delivery.eventId },
+      element("td", { text: new Date(delivery.at).toLocaleString() }),
+      element("td", { text: delivery.eventId }),
+      element("td", { text: delivery.type }),
+      element("td", { text: delivery.statusCode === null ? delivery.error || "" : String(delivery.statusCode) }),
+      element("td", { text: `${delivery.latencyMs} ms` }),
+      element("td", {}, element("button", { type: "button", text: "Redeliver", onclick: () => redeliver(hook, delivery) })),
+    ),
+  );
+  return element(
+    "section",
+    { class: "webhook", "data-webhook": hook.uuid },
+    element("h3", { text: `${hook.url} · ${hook.state}` }),
+    element("p", { class: "hint", text: hook.eventTypes.join(", ") }),
+    element(
+      "table",
+      {},
+      element(
+        "thead",
+        {},
+        element("tr", {}, ...["At", "Event", "Type", "Answer", "Latency", ""].map((h) => element("th", { text: h }))),
+      ),
+      element("tbody", {}, ...rows),
+    ),
+  );
+}
+
+async function redeliver(hook, delivery) {
+  try {
+    await api(`/v1/webhooks/${hook.uuid}/deliveries/${encodeURIComponent(delivery.eventId)}/redeliver`, {
+      method: "POST",
+    });
+    setTimeout(route, POLL_MS);
+  } catch (e) {
+    $("webhooks-error").textContent = e.message;
+  }
+}
+
+// ---- routing ----------------------------------------------------------------------------------------------
+
+async function route() {
+  stopPolling();
+  if (!localStorage.getItem(KEY_STORAGE)) return askForKey();
+  const [view, id] = location.hash.replace(/^#/, "").split("/");
+  if (view !== "job") delete $("job-view").dataset.rendered;
+  try {
+    if (view === "job" && id) await showJob(id);
+    else if (view === "webhooks") await showWebhooks();
+    else await showJobs();
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 401)) {
+      const target = view === "webhooks" ? "webhooks-error" : view === "job" ? "job-error" : "submit-error";
+      $(target).textContent = e.message;
+    }
+  }
+}
+
+$("key-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  localStorage.setItem(KEY_STORAGE, $("key-input").value.trim());
+  $("key-form").reset();
+  $("key-error").textContent = "";
+  route();
+});
+$("forget-key").addEventListener("click", () => askForKey());
+$("new-job").addEventListener("submit", submitJob);
+window.addEventListener("hashchange", () => {
+  delete $("job-view").dataset.rendered;
+  route();
+});
+route();

@@ -1,0 +1,143 @@
+"""The dashboard in a real browser: Debian's headless Chromium driven by Playwright, against a real ``aftercall
+serve``. Set AFTERCALL_SCREENSHOTS=DIR to keep a screenshot of each main page (docs/ holds the committed ones)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import KEY, Server
+from tests.e2e.helpers import wait
+from tests.receiver import receiver
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = os.environ.get("AFTERCALL_SCREENSHOTS")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (Debian package chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        autoplay = "--autoplay-policy=no-user-gesture-required"
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[autoplay])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server: Server):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server.base + "/")
+    yield page
+    context.close()
+    assert not errors, f"the page raised: {errors}"
+
+
+def sign_in(page, key: str = KEY) -> None:
+    page.fill("#key-input", key)
+    page.click("#key-form button")
+    page.wait_for_selector("#jobs-view", state="visible")
+
+
+def screenshot(page, name: str) -> None:
+    if SCREENSHOTS:
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"dashboard-{name}.png"), full_page=True)
+
+
+def test_a_wrong_key_is_refused_with_the_apis_sentence(page):
+    page.fill("#key-input", "not-the-key")
+    page.click("#key-form button")
+    page.wait_for_selector("#key-error:not(:empty)")
+    assert page.is_visible("#key-view")
+    assert "key" in page.text_content("#key-error").lower()
+
+
+def test_upload_to_transcript_with_speakers_that_seek_the_player(page, api, data):
+    sign_in(page)
+    page.set_input_files("#file-input", str(data / "dialogue.ogg"))
+    page.click("#submit-job")
+    page.wait_for_url("**/#job/*")
+    job_id = page.url.rsplit("/", 1)[1]
+    assert wait(api, job_id)["status"] == "finished"
+    page.wait_for_selector("#transcript .utterance", timeout=30_000)
+
+    speakers = page.eval_on_selector_all("#transcript .utterance", "ps => ps.map(p => p.dataset.speaker)")
+    assert set(speakers) == {"0", "1"}
+    colours = page.eval_on_selector_all(
+        "#transcript .utterance .speaker", "spans => [...new Set(spans.map(s => getComputedStyle(s).color))]"
+    )
+    assert len(colours) == 2, "each speaker in its own colour"
+    assert page.text_content("#job-status").startswith("finished")
+    formats = page.eval_on_selector_all("#downloads a", "links => links.map(a => a.textContent)")
+    assert sorted(formats) == ["json", "srt", "txt", "vtt"]
+
+    later = page.query_selector_all("#transcript .seek")[3]
+    start = float(later.get_attribute("data-start"))
+    assert start > 5
+    later.click()
+    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - {start}) < 1.0")
+    screenshot(page, "transcript")
+
+    page.click("nav a[href='#jobs']")
+    row = page.wait_for_selector(f"tr[data-job='{job_id}']")
+    assert row.query_selector(".status").text_content() == "finished"
+    screenshot(page, "jobs")
+
+
+def test_a_failed_job_shows_the_error_sentence_of_the_api(page, api, media):
+    sign_in(page)
+    page.fill("#url-input", f"{media}/status/404")
+    page.click("#submit-job")
+    page.wait_for_url("**/#job/*")
+    job_id = page.url.rsplit("/", 1)[1]
+    error = wait(api, job_id)["error"]
+    page.wait_for_function(
+        "expected => document.getElementById('job-error').textContent === expected", arg=error, timeout=10_000
+    )
+    assert error == "Failed to download: 404 Not Found"
+
+
+def test_a_refused_submission_shows_the_400_sentence(page):
+    sign_in(page)
+    page.fill("#url-input", "https://example.com/visit.mp3")
+    page.select_option("#preset", "soap-notes")
+    page.click("#submit-job")
+    page.wait_for_selector("#submit-error:not(:empty)")
+    expected = "preset: 'soap-notes' is not available on this server yet; use 'transcript'"
+    assert page.text_content("#submit-error") == expected
+
+
+def test_webhook_deliveries_are_listed_and_one_can_be_redelivered(page, api, media):
+    with receiver() as r:
+        hook = api.post("/v1/webhooks", json={"url": r.url, "eventTypes": ["batch-processor.error"]}).json()
+        try:
+            job_id = api.post(
+                "/v1/batch-processor",
+                json={
+                    "preset": "transcript",
+                    "inParams": {"sourceType": "uri", "uri": f"{media}/status/404"},
+                    "outParams": {"s3Config": {"s3KeyTemplate": "{job_id}"}},
+                },
+            ).json()["id"]
+            wait(api, job_id)
+            event_id = f"bp-je-{job_id}"
+            r.wait_for(2)  # the verification request, then the event
+            sign_in(page)
+            page.click("nav a[href='#webhooks']")
+            row = page.wait_for_selector(f"section[data-webhook='{hook['uuid']}'] tr[data-event='{event_id}']")
+            assert "200" in row.text_content()
+            screenshot(page, "webhooks")
+            row.query_selector("button").click()
+            r.wait_for(3)
+            assert [q.json["id"] for q in r.requests[1:]] == [event_id, event_id]
+        finally:
+            api.delete(f"/v1/webhooks/{hook['uuid']}")
