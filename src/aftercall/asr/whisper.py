@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ from aftercall.errors import ModelUnavailable, TranscriptionError
 _DETECTION_WINDOWS = 5  # 30 s windows, spread across the whole file, that vote on the language (auto)
 _WINDOW = 30 * 16_000
 _SILENT_RMS = 1e-3  # a window this quiet has no speech to vote with
+# Whisper sometimes times a number in pieces ("38" then ".2", "1" then ",000"); a piece with no leading space that
+# carries on the digits of the word before it belongs to that word.
+_NUMBER_PIECE = re.compile(r"[.,:]?\d")
 
 
 class WhisperEngine:
@@ -93,9 +97,8 @@ class WhisperEngine:
         )
         words: list[RecognizedWord] = []
         for segment in segments:  # a generator: recognition happens while we iterate
-            words.extend(
-                RecognizedWord(w.word, float(w.start), float(w.end), float(w.probability)) for w in segment.words or ()
-            )
+            for w in segment.words or ():
+                add_word(words, RecognizedWord(w.word, float(w.start), float(w.end), float(w.probability)))
             on_progress(float(segment.end))
         return Recognition(
             words=words,
@@ -103,6 +106,16 @@ class WhisperEngine:
             language_probability=probability if request.language is None else None,
             model=f"faster-whisper/{name}",
         )
+
+
+def add_word(words: list[RecognizedWord], word: RecognizedWord) -> None:
+    """Append ``word``, or join it to the last word when it is the next piece of the same number."""
+    last = words[-1] if words else None
+    if last and last.text[-1:].isdigit() and not word.text[:1].isspace() and _NUMBER_PIECE.match(word.text):
+        probability = min(last.probability, word.probability)
+        words[-1] = RecognizedWord(last.text + word.text, last.start, max(last.end, word.end), probability)
+    else:
+        words.append(word)
 
 
 def detect_language(model: Any, samples: np.ndarray) -> tuple[str, float]:

@@ -1,0 +1,30 @@
+"""Whisper's number pieces are joined into one word; everything else is left as whisper wrote it."""
+
+from aftercall.asr import RecognizedWord
+from aftercall.asr.whisper import add_word
+
+
+def joined(*pieces: tuple[str, float, float]) -> list[tuple[str, float, float]]:
+    words: list[RecognizedWord] = []
+    for text, start, end in pieces:
+        add_word(words, RecognizedWord(text, start, end, 0.9))
+    return [(w.text, w.start, w.end) for w in words]
+
+
+def test_a_decimal_timed_in_two_pieces_is_one_word():
+    assert joined((" is", 0.0, 0.2), (" 38", 0.2, 0.6), (".2,", 0.6, 0.9), (" and", 1.0, 1.2)) == [
+        (" is", 0.0, 0.2),
+        (" 38.2,", 0.2, 0.9),
+        (" and", 1.0, 1.2),
+    ]
+
+
+def test_thousands_and_times_are_joined_too():
+    assert joined((" 1", 0.0, 0.3), (",000", 0.3, 0.6)) == [(" 1,000", 0.0, 0.6)]
+    assert joined((" at", 0.0, 0.2), (" 10", 0.2, 0.4), (":30", 0.4, 0.7)) == [(" at", 0.0, 0.2), (" 10:30", 0.2, 0.7)]
+
+
+def test_spaced_words_and_unspaced_scripts_stay_apart():
+    assert joined((" 38", 0.0, 0.3), (" 2", 0.3, 0.5)) == [(" 38", 0.0, 0.3), (" 2", 0.3, 0.5)]
+    assert joined(("今日は", 0.0, 0.5), ("いい", 0.5, 0.8)) == [("今日は", 0.0, 0.5), ("いい", 0.5, 0.8)]
+    assert joined((" Dr", 0.0, 0.2), (".", 0.2, 0.3)) == [(" Dr", 0.0, 0.2), (".", 0.2, 0.3)]
