@@ -51,8 +51,9 @@ def queue(request):
         app = make_app(url, visibility_timeout=60)
         register_worker_task(app, seen)
         # The threads pool consumes as production's prefork pool does; the default solo pool takes a message per
-        # 10 s broker heartbeat on RabbitMQ, which made this test race its own timeout.
-        with start_worker(app, perform_ping_check=False, pool="threads", concurrency=2,
+        # 10 s broker heartbeat on RabbitMQ, which made this test race its own timeout. For the same reason the
+        # worker may need a heartbeat to notice it should stop: allow far more than the 10 s default for that.
+        with start_worker(app, perform_ping_check=False, pool="threads", concurrency=2, shutdown_timeout=60,
                           queues=[SPEECH_QUEUE, LLM_QUEUE]):  # fmt: skip
             yield CeleryQueue(app, preset_of=lambda job_id: "transcript"), seen
 
