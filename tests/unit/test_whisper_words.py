@@ -1,7 +1,11 @@
-"""Whisper's number pieces are joined into one word; everything else is left as whisper wrote it."""
+"""The whisper engine's own word handling: number pieces joined into one word, long audio cut at quiet moments."""
+
+import itertools
+
+import numpy as np
 
 from aftercall.asr import RecognizedWord
-from aftercall.asr.whisper import add_word
+from aftercall.asr.whisper import _BLOCK_SECONDS, add_word, blocks
 
 
 def joined(*pieces: tuple[str, float, float]) -> list[tuple[str, float, float]]:
@@ -28,3 +32,19 @@ def test_spaced_words_and_unspaced_scripts_stay_apart():
     assert joined((" 38", 0.0, 0.3), (" 2", 0.3, 0.5)) == [(" 38", 0.0, 0.3), (" 2", 0.3, 0.5)]
     assert joined(("今日は", 0.0, 0.5), ("いい", 0.5, 0.8)) == [("今日は", 0.0, 0.5), ("いい", 0.5, 0.8)]
     assert joined((" Dr", 0.0, 0.2), (".", 0.2, 0.3)) == [(" Dr", 0.0, 0.2), (".", 0.2, 0.3)]
+
+
+def test_long_audio_is_cut_into_blocks_at_its_quiet_moments():
+    rate = 16_000
+    rng = np.random.default_rng(0)
+    samples = (0.1 * rng.standard_normal(int(2.5 * _BLOCK_SECONDS * rate))).astype(np.float32)
+    pause = (_BLOCK_SECONDS - 7) * rate  # a 300 ms pause 7 s before the first block would end
+    samples[pause : pause + rate * 3 // 10] = 0.0
+    ranges = blocks(samples)
+    assert len(ranges) == 3
+    assert ranges[0][0] == 0
+    assert ranges[-1][1] == len(samples)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges)), "contiguous"
+    assert all(end - start <= _BLOCK_SECONDS * rate for start, end in ranges)
+    assert pause <= ranges[0][1] <= pause + rate * 3 // 10, "the first cut falls in the pause"
+    assert blocks(samples[: 10 * rate]) == [(0, 10 * rate)]

@@ -16,6 +16,11 @@ from aftercall.errors import ModelUnavailable, TranscriptionError
 _DETECTION_WINDOWS = 5  # 30 s windows, spread across the whole file, that vote on the language (auto)
 _WINDOW = 30 * 16_000
 _SILENT_RMS = 1e-3  # a window this quiet has no speech to vote with
+# faster-whisper computes the spectrogram of all the audio it is given at once (a 2 h call needed 8 GB), so long
+# audio is transcribed in blocks of at most this long, each ending at the quietest moment of its last seconds.
+_BLOCK_SECONDS = 300
+_CUT_SEARCH_SECONDS = 20
+_RATE = 16_000
 # Whisper sometimes times a number in pieces ("38" then ".2", "1" then ",000"); a piece with no leading space that
 # carries on the digits of the word before it belongs to that word.
 _NUMBER_PIECE = re.compile(r"[.,:]?\d")
@@ -87,25 +92,45 @@ class WhisperEngine:
         probability = None
         if language is None and model.model.is_multilingual:
             language, probability = detect_language(model, samples)
-        segments, info = model.transcribe(
-            samples,
-            language=language,
-            beam_size=self._beam_size,
-            vad_filter=True,
-            word_timestamps=True,
-            hotwords=" ".join(request.keywords) or None,
-        )
         words: list[RecognizedWord] = []
-        for segment in segments:  # a generator: recognition happens while we iterate
-            for w in segment.words or ():
-                add_word(words, RecognizedWord(w.word, float(w.start), float(w.end), float(w.probability)))
-            on_progress(float(segment.end))
+        for start, end in blocks(samples):
+            offset = start / _RATE
+            segments, info = model.transcribe(
+                samples[start:end],
+                language=language,
+                beam_size=self._beam_size,
+                vad_filter=True,
+                word_timestamps=True,
+                hotwords=" ".join(request.keywords) or None,
+            )
+            language = info.language  # the first block's, when the English-only model decided it
+            for segment in segments:  # a generator: recognition happens while we iterate
+                for w in segment.words or ():
+                    timed = RecognizedWord(w.word, offset + float(w.start), offset + float(w.end), float(w.probability))
+                    add_word(words, timed)
+                on_progress(offset + float(segment.end))
         return Recognition(
             words=words,
-            language=info.language,
+            language=language or "en",
             language_probability=probability if request.language is None else None,
             model=f"faster-whisper/{name}",
         )
+
+
+def blocks(samples: np.ndarray) -> list[tuple[int, int]]:
+    """Consecutive ``(start, end)`` sample ranges covering ``samples``, each at most ``_BLOCK_SECONDS`` long and,
+    but for the last, ending at the quietest 100 ms of its final ``_CUT_SEARCH_SECONDS`` (so no word is cut)."""
+    size, search, frame = _BLOCK_SECONDS * _RATE, _CUT_SEARCH_SECONDS * _RATE, _RATE // 10
+    ranges = []
+    start = 0
+    while len(samples) - start > size:
+        tail = samples[start + size - search : start + size].astype(np.float64)
+        energy = (tail[: len(tail) // frame * frame].reshape(-1, frame) ** 2).mean(axis=1)
+        cut = start + size - search + int(np.argmin(energy)) * frame + frame // 2
+        ranges.append((start, cut))
+        start = cut
+    ranges.append((start, len(samples)))
+    return ranges
 
 
 def add_word(words: list[RecognizedWord], word: RecognizedWord) -> None:
