@@ -24,6 +24,10 @@ TYPES = {
     ".mp4": "video/mp4",
     ".html": "text/html; charset=utf-8",
     ".bin": "application/octet-stream",
+    ".txt": "text/plain; charset=utf-8",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".srt": "application/x-subrip",
+    ".json": "application/json",
 }
 
 

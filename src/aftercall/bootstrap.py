@@ -24,7 +24,11 @@ from aftercall.diarization.local import LocalDiarizer
 from aftercall.errors import ConfigurationError, DataDirInUse
 from aftercall.jobstore import schema
 from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
+from aftercall.llm import LanguageModel
+from aftercall.llm.local import LocalChat
+from aftercall.llm.openai import OpenAIChat
 from aftercall.net import guarded_client
+from aftercall.pipeline.notes import Notes
 from aftercall.pipeline.speech import Speech
 from aftercall.services import BatchService, RecordingService
 from aftercall.settings import Settings
@@ -250,6 +254,19 @@ def speech_to_text(settings: Settings, *, parallel: int) -> SpeechToText:
     )
 
 
+def language_model(settings: Settings) -> LanguageModel:
+    """The configured language model for the notes presets (nothing is loaded or contacted until a notes job)."""
+    if settings.llm_engine == "openai":
+        return OpenAIChat(
+            base_url=settings.llm_base_url,
+            api_key=settings.llm_api_key,
+            model=settings.llm_model,
+            timeout=settings.llm_timeout_seconds,
+            context_tokens=settings.llm_context_tokens,
+        )
+    return LocalChat(settings.llm_model_path, context_tokens=settings.llm_context_tokens)
+
+
 def _job_runner(
     settings: Settings, jobs: SqlJobStore, store: ObjectStore, engine: SpeechToText, diarizer: Diarizer | None
 ) -> JobRunner:
@@ -257,6 +274,7 @@ def _job_runner(
         jobs=jobs,
         store=store,
         speech=Speech(engine, diarizer),
+        notes=Notes(language_model(settings)),
         http_client=lambda: guarded_client(
             allow_private=settings.allow_private_urls, follow_redirects=True, timeout=_HTTP_READ_TIMEOUT
         ),

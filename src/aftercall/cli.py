@@ -190,8 +190,10 @@ def dispatcher(log_level: str) -> None:
     help="Folder for the output files.",
 )
 def run(source: str, preset: str, language: str, out_dir: Path) -> None:
-    """Process one recording (a file or an http(s) URL) without a server, showing each stage's progress, and
-    write its transcript files (txt, srt, vtt, json) into --out. Settings come from AFTERCALL_* variables."""
+    """Process one recording or transcript (a file or an http(s) URL) without a server, showing each stage's
+    progress, and write its files into --out: the transcript (txt, srt, vtt, json) of a recording, and the summary
+    or the SOAP note and concepts of the notes presets (a .txt/.srt/.vtt/.json source is read as a transcript).
+    Settings come from AFTERCALL_* variables."""
     import sys
 
     from rich.console import Console

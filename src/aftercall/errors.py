@@ -63,6 +63,10 @@ class TranscriptionError(JobFailed):
     """Speech recognition failed or found no speech."""
 
 
+class NotesError(JobFailed):
+    """The language-model step (summary, SOAP note, concepts) failed: unreachable, too slow, or invalid output."""
+
+
 class ModelUnavailable(JobFailed):
     """A configured model cannot be found or loaded."""
 

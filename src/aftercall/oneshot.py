@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 import uuid
@@ -13,17 +14,21 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from aftercall.api.schemas import CreateJobRequest, parse
-from aftercall.bootstrap import speech_to_text
+from aftercall.bootstrap import language_model, speech_to_text
 from aftercall.diarization.local import LocalDiarizer
-from aftercall.domain.jobs import JobSpec, Stage
+from aftercall.domain.jobs import JobSpec, Preset, SourceType, Stage
 from aftercall.errors import InvalidRequest
 from aftercall.net import guarded_client, url_problem
+from aftercall.notes.segments import from_json, parse_transcript
 from aftercall.pipeline.fetch import download
+from aftercall.pipeline.notes import Notes
 from aftercall.pipeline.speech import Speech, decode_media
+from aftercall.pipeline.upload import NOTE_OUTPUTS
 from aftercall.services import check_preset
 from aftercall.settings import Settings
 
 _TIMEOUT_SECONDS = 30.0
+_TRANSCRIPT_SUFFIXES = (".txt", ".srt", ".vtt", ".json")  # a source named so is read as a transcript, not media
 
 
 class StageBars:
@@ -65,9 +70,10 @@ class StageBars:
 
 def job_spec(source: str, *, preset: str, language: str, settings: Settings) -> JobSpec:
     """The job a client would have submitted for ``source``, validated as the API validates it (same sentences)."""
+    source_type = "transcriptUri" if is_transcript(source) else "uri"
     body: dict[str, Any] = {
         "preset": preset,
-        "inParams": {"sourceType": "uri", "uri": source, "language": language},
+        "inParams": {"sourceType": source_type, "uri": source, "language": language},
         "outParams": {"s3Config": {"s3KeyTemplate": "{job_id}"}},  # unused: files go to --out
     }
     spec = parse(CreateJobRequest, body).to_spec(
@@ -81,22 +87,41 @@ def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
+def is_transcript(source: str) -> bool:
+    return source.split("?", 1)[0].lower().endswith(_TRANSCRIPT_SUFFIXES)
+
+
 def run_once(source: str, spec: JobSpec, out_dir: Path, settings: Settings, progress: StageBars) -> list[Path]:
     """Process ``source`` (a local path or an http(s) URL) and write its files into ``out_dir``; returns them.
     Nothing is written unless every step succeeded."""
-    diarizer = LocalDiarizer() if settings.diarization == "local" else None
-    speech = Speech(speech_to_text(settings, parallel=1), diarizer)
+    stem = _stem(source)
+    transcript = spec.source_type is SourceType.TRANSCRIPT_URI
     with tempfile.TemporaryDirectory(prefix="aftercall-run-") as tmp:
-        media = Path(source)
+        local = Path(source)
         if is_url(source):
-            media = Path(tmp) / "media"
-            _fetch(source, media, settings, progress)
-        audio = decode_media(media, spec.transcript, progress, max_seconds=settings.max_media_seconds)
-    files = speech.transcript_files(audio, spec.transcript, progress, request_id="aftercall-run", created=time.time())
-    return _write(files, out_dir, _stem(source))
+            local = Path(tmp) / "source"
+            _fetch(source, local, settings, progress, transcript=transcript)
+        if transcript:
+            segments = parse_transcript(local.read_bytes())
+            named: dict[str, bytes] = {}
+        else:
+            audio = decode_media(local, spec.transcript, progress, max_seconds=settings.max_media_seconds)
+    if not transcript:
+        diarizer = LocalDiarizer() if settings.diarization == "local" else None
+        speech = Speech(speech_to_text(settings, parallel=1), diarizer)
+        files = speech.transcript_files(
+            audio, spec.transcript, progress, request_id="aftercall-run", created=time.time()
+        )
+        named = {f"{stem}.{extension}": content for extension, content in files.items()}
+        segments = from_json(json.loads(files["json"]))
+    if spec.preset is not Preset.TRANSCRIPT:
+        for section, content in Notes(language_model(settings)).files(segments, spec.preset, progress).items():
+            kind, extension = NOTE_OUTPUTS[section]
+            named[f"{stem}-{kind}.{extension}"] = content
+    return _write(named, out_dir)
 
 
-def _fetch(url: str, destination: Path, settings: Settings, progress: StageBars) -> None:
+def _fetch(url: str, destination: Path, settings: Settings, progress: StageBars, *, transcript: bool) -> None:
     progress.enter(Stage.DOWNLOADING)
     problem = url_problem(url, allow_private=settings.allow_private_urls)
     if problem:
@@ -111,6 +136,7 @@ def _fetch(url: str, destination: Path, settings: Settings, progress: StageBars)
             max_bytes=settings.max_download_bytes,
             time_limit=settings.download_timeout_seconds,
             on_bytes=lambda done, total: progress.fraction(done / total) if total else None,
+            transcript=transcript,
         )
 
 
@@ -119,12 +145,12 @@ def _stem(source: str) -> str:
     return Path(name).stem or "transcript"
 
 
-def _write(files: dict[str, bytes], out_dir: Path, stem: str) -> list[Path]:
+def _write(named: dict[str, bytes], out_dir: Path) -> list[Path]:
     """All files or none: each is written beside its final name, then all are renamed."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staged = []
-    for extension, content in files.items():
-        final = out_dir / f"{stem}.{extension}"
+    for name, content in named.items():
+        final = out_dir / name
         part = final.with_name(final.name + ".part")
         part.write_bytes(content)
         staged.append((part, final))

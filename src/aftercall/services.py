@@ -37,10 +37,8 @@ def body_hash(body: Any) -> str:
 
 
 def check_preset(spec: JobSpec) -> None:
-    """Refuse the presets this version cannot run yet (rather than silently ignore them)."""
-    if spec.preset is not Preset.TRANSCRIPT:
-        raise InvalidRequest("preset", f"'{spec.preset}' is not available on this server yet; use 'transcript'")
-    if spec.source_type is SourceType.TRANSCRIPT_URI:
+    """Refuse a transcript as the input of the preset that makes transcripts."""
+    if spec.preset is Preset.TRANSCRIPT and spec.source_type is SourceType.TRANSCRIPT_URI:
         raise InvalidRequest("inParams.sourceType", "'transcriptUri' needs the summarize or soap-notes preset")
 
 

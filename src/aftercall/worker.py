@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -13,18 +14,21 @@ from typing import Any
 import httpx
 import structlog
 
-from aftercall.domain.jobs import Job, SourceType, Stage, crash_sentence
+from aftercall.domain.jobs import Job, Preset, SourceType, Stage, crash_sentence
 from aftercall.errors import DownloadError, JobAbandoned, JobFailed, StoreUnavailable
 from aftercall.jobstore import JobStore
+from aftercall.notes.segments import Segments, from_json, parse_transcript
 from aftercall.pipeline.fetch import download
+from aftercall.pipeline.notes import Notes
 from aftercall.pipeline.speech import Speech, decode_media
-from aftercall.pipeline.upload import transcript_keys, upload_transcripts
+from aftercall.pipeline.upload import job_keys, note_keys, transcript_keys, upload_notes, upload_transcripts
 from aftercall.storage import ObjectStore
 
 log = structlog.get_logger(__name__)
 
-# Each stage's share of the job's overall percent: (first, last).
-_STAGE_SPAN = {
+# Each stage's share of the job's overall percent: (first, last), for a transcript job, a notes job on media, and a
+# notes job on a transcript (where the language model is nearly all the work).
+_TRANSCRIPT_SPANS = {
     Stage.DOWNLOADING: (0, 10),
     Stage.DECODING: (10, 15),
     Stage.TRANSCRIBING: (15, 80),
@@ -32,6 +36,17 @@ _STAGE_SPAN = {
     Stage.RENDERING: (90, 95),
     Stage.UPLOADING: (95, 100),
 }
+_MEDIA_NOTES_SPANS = {
+    Stage.DOWNLOADING: (0, 5),
+    Stage.DECODING: (5, 8),
+    Stage.TRANSCRIBING: (8, 40),
+    Stage.DIARIZING: (40, 45),
+    Stage.RENDERING: (45, 50),
+    Stage.SUMMARIZING: (50, 97),
+    Stage.UPLOADING: (97, 100),
+}
+_TRANSCRIPT_NOTES_SPANS = {Stage.DOWNLOADING: (0, 5), Stage.SUMMARIZING: (5, 97), Stage.UPLOADING: (97, 100)}
+MAX_TRANSCRIPT_BYTES = 50 * 1024**2  # a 6-hour call's JSON transcript is about 10 MB
 
 
 @dataclass(frozen=True)
@@ -48,17 +63,23 @@ class WorkerConfig:
 class _Progress:
     """Fenced progress writes; a refused write means the job is no longer ours."""
 
-    def __init__(self, jobs: JobStore, job_id: str, attempt: int) -> None:
-        self._jobs, self._job_id, self._attempt = jobs, job_id, attempt
+    def __init__(self, jobs: JobStore, job: Job, attempt: int) -> None:
+        self._jobs, self._job_id, self._attempt = jobs, job.id, attempt
         self.stage = Stage.QUEUED
         self._percent = -1
+        if job.spec.preset is Preset.TRANSCRIPT:
+            self._spans = _TRANSCRIPT_SPANS
+        elif job.spec.source_type is SourceType.TRANSCRIPT_URI:
+            self._spans = _TRANSCRIPT_NOTES_SPANS
+        else:
+            self._spans = _MEDIA_NOTES_SPANS
 
     def enter(self, stage: Stage, *, duration: float | None = None) -> None:
         self.stage = stage
-        self._write(_STAGE_SPAN[stage][0], duration)
+        self._write(self._spans[stage][0], duration)
 
     def fraction(self, done: float) -> None:
-        first, last = _STAGE_SPAN[self.stage]
+        first, last = self._spans[self.stage]
         percent = first + int((last - first) * min(max(done, 0.0), 1.0))
         if percent > self._percent:
             self._write(percent, None)
@@ -102,10 +123,11 @@ class JobRunner:
         jobs: JobStore,
         store: ObjectStore,
         speech: Speech,
+        notes: Notes,
         http_client: Callable[[], httpx.Client],
         config: WorkerConfig,
     ) -> None:
-        self.jobs, self.store, self.speech = jobs, store, speech
+        self.jobs, self.store, self.speech, self.notes = jobs, store, speech, notes
         self.http_client = http_client
         self.config = config
 
@@ -117,14 +139,14 @@ class JobRunner:
         job, attempt = claim.job, claim.attempt
         bound = log.bind(job_id=job_id, attempt=attempt)
         bound.info("job started")
-        progress = _Progress(self.jobs, job_id, attempt)
-        keys = transcript_keys(job.spec.target, domain=cfg.domain, job_id=job_id)
+        progress = _Progress(self.jobs, job, attempt)
+        output: dict[str, Any] = {}  # filled as outputs are stored: a failing later step keeps and lists them
         try:
             with _Heartbeat(self.jobs, job_id, attempt, cfg.lease_seconds):
-                output = self._transcript_job(job, progress, keys)
+                self._process(job, progress, output)
         except JobAbandoned:
             bound.info("job abandoned: deleted or claimed by another worker")
-            self._discard_if_deleted(job_id, keys.values())
+            self._discard_if_deleted(job)
             return
         except StoreUnavailable:
             bound.warning("job store unavailable: leaving the job to be retried when its lease expires")
@@ -138,29 +160,45 @@ class JobRunner:
             if self.jobs.finish(job_id, attempt, output):
                 bound.info("job finished")
             else:
-                self._discard_if_deleted(job_id, keys.values())
+                self._discard_if_deleted(job)
             return
         bound.info("job failed", error=error)
-        self.jobs.fail(job_id, attempt, error)
+        self.jobs.fail(job_id, attempt, error, output or None)
 
-    def _discard_if_deleted(self, job_id: str, keys: Iterable[str]) -> None:
+    def _discard_if_deleted(self, job: Job) -> None:
         """A job deleted while running leaves nothing behind (a live job keeps its keys for its new owner)."""
-        if self.jobs.get_job(job_id) is None:
-            for key in keys:
+        if self.jobs.get_job(job.id) is None:
+            for key in job_keys(job.spec.target, domain=self.config.domain, job_id=job.id):
                 self.store.delete(key)
 
-    def _transcript_job(self, job: Job, progress: _Progress, keys: dict[str, str]) -> dict[str, Any]:
-        spec, cfg = job.spec, self.config
+    def _process(self, job: Job, progress: _Progress, output: dict[str, Any]) -> None:
+        spec, domain = job.spec, self.config.domain
         with tempfile.TemporaryDirectory(prefix="aftercall-") as tmp:
-            media = Path(tmp) / "media"
+            source = Path(tmp) / "source"
             progress.enter(Stage.DOWNLOADING)
-            self._fetch(job, media, progress)
-            audio = decode_media(media, spec.transcript, progress, max_seconds=cfg.max_media_seconds)
-        files = self.speech.transcript_files(
-            audio, spec.transcript, progress, request_id=job.id, created=job.created_at
-        )
+            self._fetch(job, source, progress)
+            if spec.source_type is SourceType.TRANSCRIPT_URI:
+                segments = parse_transcript(source.read_bytes())
+            else:
+                audio = decode_media(source, spec.transcript, progress, max_seconds=self.config.max_media_seconds)
+        if spec.source_type is not SourceType.TRANSCRIPT_URI:
+            files = self.speech.transcript_files(
+                audio, spec.transcript, progress, request_id=job.id, created=job.created_at
+            )
+            if spec.preset is Preset.TRANSCRIPT:
+                progress.enter(Stage.UPLOADING)
+            keys = transcript_keys(spec.target, domain=domain, job_id=job.id)
+            output.update(upload_transcripts(self.store, keys, files))
+            if spec.preset is Preset.TRANSCRIPT:
+                return
+            segments = from_json(json.loads(files["json"]))
+        self._write_notes(job, segments, progress, output)
+
+    def _write_notes(self, job: Job, segments: Segments, progress: _Progress, output: dict[str, Any]) -> None:
+        files = self.notes.files(segments, job.spec.preset, progress)
         progress.enter(Stage.UPLOADING)
-        return upload_transcripts(self.store, keys, files)
+        keys = note_keys(job.spec.target, domain=self.config.domain, job_id=job.id)
+        output.update(upload_notes(self.store, keys, files))
 
     def _fetch(self, job: Job, destination: Path, progress: _Progress) -> None:
         spec = job.spec
@@ -171,11 +209,13 @@ class JobRunner:
             self.store.get_file(recording.key, destination)
             return
         with self.http_client() as client:
+            transcript = spec.source_type is SourceType.TRANSCRIPT_URI
             download(
                 client,
                 spec.source,
                 destination,
-                max_bytes=self.config.max_download_bytes,
+                max_bytes=MAX_TRANSCRIPT_BYTES if transcript else self.config.max_download_bytes,
                 time_limit=self.config.download_timeout_seconds,
                 on_bytes=lambda done, total: progress.fraction(done / total) if total else None,
+                transcript=transcript,
             )

@@ -39,7 +39,7 @@ def terminal_event(job: Job) -> Event:
     if job.status is Status.FINISHED:
         return Event(f"bp-jf-{job.id}", JOB_FINISHED, {**common, "output": view["output"]})
     if job.status is Status.ERROR:
-        return Event(f"bp-je-{job.id}", JOB_ERROR, {**common, "output": {}, "error": view["error"]})
+        return Event(f"bp-je-{job.id}", JOB_ERROR, {**common, "output": view.get("output", {}), "error": view["error"]})
     raise ValueError(f"job {job.id} is {job.status}, not terminal")
 
 

@@ -45,6 +45,7 @@ _STAGE_VERB = {
     Stage.TRANSCRIBING: "transcribe",
     Stage.DIARIZING: "tell the speakers apart",
     Stage.RENDERING: "render the transcript",
+    Stage.SUMMARIZING: "write the notes",
     Stage.UPLOADING: "upload the outputs",
 }
 
@@ -246,6 +247,8 @@ class Job:
         if self.status is Status.FINISHED:
             view["output"] = self.output or {}
         if self.status is Status.ERROR:
+            if self.output:  # extension: what a job made before its failing step is kept and listed
+                view["output"] = self.output
             view["error"] = self.error
         view["progress"] = {"stage": self.progress.stage.value, "percent": self.progress.percent}
         view["createdAt"] = iso_time(self.created_at)

@@ -57,7 +57,8 @@ class JobStore(Protocol):
 
     def finish(self, job_id: str, attempt: int, output: dict[str, Any]) -> bool: ...
 
-    def fail(self, job_id: str, attempt: int, error: str) -> bool: ...
+    def fail(self, job_id: str, attempt: int, error: str, output: dict[str, Any] | None = None) -> bool:
+        """End the job in ``error``; ``output`` lists what it produced before the failing step, if anything."""
 
     def add_recording(self, recording: Recording) -> None: ...
 

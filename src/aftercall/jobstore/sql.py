@@ -262,8 +262,8 @@ class SqlJobStore:
             job_id, attempt, status=Status.FINISHED.value, output=output, stage=Stage.DONE.value, percent=100
         )
 
-    def fail(self, job_id: str, attempt: int, error: str) -> bool:
-        return self._fenced_end(job_id, attempt, status=Status.ERROR.value, error=error)
+    def fail(self, job_id: str, attempt: int, error: str, output: dict[str, Any] | None = None) -> bool:
+        return self._fenced_end(job_id, attempt, status=Status.ERROR.value, error=error, output=output)
 
     # -- recordings -----------------------------------------------------------------------------------
     def add_recording(self, recording: Recording) -> None:

@@ -11,8 +11,9 @@ import httpx
 from aftercall.errors import DownloadError, MediaError
 from aftercall.net import BlockedAddressError
 
-# Content types that are certainly not media: refuse them before downloading gigabytes of a web page.
+# Content types that are certainly not what a job asked for: refuse them before downloading gigabytes of them.
 _NOT_MEDIA_PREFIXES = ("text/", "application/json", "application/xml", "application/xhtml", "application/pdf")
+_NOT_TRANSCRIPT_PREFIXES = ("text/html", "application/xhtml", "application/pdf", "audio/", "video/", "image/")
 _CHUNK = 1 << 20
 
 
@@ -24,12 +25,14 @@ def download(
     max_bytes: int,
     time_limit: float,
     on_bytes: Callable[[int, int | None], None] = lambda done, total: None,
+    transcript: bool = False,
 ) -> None:
-    """Stream ``url`` into ``destination`` within the size and time caps; errors say what went wrong."""
+    """Stream ``url`` (media, or a ``transcript``) into ``destination`` within the size and time caps; errors say
+    what went wrong."""
     started = time.monotonic()
     try:
         with client.stream("GET", url) as response:
-            _check_response(response, max_bytes)
+            _check_response(response, max_bytes, transcript)
             total = int(response.headers.get("content-length") or 0) or None
             done = 0
             with destination.open("wb") as out:
@@ -56,11 +59,13 @@ def download(
         raise DownloadError(f"Failed to download: {exc or type(exc).__name__}") from exc
 
 
-def _check_response(response: httpx.Response, max_bytes: int) -> None:
+def _check_response(response: httpx.Response, max_bytes: int, transcript: bool) -> None:
     if response.status_code >= 300:
         raise DownloadError(f"Failed to download: {response.status_code} {response.reason_phrase}".rstrip())
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type.startswith(_NOT_MEDIA_PREFIXES):
+    if transcript and content_type.startswith(_NOT_TRANSCRIPT_PREFIXES):
+        raise MediaError(f"Input is not a transcript in txt, srt, vtt or json ({content_type})")
+    if not transcript and content_type.startswith(_NOT_MEDIA_PREFIXES):
         raise MediaError(f"Input is not audio or video ({content_type})")
     length = response.headers.get("content-length")
     if length and length.isdigit() and int(length) > max_bytes:

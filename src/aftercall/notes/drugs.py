@@ -1,0 +1,49 @@
+"""Medication names found by dictionary (the ``drug-named-entity-recognition`` package: names, synonyms and brand
+names from DrugBank's open (CC0) vocabulary, MIT-licensed code), never by a language model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*")
+
+
+@dataclass(frozen=True)
+class DrugMention:
+    name: str  # the dictionary's preferred name, e.g. "Acetaminophen" for "Tylenol"
+    said: str  # the words as spoken
+    first_word: int  # index of its first word among the text's words (see ``words``)
+    codes: tuple[dict[str, str], ...]
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def find(text: str) -> list[DrugMention]:
+    tokens = words(text)
+    if not tokens:
+        return []
+    mentions = []
+    for data, first, last in _finder()(tokens, is_ignore_case=True):
+        if data.get("match_type") != "exact" or len(data.get("matching_string", "")) < 4:
+            continue  # fuzzy matches and short abbreviations misfire on everyday words
+        mentions.append(DrugMention(str(data["name"]), " ".join(tokens[first:last]), first, _codes(data)))
+    return mentions
+
+
+def _codes(data: dict[str, Any]) -> tuple[dict[str, str], ...]:
+    # Only DrugBank ids: the package's MeSH ids are wrong for some drugs (aspirin carries acetaminophen's D058633).
+    if data.get("drugbank_id"):
+        return ({"system": "DrugBank", "code": str(data["drugbank_id"]), "display": str(data["name"])},)
+    return ()
+
+
+@lru_cache(maxsize=1)
+def _finder() -> Any:
+    from drug_named_entity_recognition import find_drugs  # loads a 1.6 MB dictionary: only when notes are made
+
+    return find_drugs
