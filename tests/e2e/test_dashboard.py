@@ -108,12 +108,11 @@ def test_a_failed_job_shows_the_error_sentence_of_the_api(page, api, media):
 
 def test_a_refused_submission_shows_the_400_sentence(page):
     sign_in(page)
-    page.fill("#url-input", "https://example.com/visit.mp3")
+    page.fill("#url-input", "ftp://example.com/visit.mp3")
     page.select_option("#preset", "soap-notes")
     page.click("#submit-job")
     page.wait_for_selector("#submit-error:not(:empty)")
-    expected = "preset: 'soap-notes' is not available on this server yet; use 'transcript'"
-    assert page.text_content("#submit-error") == expected
+    assert page.text_content("#submit-error") == "inParams.uri: must be an http or https URL"
 
 
 def test_webhook_deliveries_are_listed_and_one_can_be_redelivered(page, api, media):

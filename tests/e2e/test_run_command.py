@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from aftercall.notes import schemas
 from aftercall.pipeline.decode import decode
 from tests.formats import check_json, check_txt
 from tests.media_server import repeated_dialogue
@@ -68,11 +70,11 @@ def test_bad_input_shows_the_services_error_sentence(data, tmp_path, name, sente
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
-def test_unavailable_preset_and_unknown_language_are_refused_as_the_api_does(data, tmp_path):
+def test_a_transcript_preset_of_a_transcript_and_unknown_language_are_refused_as_the_api_does(data, tmp_path):
     media = str(data / "speech.wav")
-    preset = aftercall_run(media, "--preset", "summarize", data_dir=tmp_path)
+    preset = aftercall_run(str(data / "visit.txt"), "--preset", "transcript", data_dir=tmp_path)
     assert preset.returncode == 1
-    assert "preset: 'summarize' is not available on this server yet" in preset.stderr
+    assert "inParams.sourceType: 'transcriptUri' needs the summarize or soap-notes preset" in preset.stderr
     language = aftercall_run(media, "--language", "xx", data_dir=tmp_path)
     assert language.returncode == 1
     assert "inParams.language" in language.stderr
@@ -97,3 +99,30 @@ def test_ctrl_c_stops_cleanly_and_writes_nothing(tmp_path):
     assert "Stopped; nothing was written." in stderr
     assert "Traceback" not in stderr
     assert not out.exists() or not list(out.iterdir())
+
+
+def test_a_transcript_file_becomes_a_soap_note_and_concepts(data, tmp_path):
+    result = aftercall_run(
+        str(data / "visit.txt"), "--preset", "soap-notes", "--out", str(tmp_path), data_dir=tmp_path / "data"
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(Path(line).name for line in result.stdout.split()) == ["visit-concept.json", "visit-soap.json"]
+    assert "summarizing" in result.stderr, "a progress bar for the notes"
+    concepts = json.loads((tmp_path / "visit-concept.json").read_text())
+    assert schemas.problems(concepts, schemas.CONCEPT) == []
+    assert "Lisinopril" in {c["text"] for c in concepts["concepts"]}
+
+
+def test_a_missing_language_model_is_named(data, tmp_path):
+    result = aftercall_run(
+        str(data / "visit.txt"),
+        "--preset",
+        "summarize",
+        "--out",
+        str(tmp_path),
+        data_dir=tmp_path / "data",
+        AFTERCALL_LLM_MODEL_PATH=str(tmp_path / "nowhere.gguf"),
+    )
+    assert result.returncode == 1
+    assert f"Failed to summarize: the language model file {tmp_path / 'nowhere.gguf'} does not exist" in result.stderr
+    assert list(tmp_path.glob("visit*")) == [], "nothing written"

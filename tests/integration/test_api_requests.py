@@ -62,7 +62,10 @@ def test_json_is_read_whatever_the_content_type(api):
         (job_body(uri="ftp://example.com/a.wav"), "inParams.uri"),
         (job_body(inParams={"sourceType": "recordingId", "recordingId": "nope"}), "inParams.recordingId"),
         (job_body(inParams={"sourceType": "uri", "uri": "https://e.com/a", "language": "tlh"}), "inParams.language"),
-        (job_body(preset="summarize"), "preset"),
+        (
+            job_body(inParams={"sourceType": "transcriptUri", "transcriptUri": "https://e.com/t.vtt"}),
+            "inParams.sourceType",
+        ),
         (job_body(transformParams={"transcript": {"redact": "ssn"}}), "transformParams.transcript.redact"),
         (job_body(transformParams={"transcript": {"extra": {"num_speakers": 0}}}), "transformParams.transcript.extra"),
         (job_body(transformParams={"transcript": {"extra": {"multichannel": 1}}}), "transformParams.transcript.extra"),

@@ -1,0 +1,116 @@
+"""Long transcripts are read whole: split on segment boundaries to fit the context, each chunk asked, then merged.
+
+The model here is a scripted stand-in that quotes the last segment of each chunk it is shown, so that what reaches
+the output can be traced to the chunk it came from; the real models are exercised in tests/e2e/test_notes.py."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aftercall.llm import Message, Usage
+from aftercall.notes.chunks import chunks
+from aftercall.notes.concepts import concept_list
+from aftercall.notes.reading import Reading
+from aftercall.notes.segments import Segment, Segments
+from aftercall.notes.soap import soap_note
+from aftercall.notes.summary import groups, summary_text
+
+LAST_WORDS = "I will start metformin 500 mg tonight and see you in three months."
+
+
+def long_call(minutes: int = 60) -> Segments:
+    items = [
+        Segment(i, i % 2, (i - 1) * 6.0, i * 6.0, f"Segment {i}: we talked about the weather and the garden again.")
+        for i in range(1, minutes * 10)
+    ]
+    last = minutes * 10
+    items.append(Segment(last, 0, (last - 1) * 6.0, last * 6.0, LAST_WORDS))
+    return Segments(tuple(items), "media")
+
+
+class QuotingModel:
+    """Answers every request by quoting the last numbered segment (or the last summary) it was shown."""
+
+    name = "script/quoting"
+    context_tokens = 4096
+
+    def __init__(self, summary_padding: int = 0) -> None:
+        self.usage = Usage()
+        self.prompts: list[str] = []
+        self.padding = "and so on " * summary_padding  # long summaries, to make merges overflow
+
+    def count_tokens(self, text: str) -> int:
+        return len(text) // 4 + 1
+
+    def complete_json(self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int) -> dict[str, Any]:
+        prompt = messages[-1]["content"]
+        self.prompts.append(prompt)
+        assert self.count_tokens(prompt) <= self.context_tokens - max_tokens, "every request fits the context"
+        numbered = re.findall(r"^\[(\d+)\] Speaker \d+ \(\d+:\d+\): (.*)$", prompt, re.MULTILINE)
+        key = next(iter(schema["properties"]))
+        if key == "summary":
+            if numbered:
+                return {"summary": self.padding + numbered[-1][1]}
+            return {"summary": prompt.split("\n\n")[-2]}
+        number, text = int(numbered[-1][0]), numbered[-1][1]
+        if key == "statements":
+            return {"statements": [{"section": "plan", "text": text, "segments": [number]}]}
+        return {"concepts": [{"text": "three months", "category": "follow-up", "segments": [number]}]}
+
+
+def test_chunks_hold_every_segment_once_and_fit_the_budget() -> None:
+    call = long_call()
+    parts = chunks(call, budget=1000, count_tokens=lambda text: len(text) // 4 + 1)
+    assert len(parts) > 5
+    assert [s for part in parts for s in part] == list(call.items), "in order, none lost, none repeated"
+
+
+def test_a_segment_longer_than_a_chunk_is_cut_not_dropped() -> None:
+    monologue = " ".join(f"word{i}" for i in range(3000))
+    parts = chunks(Segments((Segment(1, 0, 0.0, 600.0, monologue),), "media"), budget=500, count_tokens=len)
+    assert len(parts) > 1
+    assert " ".join(s.text for part in parts for s in part) == monologue
+    assert all(s.index == 1 for part in parts for s in part), "every piece still cites the segment it came from"
+
+
+def test_the_last_minutes_of_a_long_call_reach_every_note() -> None:
+    model = QuotingModel()
+    reading = Reading(model, long_call())
+    assert len(reading.chunks) >= 4, "an hour does not fit one 4096-token request"
+    end = {"start": 3594.0, "end": 3600.0, "speaker": 0}
+
+    soap = soap_note(reading)
+    assert soap["plan"][-1] == {"text": LAST_WORDS, "evidence": [end]}
+    assert soap["metadata"]["chunks"] == len(reading.chunks)
+
+    concepts = concept_list(reading)["concepts"]
+    metformin = next(c for c in concepts if c["text"] == "Metformin")
+    assert metformin["evidence"] == [end]
+    assert {
+        "text": "three months",
+        "category": "follow-up",
+        "negated": False,
+        "codes": [],
+        "evidence": [end],
+    } in concepts
+
+    summary = summary_text(reading)
+    paragraphs = summary.strip().split("\n\n")
+    assert len(paragraphs) == 3
+    assert paragraphs[-1].endswith(LAST_WORDS), "the last paragraph is written from the end of the call"
+
+
+def test_summaries_are_grouped_in_order_into_three_paragraphs() -> None:
+    assert groups(["a", "b", "c", "d", "e", "f", "g"], 3) == [["a", "b", "c"], ["d", "e"], ["f", "g"]]
+    assert groups(["a", "b"], 3) == [["a"], ["b"]]
+
+
+def test_the_merge_of_many_summaries_is_split_to_fit() -> None:
+    model = QuotingModel(summary_padding=100)
+    reading = Reading(model, long_call(minutes=240))
+    text = summary_text(reading)
+    merges = [p for p in model.prompts if p.startswith("Consecutive summaries")]
+    assert len(merges) > 3, "the summaries of a group did not fit one request, so halves were merged first"
+    assert len(text.strip().split("\n\n")) == 3
+    assert text.strip().endswith(LAST_WORDS)
