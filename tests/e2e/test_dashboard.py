@@ -93,6 +93,29 @@ def test_upload_to_transcript_with_speakers_that_seek_the_player(page, api, data
     screenshot(page, "jobs")
 
 
+def test_soap_note_and_concepts_highlight_their_evidence_in_the_transcript(page, api, data):
+    sign_in(page)
+    page.set_input_files("#file-input", str(data / "dialogue.ogg"))
+    page.select_option("#preset", "soap-notes")
+    page.click("#submit-job")
+    page.wait_for_url("**/#job/*")
+    job_id = page.url.rsplit("/", 1)[1]
+    assert wait(api, job_id, timeout=600)["status"] == "finished"
+    page.wait_for_selector("#concepts tbody tr", timeout=30_000)
+    assert page.is_visible("#soap-subjective")
+    assert "left out" in page.text_content("#soap-dropped")
+    downloads = page.eval_on_selector_all("#downloads a", "links => links.map(a => a.textContent)")
+    assert {"soap (JSON)", "concept (JSON)"} <= set(downloads)
+    assert page.query_selector_all("#transcript .utterance.evidence") == []
+
+    page.click("#concepts button.evidence-link:text-is('Penicillins')")  # "I am allergic to penicillin"
+    marked = page.wait_for_selector("#transcript .utterance.evidence")
+    assert "penicillin" in marked.text_content().lower()
+    start = float(marked.get_attribute("data-start"))
+    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - {start}) < 1.0")
+    screenshot(page, "notes")
+
+
 def test_a_failed_job_shows_the_error_sentence_of_the_api(page, api, media):
     sign_in(page)
     page.fill("#url-input", f"{media}/status/404")

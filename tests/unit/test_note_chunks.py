@@ -21,7 +21,7 @@ LAST_WORDS = "I will start metformin 500 mg tonight and see you in three months.
 
 def long_call(minutes: int = 60) -> Segments:
     items = [
-        Segment(i, i % 2, (i - 1) * 6.0, i * 6.0, f"Segment {i}: we talked about the weather and the garden again.")
+        Segment(i, i % 2, (i - 1) * 6.0, i * 6.0, f"Segment {i}: we talked about the weather, the garden and the neighbours again.")
         for i in range(1, minutes * 10)
     ]
     last = minutes * 10
@@ -114,3 +114,24 @@ def test_the_merge_of_many_summaries_is_split_to_fit() -> None:
     assert len(merges) > 3, "the summaries of a group did not fit one request, so halves were merged first"
     assert len(text.strip().split("\n\n")) == 3
     assert text.strip().endswith(LAST_WORDS)
+
+
+class SentenceModel(QuotingModel):
+    """Names a whole sentence as a concept, and cites a segment of another chunk for a symptom."""
+
+    def complete_json(self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int) -> dict[str, Any]:
+        numbered = re.findall(r"^\[(\d+)\] Speaker \d+ \(\d+:\d+\): (.*)$", messages[-1]["content"], re.MULTILINE)
+        number, text = int(numbered[0][0]), numbered[0][1]
+        return {
+            "concepts": [
+                {"text": text, "category": "problem", "segments": [number]},
+                {"text": "weather", "category": "symptom", "segments": [number + 10_000]},
+            ]
+        }
+
+
+def test_concepts_that_are_sentences_or_cite_unseen_segments_are_dropped_and_counted() -> None:
+    reading = Reading(SentenceModel(), long_call(minutes=10))
+    result = concept_list(reading)
+    assert [c["text"] for c in result["concepts"]] == ["Metformin"], "only the dictionary's medication is left"
+    assert result["metadata"]["dropped"] == 2 * len(reading.chunks)

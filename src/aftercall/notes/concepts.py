@@ -12,6 +12,7 @@ from aftercall.notes.segments import Segment
 
 MODEL_CATEGORIES = ("problem", "symptom", "allergy", "procedure", "test", "vital", "follow-up")
 _MAX_EVIDENCE = 8  # spans listed per concept
+_MAX_WORDS = 4  # content words of a concept: "shortness of breath", "rapid strep test"; a sentence is not one
 
 _SYSTEM = (
     "You extract clinical concepts from numbered segments of a conversation between a clinician and a patient: "
@@ -33,7 +34,7 @@ _ANSWER = {
                 "required": ["text", "category", "segments"],
                 "additionalProperties": False,
                 "properties": {
-                    "text": {"type": "string", "minLength": 3, "maxLength": 60},
+                    "text": {"type": "string", "minLength": 3, "maxLength": 48},
                     "category": {"enum": list(MODEL_CATEGORIES)},
                     "segments": {"type": "array", "minItems": 1, "maxItems": 4, "items": {"type": "integer"}},
                 },
@@ -69,8 +70,9 @@ def concept_list(reading: Reading) -> dict[str, Any]:
         for concept in answer["concepts"]:
             term = " ".join(concept["text"].split())
             spans = evidence.cited(concept["segments"], chunk)
-            if spans is None or drugs.find(term) or not evidence.supports(term, spans, every_word=True):
-                dropped += 1  # a medication the dictionary did not find in the cited words is one it cannot code
+            too_long = len(evidence.content_words(term)) > _MAX_WORDS
+            if spans is None or too_long or drugs.find(term) or not evidence.supports(term, spans, every_word=True):
+                dropped += 1  # (a medication the dictionary did not find in the cited words is one it cannot code)
                 continue
             add(term, concept["category"], spans)
     ordered = sorted(found.values(), key=lambda c: (c["evidence"][0]["start"], c["text"].lower()))

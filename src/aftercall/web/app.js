@@ -138,6 +138,7 @@ async function showJob(jobId) {
   $("job-error").textContent = job.error || "";
   if (job.status === "submitted" || job.status === "processing") {
     $("downloads").replaceChildren();
+    $("notes").replaceChildren();
     $("transcript").replaceChildren();
     pollAgain(route);
     return;
@@ -149,6 +150,8 @@ async function showJob(jobId) {
   await setAudio(job.input);
   const json = (links.transcription || []).find((entry) => entry.format === "json");
   if (json) renderTranscript(await (await fetch(json.link)).json());
+  else $("transcript").replaceChildren();
+  await renderNotes(links);
   $("job-view").dataset.rendered = job.id;
 }
 
@@ -175,7 +178,12 @@ function renderTranscript(doc) {
   const blocks = utterances.map((utterance) =>
     element(
       "p",
-      { class: `utterance speaker-${utterance.speaker % 8}`, "data-speaker": String(utterance.speaker) },
+      {
+        class: `utterance speaker-${utterance.speaker % 8}`,
+        "data-speaker": String(utterance.speaker),
+        "data-start": String(utterance.start),
+        "data-end": String(utterance.end),
+      },
       element("button", {
         type: "button",
         class: "seek",
@@ -188,6 +196,81 @@ function renderTranscript(doc) {
     ),
   );
   $("transcript").replaceChildren(...blocks);
+}
+
+// ---- notes: summary, SOAP note and concepts, each statement a button that shows its evidence -------------
+
+async function renderNotes(links) {
+  const sections = [];
+  if (links.summary) {
+    const text = await (await fetch(links.summary.link)).text();
+    const paragraphs = text.split(/\n\s*\n/).filter((p) => p.trim());
+    const blocks = paragraphs.map((p) => element("p", { class: "summary", text: p }));
+    sections.push(element("h3", { text: "Summary" }), ...blocks);
+  }
+  if (links.soap) {
+    const soap = await (await fetch(links.soap.link)).json();
+    sections.push(element("h3", { text: "SOAP note" }));
+    for (const name of ["subjective", "objective", "assessment", "plan"]) {
+      const items = soap[name].map((statement) => element("li", {}, evidenceButton(statement.text, statement.evidence)));
+      if (!items.length) items.push(element("li", { class: "hint", text: "Nothing with evidence." }));
+      sections.push(
+        element("h4", { text: name[0].toUpperCase() + name.slice(1) }),
+        element("ul", { class: "statements", id: `soap-${name}` }, ...items),
+      );
+    }
+    const { dropped, model } = soap.metadata;
+    const note = `${dropped} statement(s) left out: their evidence did not check out. Written by ${model}.`;
+    sections.push(element("p", { class: "hint", id: "soap-dropped", text: note }));
+  }
+  if (links.concept) {
+    const doc = await (await fetch(links.concept.link)).json();
+    const rows = doc.concepts.map((concept) =>
+      element(
+        "tr",
+        { class: concept.negated ? "negated" : "" },
+        element("td", {}, evidenceButton(concept.text, concept.evidence)),
+        element("td", { text: concept.category }),
+        element("td", { text: concept.negated ? "denied" : "" }),
+        element("td", { text: concept.codes.map((code) => `${code.system} ${code.code}`).join(", ") }),
+      ),
+    );
+    const head = element("tr", {}, ...["Concept", "Category", "Negated", "Codes"].map((h) => element("th", { text: h })));
+    sections.push(
+      element("h3", { text: "Concepts" }),
+      element("table", { id: "concepts" }, element("thead", {}, head), element("tbody", {}, ...rows)),
+    );
+  }
+  $("notes").replaceChildren(...sections);
+  $("notes").hidden = sections.length === 0;
+}
+
+function evidenceButton(text, evidence) {
+  const times = evidence.map((span) => clock(span.start)).join(", ");
+  return element("button", {
+    type: "button",
+    class: "evidence-link",
+    title: `Evidence at ${times}`,
+    text,
+    onclick: () => highlight(evidence),
+  });
+}
+
+// Mark the transcript turns a statement cites, scroll to the first, and seek the audio there.
+function highlight(evidence) {
+  let first = null;
+  for (const block of document.querySelectorAll("#transcript .utterance")) {
+    const start = Number(block.dataset.start);
+    const end = Number(block.dataset.end);
+    const speaker = Number(block.dataset.speaker);
+    const cited = evidence.some((span) => span.speaker === speaker && span.start < end + 0.01 && span.end > start - 0.01);
+    block.classList.toggle("evidence", cited);
+    if (cited && !first) first = block;
+  }
+  if (first) {
+    first.scrollIntoView({ block: "center" });
+    seek(Number(first.dataset.start));
+  }
 }
 
 function seek(seconds) {
