@@ -20,10 +20,8 @@ LAST_WORDS = "I will start metformin 500 mg tonight and see you in three months.
 
 
 def long_call(minutes: int = 60) -> Segments:
-    items = [
-        Segment(i, i % 2, (i - 1) * 6.0, i * 6.0, f"Segment {i}: we talked about the weather, the garden and the neighbours again.")
-        for i in range(1, minutes * 10)
-    ]
+    chat = "we talked about the weather, the garden and the neighbours again."
+    items = [Segment(i, i % 2, (i - 1) * 6.0, i * 6.0, f"Segment {i}: {chat}") for i in range(1, minutes * 10)]
     last = minutes * 10
     items.append(Segment(last, 0, (last - 1) * 6.0, last * 6.0, LAST_WORDS))
     return Segments(tuple(items), "media")
