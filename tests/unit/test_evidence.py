@@ -37,6 +37,11 @@ def test_a_claim_must_be_said_by_what_it_cites(claim: str, cites: list[int], sup
     assert evidence.supports(claim, [CHUNK[i] for i in cites]) is supported
 
 
+def test_only_the_cited_segments_that_say_it_are_kept() -> None:
+    assert evidence.relevant("Dry cough at night.", SAID) == [SAID[1]]
+    assert evidence.relevant("Feels fine.", SAID) == []
+
+
 def test_a_concept_needs_all_its_words() -> None:
     assert evidence.supports("dry cough", [SAID[1]], every_word=True)
     assert not evidence.supports("productive cough", [SAID[1]], every_word=True)

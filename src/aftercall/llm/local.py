@@ -16,6 +16,9 @@ from aftercall.llm import InvalidReply, Message, Usage, parse_checked
 from aftercall.llm.grammar import compact_grammar
 from aftercall.llm.models import resolve_gguf
 
+# llama.cpp's customary mild penalty: without it small models loop ("1.1.1.1…") until the length limit.
+REPEAT_PENALTY = 1.1
+
 
 class LocalChat:
     def __init__(self, model_path: str, *, context_tokens: int) -> None:
@@ -36,7 +39,11 @@ class LocalChat:
             except ImportError as exc:
                 raise ModelUnavailable(f"the local language model engine is missing ({exc})") from None
             config = GenerationConfig(
-                temperature=0.0, n_ctx=self.context_tokens, n_batch=self.context_tokens, n_gpu_layers=0
+                temperature=0.0,
+                repeat_penalty=REPEAT_PENALTY,
+                n_ctx=self.context_tokens,
+                n_batch=self.context_tokens,
+                n_gpu_layers=0,
             )
             try:
                 self._llm = GrammarConstrainedLLM(str(path), config)

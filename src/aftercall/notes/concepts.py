@@ -69,9 +69,9 @@ def concept_list(reading: Reading) -> dict[str, Any]:
         answer = reading.ask(_SYSTEM, f"Segments:\n{text}\n\nList the clinical concepts.", _ANSWER, max_tokens=2048)
         for concept in answer["concepts"]:
             term = " ".join(concept["text"].split())
-            spans = evidence.cited(concept["segments"], chunk)
+            spans = evidence.relevant(term, evidence.cited(concept["segments"], chunk) or [])
             too_long = len(evidence.content_words(term)) > _MAX_WORDS
-            if spans is None or too_long or drugs.find(term) or not evidence.supports(term, spans, every_word=True):
+            if not spans or too_long or drugs.find(term) or not evidence.supports(term, spans, every_word=True):
                 dropped += 1  # (a medication the dictionary did not find in the cited words is one it cannot code)
                 continue
             add(term, concept["category"], spans)

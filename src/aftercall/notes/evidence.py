@@ -50,6 +50,13 @@ def cited(numbers: Iterable[int], chunk: Mapping[int, Segment]) -> list[Segment]
     return sorted(found, key=lambda s: s.index) or None
 
 
+def relevant(claim: str, cited: list[Segment]) -> list[Segment]:
+    """The cited segments that share a content word with ``claim``: a model that cites a whole passage for one
+    sentence is held to the segments that say it."""
+    mine = {_stem(w) for w in content_words(claim)}
+    return [s for s in cited if mine & {_stem(w) for w in content_words(s.text)}]
+
+
 def content_words(text: str) -> list[str]:
     return [w for w in (word.lower() for word in drugs.words(text)) if len(w) >= 4 and w not in _STOPWORDS]
 

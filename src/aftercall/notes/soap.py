@@ -48,8 +48,8 @@ def soap_note(reading: Reading) -> dict[str, Any]:
         answer = reading.ask(_SYSTEM, f"Segments:\n{text}\n\nWrite the SOAP statements.", _ANSWER, max_tokens=2048)
         for statement in answer["statements"]:
             claim = " ".join(statement["text"].split())
-            spans = evidence.cited(statement["segments"], chunk)
-            if spans is None or not evidence.supports(claim, spans):
+            spans = evidence.relevant(claim, evidence.cited(statement["segments"], chunk) or [])
+            if not spans or not evidence.supports(claim, spans):
                 dropped += 1
                 continue
             if (statement["section"], claim.lower()) in seen:
