@@ -123,6 +123,22 @@ def test_soap_note_and_concepts_highlight_their_evidence_in_the_transcript(page,
     screenshot(page, "notes")
 
 
+def test_a_transcript_url_is_summarised_without_transcribing(page, api, media):
+    sign_in(page)
+    page.fill("#url-input", f"{media}/media/visit.txt")
+    page.select_option("#preset", "summarize")
+    page.click("#submit-job")
+    page.wait_for_url("**/#job/*")
+    job = wait(api, page.url.rsplit("/", 1)[1], timeout=600)
+    assert job["status"] == "finished", job.get("error")
+    assert job["input"]["sourceType"] == "transcriptUri"
+    page.wait_for_selector("#notes p.summary", timeout=30_000)
+    assert len(page.text_content("#notes p.summary").split()) >= 3
+    assert page.query_selector_all("#transcript .utterance") == []
+    downloads = page.eval_on_selector_all("#downloads a", "links => links.map(a => a.textContent)")
+    assert downloads == ["summary (txt)"]
+
+
 def test_a_failed_job_shows_the_error_sentence_of_the_api(page, api, media):
     sign_in(page)
     page.fill("#url-input", f"{media}/status/404")

@@ -85,7 +85,10 @@ async function submitJob(event) {
       const recording = await api("/v1/recordings", { method: "POST", body: form });
       Object.assign(inParams, { sourceType: "recordingId", recordingId: recording.id });
     } else if (url) {
-      Object.assign(inParams, { sourceType: "uri", uri: url });
+      // A transcript (txt, srt, vtt, json) is summarised as it is; anything else is media to transcribe.
+      const transcript = /\.(txt|srt|vtt|json)$/i.test(url.split(/[?#]/)[0]);
+      const source = transcript ? { sourceType: "transcriptUri", transcriptUri: url } : { sourceType: "uri", uri: url };
+      Object.assign(inParams, source);
     } else {
       error.textContent = "Choose a recording or paste a media URL.";
       return;
