@@ -65,15 +65,11 @@ def concept_list(reading: Reading) -> dict[str, Any]:
             category = "allergy" if evidence.allergy(mention.said, [segment]) else "medication"
             add(mention.name, category, [segment], mention.codes, mention.said)
     dropped = 0
-    for chunk, text in reading.each_chunk():
-        answer = reading.ask(_SYSTEM, f"Segments:\n{text}\n\nList the clinical concepts.", _ANSWER, max_tokens=2048)
-        for concept in answer["concepts"]:
-            term = " ".join(concept["text"].split())
-            spans = evidence.relevant(term, evidence.cited(concept["segments"], chunk) or [])
-            too_long = len(evidence.content_words(term)) > _MAX_WORDS
-            if not spans or too_long or drugs.find(term) or not evidence.supports(term, spans, every_word=True):
-                dropped += 1  # (a medication the dictionary did not find in the cited words is one it cannot code)
-                continue
-            add(term, concept["category"], spans)
+    for concept, term, spans in reading.claims(_SYSTEM, "List the clinical concepts.", _ANSWER, "concepts"):
+        too_long = len(evidence.content_words(term)) > _MAX_WORDS
+        if not spans or too_long or drugs.find(term) or not evidence.supports(term, spans, every_word=True):
+            dropped += 1  # (a medication the dictionary did not find in the cited words is one it cannot code)
+            continue
+        add(term, concept["category"], spans)
     ordered = sorted(found.values(), key=lambda c: (c["evidence"][0]["start"], c["text"].lower()))
     return {"concepts": ordered, "metadata": reading.metadata(dropped)}

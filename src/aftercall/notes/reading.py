@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aftercall.llm import LanguageModel
+from aftercall.notes import evidence
 from aftercall.notes.chunks import chunks, line
 from aftercall.notes.segments import Segment, Segments
+
+Claim = tuple[dict[str, Any], str, list[Segment]]  # (answer item, its text, the cited segments that say it)
 
 # The longest answer a note step may give. Each step's answer schema bounds its items and string lengths so that even
 # at one token per character its longest answer fits: an answer is never cut off for being long.
@@ -33,6 +36,15 @@ class Reading:
         """Each chunk as (its segments by number, the text a model reads)."""
         for chunk in self.chunks:
             yield {s.index: s for s in chunk}, "\n".join(line(s) for s in chunk)
+
+    def claims(self, system: str, instruction: str, schema: dict[str, Any], key: str) -> Iterator[Claim]:
+        """Each item of the model's answer list ``key``, chunk by chunk: the item, its text tidied, and those of the
+        segments it cites that say it (empty: it cites nothing the model was shown that says it)."""
+        for chunk, text in self.each_chunk():
+            answer = self.ask(system, f"Segments:\n{text}\n\n{instruction}", schema, max_tokens=ANSWER_TOKENS)
+            for item in answer[key]:
+                claim = " ".join(item["text"].split())
+                yield item, claim, evidence.relevant(claim, evidence.cited(item["segments"], chunk) or [])
 
     def ask(self, system: str, user: str, schema: dict[str, Any], *, max_tokens: int) -> dict[str, Any]:
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]

@@ -44,17 +44,13 @@ def soap_note(reading: Reading) -> dict[str, Any]:
     note: dict[str, Any] = {section: [] for section in SECTIONS}
     seen: set[tuple[str, str]] = set()
     dropped = 0
-    for chunk, text in reading.each_chunk():
-        answer = reading.ask(_SYSTEM, f"Segments:\n{text}\n\nWrite the SOAP statements.", _ANSWER, max_tokens=2048)
-        for statement in answer["statements"]:
-            claim = " ".join(statement["text"].split())
-            spans = evidence.relevant(claim, evidence.cited(statement["segments"], chunk) or [])
-            if not spans or not evidence.supports(claim, spans):
-                dropped += 1
-                continue
-            if (statement["section"], claim.lower()) in seen:
-                continue
-            seen.add((statement["section"], claim.lower()))
-            note[statement["section"]].append({"text": claim, "evidence": [evidence.span(s) for s in spans]})
+    for statement, claim, spans in reading.claims(_SYSTEM, "Write the SOAP statements.", _ANSWER, "statements"):
+        if not spans or not evidence.supports(claim, spans):
+            dropped += 1
+            continue
+        if (statement["section"], claim.lower()) in seen:
+            continue
+        seen.add((statement["section"], claim.lower()))
+        note[statement["section"]].append({"text": claim, "evidence": [evidence.span(s) for s in spans]})
     note["metadata"] = reading.metadata(dropped)
     return note
