@@ -185,11 +185,12 @@ class JobRunner:
             files = self.speech.transcript_files(
                 audio, spec.transcript, progress, request_id=job.id, created=job.created_at
             )
-            if spec.preset is Preset.TRANSCRIPT:
+            notes = spec.preset is not Preset.TRANSCRIPT
+            if not notes:  # a notes job stores its transcripts as part of rendering, before the notes
                 progress.enter(Stage.UPLOADING)
             keys = transcript_keys(spec.target, domain=domain, job_id=job.id)
             output.update(upload_transcripts(self.store, keys, files))
-            if spec.preset is Preset.TRANSCRIPT:
+            if not notes:
                 return
             segments = from_json(json.loads(files["json"]))
         self._write_notes(job, segments, progress, output)
