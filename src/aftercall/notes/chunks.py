@@ -19,8 +19,7 @@ def chunks(segments: Segments, *, budget: int, count_tokens: Callable[[str], int
     result: list[tuple[Segment, ...]] = []
     current: list[Segment] = []
     used = 0
-    for segment in _fitting(segments.items, budget, count_tokens):
-        cost = count_tokens(line(segment)) + 1
+    for segment, cost in _fitting(segments.items, budget, count_tokens):
         if current and used + cost > budget:
             result.append(tuple(current))
             current, used = [], 0
@@ -31,25 +30,26 @@ def chunks(segments: Segments, *, budget: int, count_tokens: Callable[[str], int
     return result
 
 
-def _fitting(items: tuple[Segment, ...], budget: int, count_tokens: Callable[[str], int]) -> list[Segment]:
-    result: list[Segment] = []
+def _fitting(items: tuple[Segment, ...], budget: int, count_tokens: Callable[[str], int]) -> list[tuple[Segment, int]]:
+    """Each segment with its cost in tokens (its line and a newline), long ones cut into pieces that fit."""
+    result: list[tuple[Segment, int]] = []
     for segment in items:
-        if count_tokens(line(segment)) + 1 <= budget:
-            result.append(segment)
+        cost = count_tokens(line(segment)) + 1
+        if cost <= budget:
+            result.append((segment, cost))
             continue
         words = segment.text.split()
-        pieces = max(2, -(-count_tokens(line(segment)) // (budget // 2)))
+        pieces = max(2, -(-cost // (budget // 2)))
         size = -(-len(words) // pieces)
         step = (segment.end - segment.start) / pieces
         for i in range(0, len(words), size):
             part = i // size
-            result.append(
-                Segment(
-                    segment.index,
-                    segment.speaker,
-                    round(segment.start + part * step, 2),
-                    round(segment.start + (part + 1) * step, 2),
-                    " ".join(words[i : i + size]),
-                )
+            piece = Segment(
+                segment.index,
+                segment.speaker,
+                round(segment.start + part * step, 2),
+                round(segment.start + (part + 1) * step, 2),
+                " ".join(words[i : i + size]),
             )
+            result.append((piece, count_tokens(line(piece)) + 1))
     return result
