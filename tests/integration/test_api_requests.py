@@ -82,6 +82,31 @@ def test_a_body_that_is_not_an_object(api):
     assert "JSON object" in info
 
 
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        (rb'"uri": "https://e.invalid/\ud800"', "inParams.uri"),
+        (rb'"uri": "https://e.invalid/a\u0000.wav"', "inParams.uri"),
+        (rb'"uri": "https://e.invalid/a.wav", "\udfff": 1', r"inParams.\udfff"),
+    ],
+)
+def test_text_that_cannot_be_stored_or_sent_is_refused_naming_the_field(api, raw, field):
+    """A lone surrogate accepted here used to make the job's error event unsendable and block the webhook."""
+    head = b'{"preset": "transcript", "inParams": {"sourceType": "uri", '
+    body = head + raw + b'}, "outParams": {"s3Config": {"s3KeyTemplate": "calls/{job_id}"}}}'
+    response = api.post("/v1/batch-processor", content=body)
+    info = error_of(response, 400, "invalid-request-error")
+    assert info.startswith(f"{field}: "), info
+    assert api.get("/v1/batch-processor").json()["total_count"] == 0
+
+
+@pytest.mark.parametrize(
+    "body", [b"[" * 20_000 + b"]" * 20_000, b'{"preset": ' + b"9" * 5_000 + b"}"], ids=["deep", "huge-int"]
+)
+def test_hostile_json_is_a_json_parsing_error_not_a_500(api, body):
+    error_of(api.post("/v1/batch-processor", content=body), 400, "json-parsing-error")
+
+
 def test_deepgram_model_names_are_served_by_the_local_default(api):
     response = api.post("/v1/batch-processor", json=job_body(transformParams={"transcript": {"model": "nova-2"}}))
     assert response.status_code == 200

@@ -211,6 +211,34 @@ def test_circuit_breaker_holds_events_while_failed_and_delivers_them_in_order_on
     assert harness.state(hook.uuid).failed_count == 0
 
 
+def test_an_event_that_cannot_be_sent_is_quarantined_and_never_blocks_the_others(tmp_path):
+    """A lone surrogate stored before the API refused them made its event unserialisable; counted as the
+    receiver's failure it tripped the circuit breaker for good. SQLite only: PostgreSQL cannot store it at all."""
+    harness = make_harness(tmp_path)
+    try:
+        with receiver() as r:
+            hook = harness.subscribe(r.url)
+            for n in range(3):
+                harness.fail_job(f"poisoned-{n}", uri="https://e.invalid/\ud800")
+            harness.fail_job("sound")
+            assert harness.dispatcher.deliver_due() == 4
+            assert harness.dispatcher.deliver_due() == 0, "quarantined events are not retried on their own"
+        assert [e["id"] for e in r.events()] == ["bp-je-sound"]
+        state = harness.state(hook.uuid)
+        assert (state.state, state.failed_count) == ("ACTIVE", 0)
+        log = harness.service.deliveries(hook.uuid, limit=10)["data"]
+        assert sorted(entry["error"] or "" for entry in log) == [
+            "",
+            "unsendable-event",
+            "unsendable-event",
+            "unsendable-event",
+        ]
+        assert harness.store.next_due_at() is None
+    finally:
+        harness.dispatcher.stop()
+        harness.jobs.engine.dispose()
+
+
 def test_a_receiver_down_then_up_gets_the_event_with_the_same_id(harness, tmp_path):
     with receiver() as r:
         hook = harness.subscribe(r.url)

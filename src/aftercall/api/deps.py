@@ -31,12 +31,54 @@ def require_api_key(request: Request, _documented: Annotated[Any, Security(_bear
 
 
 async def json_body(request: Request) -> Any:
-    """The body parsed as JSON whatever the Content-Type says (SPEC §1)."""
+    """The body parsed as JSON whatever the Content-Type says (SPEC §1), refused if any of its text could not be
+    stored or sent on: a field that reaches a webhook event must never be one that cannot be serialised."""
     raw = await request.body()
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise JsonParsingError(f"The request body is not valid JSON ({exc})") from exc
+    except RecursionError as exc:
+        raise JsonParsingError("The request body is nested too deeply") from exc
+    except ValueError as exc:  # an integer literal of thousands of digits
+        raise JsonParsingError(f"The request body has a number aftercall cannot read ({exc})") from exc
+    field = unstorable_field(body)
+    if field is not None:
+        raise InvalidRequest(field or "body", "must be valid Unicode text (no lone surrogates or NUL characters)")
+    return body
+
+
+def unstorable_field(value: Any) -> str | None:
+    """The dotted path of the first key or string in ``value`` that is not storable text ("" for the body), or None.
+
+    JSON's ``\\ud800`` escapes decode to lone surrogates that UTF-8 cannot encode, and PostgreSQL refuses NUL.
+    Walked with a stack, not recursion: a body as deep as the JSON parser allows must not overflow here.
+    """
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if not _storable(item):
+                return path
+            continue
+        children = item.items() if isinstance(item, dict) else enumerate(item) if isinstance(item, list) else ()
+        for key, child in reversed(list(children)):
+            name = key.encode("utf-8", "backslashreplace").decode() if isinstance(key, str) else str(key)
+            inner = f"{path}.{name}" if path else name
+            if isinstance(key, str) and not _storable(key):
+                return inner
+            stack.append((inner, child))
+    return None
+
+
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def page(

@@ -79,7 +79,7 @@ events = sa.Table(
     sa.Column("created_at", sa.Double, nullable=False),
 )
 
-# One row per (webhook, event) to deliver: pending → delivered | dead.
+# One row per (webhook, event) to deliver: pending → delivered | dead | quarantined.
 deliveries = sa.Table(
     "deliveries",
     metadata,

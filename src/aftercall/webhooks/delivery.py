@@ -13,6 +13,7 @@ from aftercall.webhooks.signing import canonical_json, signature_headers
 
 TIMEOUT_SECONDS = 10.0
 PROBE_BODY = {"test": "test"}
+UNSENDABLE = "unsendable-event"  # the delivery log's error when aftercall could not build or send an event
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import httpx
 import structlog
 
 from aftercall.domain.webhooks import RetryType
-from aftercall.webhooks.delivery import Sent, send_event
+from aftercall.webhooks.delivery import UNSENDABLE, Sent, send_event
 from aftercall.webhooks.schedule import Attempt, plan, retry_delay
 from aftercall.webhooks.store import Batch, WebhookStore
 
@@ -58,11 +58,12 @@ class Dispatcher:
         attempts: list[Attempt] = []
         for item in batch.items:
             at = self.clock()
+            internal = False
             try:
                 sent = send_event(self.client, hook.url, hook.hmac, hook.basic_auth, item.event, at)
-            except Exception:  # our bug, not the receiver's: log it, and retry on the schedule like any failure
-                log.exception("webhook delivery crashed", webhook=hook.uuid, event_id=item.event.id)
-                sent = Sent(False, None, "internal-error", 0.0)
+            except Exception:  # our failure, not the receiver's: quarantine this event, go on with the next
+                log.exception("webhook event quarantined: unsendable", webhook=hook.uuid, event_id=item.event.id)
+                sent, internal = Sent(False, None, UNSENDABLE, 0.0), True
             attempts.append(
                 Attempt(
                     item.event_seq,
@@ -74,9 +75,10 @@ class Dispatcher:
                     sent.error,
                     sent.latency_ms,
                     at,
+                    internal,
                 )
             )
-            if not sent.ok:
+            if not sent.ok and not internal:
                 break  # the receiver is failing: the rest waits for the next round, still in order
         self.store.record(hook.uuid, attempts, plan(hook, attempts, self.clock(), self._delay))
         return len(attempts)

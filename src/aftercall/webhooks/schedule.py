@@ -19,6 +19,10 @@ BASE_DELAY_SECONDS = {RetryType.CIRCUIT_BREAKER: 10.0, RetryType.EXPONENTIAL: 60
 DELIVERED = "delivered"
 PENDING = "pending"
 DEAD = "dead"
+# An event aftercall itself could not send (it cannot be serialised, or sending it crashed before the receiver saw
+# a byte): set aside with its reason in the delivery log, never counted as the receiver's failure, so it can never
+# hold back the events behind it. An operator's redelivery tries it again.
+QUARANTINED = "quarantined"
 
 
 def retry_delay(retry_type: RetryType, failures: int, *, scale: float = 1.0, rng: random.Random | None = None) -> float:
@@ -43,12 +47,13 @@ class Attempt:
     error: str | None
     latency_ms: float
     at: float
+    internal: bool = False  # aftercall failed before the receiver was reached: not the receiver's failure
 
 
 @dataclass(frozen=True)
 class Outcome:
     event_seq: int
-    status: str  # delivered | pending | dead
+    status: str  # delivered | pending | dead | quarantined
     attempts: int
     next_attempt_at: float
 
@@ -69,6 +74,9 @@ def plan(webhook: Webhook, attempts: list[Attempt], now: float, delay: Delay) ->
     failed_count, state, pushed = webhook.failed_count, webhook.state, webhook.last_moment_pushed
     outcomes = []
     for attempt in attempts:
+        if attempt.internal:
+            outcomes.append(Outcome(attempt.event_seq, QUARANTINED, attempt.number, now))
+            continue
         if attempt.ok:
             failed_count, pushed = 0, attempt.at
             outcomes.append(Outcome(attempt.event_seq, DELIVERED, attempt.number, now))
