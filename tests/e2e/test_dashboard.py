@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import KEY, Server
-from tests.e2e.helpers import wait
+from tests.e2e.helpers import submit, wait
 from tests.receiver import receiver
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -150,6 +150,47 @@ def test_a_failed_job_shows_the_error_sentence_of_the_api(page, api, media):
         "expected => document.getElementById('job-error').textContent === expected", arg=error, timeout=10_000
     )
     assert error == "Failed to download: 404 Not Found"
+
+
+def test_switching_jobs_never_shows_the_previous_jobs_transcript(page, api, media):
+    """Open a finished job, then a failed one or an unknown id: nothing of the first may stay on the page."""
+    finished = submit(api, f"{media}/media/dialogue.ogg")
+    failed = submit(api, f"{media}/status/404")
+    assert wait(api, finished)["status"] == "finished"
+    assert wait(api, failed)["status"] == "error"
+    sign_in(page)
+
+    def open_finished() -> None:
+        page.goto(f"{page.url.split('#')[0]}#job/{finished}")
+        page.wait_for_selector("#transcript .utterance", timeout=30_000)
+        page.wait_for_function("document.getElementById('player').getAttribute('src')")
+        assert page.query_selector_all("#downloads a")
+
+    def assert_nothing_of_the_finished_job(title: str) -> None:
+        page.wait_for_function("t => document.getElementById('job-title').textContent.includes(t)", arg=title)
+        assert page.query_selector_all("#transcript *") == []
+        assert page.query_selector_all("#downloads *") == []
+        assert page.query_selector_all("#notes *") == []
+        assert page.get_attribute("#player", "src") is None
+        assert finished not in page.inner_html("#job-view")
+
+    open_finished()
+    page.click("nav a[href='#jobs']")
+    page.click(f"tr[data-job='{failed}'] a")
+    assert_nothing_of_the_finished_job(failed)
+    assert page.text_content("#job-error") == "Failed to download: 404 Not Found"
+
+    open_finished()
+    page.evaluate(f"location.hash = '#job/{failed}'")  # straight from one job to the other
+    assert_nothing_of_the_finished_job(failed)
+
+    open_finished()
+    page.evaluate("location.hash = '#job/6f1c4d1e-0000-4000-8000-000000000000'")
+    page.wait_for_selector("#job-error:not(:empty)")
+    assert page.text_content("#job-title") == ""
+    assert page.query_selector_all("#transcript *") == []
+    assert page.get_attribute("#player", "src") is None
+    assert finished not in page.inner_html("#job-view")
 
 
 def test_a_refused_submission_shows_the_400_sentence(page):

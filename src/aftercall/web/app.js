@@ -130,9 +130,31 @@ async function showJobs() {
   if (details.some((job) => job.status === "submitted" || job.status === "processing")) pollAgain(route);
 }
 
+// The job the job view shows, and a counter that every navigation and poll moves on: a response that arrives
+// after the user went elsewhere (another job, the list) is dropped instead of drawn under the wrong header.
+let visit = 0;
+
+function clearJobView(jobId) {
+  const view = $("job-view");
+  view.dataset.job = jobId;
+  delete view.dataset.rendered;
+  for (const id of ["job-title", "job-status", "job-error"]) $(id).textContent = "";
+  delete $("job-status").dataset.status;
+  for (const id of ["downloads", "notes", "transcript"]) $(id).replaceChildren();
+  $("notes").hidden = true;
+  const player = $("player");
+  player.pause();
+  player.removeAttribute("src");
+  player.load(); // forget the previous recording's media and position
+}
+
 async function showJob(jobId) {
+  const current = visit;
+  const stale = () => current !== visit;
+  if ($("job-view").dataset.job !== jobId) clearJobView(jobId);
   show("job-view");
   const job = await api(`/v1/batch-processor/${jobId}`);
+  if (stale()) return;
   $("job-title").textContent = `${job.preset} · ${job.id}`;
   const progress = job.progress ? ` · ${job.progress.stage} ${job.progress.percent} %` : "";
   const duration = job.duration ? ` · ${job.duration.toFixed(1)} s of media` : "";
@@ -140,21 +162,21 @@ async function showJob(jobId) {
   $("job-status").dataset.status = job.status;
   $("job-error").textContent = job.error || "";
   if (job.status === "submitted" || job.status === "processing") {
-    $("downloads").replaceChildren();
-    $("notes").replaceChildren();
-    $("transcript").replaceChildren();
     pollAgain(route);
     return;
   }
   if (job.status !== "finished") return;
   if ($("job-view").dataset.rendered === job.id) return;
   const links = await api(`/v1/batch-processor/${job.id}/access-link`);
+  if (stale()) return;
   renderDownloads(links);
-  await setAudio(job.input);
+  await setAudio(job.input, stale);
   const json = (links.transcription || []).find((entry) => entry.format === "json");
-  if (json) renderTranscript(await (await fetch(json.link)).json());
-  else $("transcript").replaceChildren();
-  await renderNotes(links);
+  const transcript = json ? await (await fetch(json.link)).json() : null;
+  if (stale()) return;
+  if (transcript) renderTranscript(transcript);
+  await renderNotes(links, stale);
+  if (stale()) return;
   $("job-view").dataset.rendered = job.id;
 }
 
@@ -167,13 +189,12 @@ function renderDownloads(links) {
   $("downloads").replaceChildren(element("span", { text: "Download: " }), ...items);
 }
 
-async function setAudio(input) {
-  const player = $("player");
+async function setAudio(input, stale) {
+  let source = input.uri || "";
   if (input.sourceType === "recordingId") {
-    player.src = (await api(`/v1/recordings/${input.recordingId}/access-link`)).download_link;
-  } else if (input.uri) {
-    player.src = input.uri;
+    source = (await api(`/v1/recordings/${input.recordingId}/access-link`)).download_link;
   }
+  if (source && !stale()) $("player").src = source;
 }
 
 function renderTranscript(doc) {
@@ -203,7 +224,7 @@ function renderTranscript(doc) {
 
 // ---- notes: summary, SOAP note and concepts, each statement a button that shows its evidence -------------
 
-async function renderNotes(links) {
+async function renderNotes(links, stale) {
   const sections = [];
   if (links.summary) {
     const text = await (await fetch(links.summary.link)).text();
@@ -244,6 +265,7 @@ async function renderNotes(links) {
       element("table", { id: "concepts" }, element("thead", {}, head), element("tbody", {}, ...rows)),
     );
   }
+  if (stale()) return;
   $("notes").replaceChildren(...sections);
   $("notes").hidden = sections.length === 0;
 }
@@ -343,15 +365,16 @@ async function redeliver(hook, delivery) {
 
 async function route() {
   stopPolling();
+  const current = ++visit;
   if (!localStorage.getItem(KEY_STORAGE)) return askForKey();
   const [view, id] = location.hash.replace(/^#/, "").split("/");
-  if (view !== "job") delete $("job-view").dataset.rendered;
+  if (view !== "job" || !id) clearJobView("");
   try {
     if (view === "job" && id) await showJob(id);
     else if (view === "webhooks") await showWebhooks();
     else await showJobs();
   } catch (e) {
-    if (!(e instanceof ApiError && e.status === 401)) {
+    if (current === visit && !(e instanceof ApiError && e.status === 401)) {
       const target = view === "webhooks" ? "webhooks-error" : view === "job" ? "job-error" : "submit-error";
       $(target).textContent = e.message;
     }
@@ -367,8 +390,5 @@ $("key-form").addEventListener("submit", async (event) => {
 });
 $("forget-key").addEventListener("click", () => askForKey());
 $("new-job").addEventListener("submit", submitJob);
-window.addEventListener("hashchange", () => {
-  delete $("job-view").dataset.rendered;
-  route();
-});
+window.addEventListener("hashchange", route);
 route();
