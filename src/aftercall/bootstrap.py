@@ -267,6 +267,12 @@ def language_model(settings: Settings) -> LanguageModel:
     return LocalChat(settings.llm_model_path, context_tokens=settings.llm_context_tokens)
 
 
+def notes(settings: Settings) -> Notes:
+    """The notes step over the configured language model, with its second reading on where the engine is capable."""
+    judge = settings.notes_judge == "on" or (settings.notes_judge == "auto" and settings.llm_engine == "openai")
+    return Notes(language_model(settings), judge=judge, audit=settings.notes_audit)
+
+
 def _job_runner(
     settings: Settings, jobs: SqlJobStore, store: ObjectStore, engine: SpeechToText, diarizer: Diarizer | None
 ) -> JobRunner:
@@ -274,7 +280,7 @@ def _job_runner(
         jobs=jobs,
         store=store,
         speech=Speech(engine, diarizer),
-        notes=Notes(language_model(settings)),
+        notes=notes(settings),
         http_client=lambda: guarded_client(
             allow_private=settings.allow_private_urls, follow_redirects=True, timeout=_HTTP_READ_TIMEOUT
         ),

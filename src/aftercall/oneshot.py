@@ -14,14 +14,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from aftercall.api.schemas import CreateJobRequest, parse
-from aftercall.bootstrap import language_model, speech_to_text
+from aftercall.bootstrap import notes, speech_to_text
 from aftercall.diarization.local import LocalDiarizer
 from aftercall.domain.jobs import JobSpec, Preset, SourceType, Stage
 from aftercall.errors import InvalidRequest
 from aftercall.net import guarded_client, url_problem
 from aftercall.notes.segments import from_json, parse_transcript
 from aftercall.pipeline.fetch import download
-from aftercall.pipeline.notes import Notes
 from aftercall.pipeline.speech import Speech, decode_media
 from aftercall.pipeline.upload import NOTE_OUTPUTS
 from aftercall.services import check_preset
@@ -115,7 +114,7 @@ def run_once(source: str, spec: JobSpec, out_dir: Path, settings: Settings, prog
         named = {f"{stem}.{extension}": content for extension, content in files.items()}
         segments = from_json(json.loads(files["json"]))
     if spec.preset is not Preset.TRANSCRIPT:
-        for section, content in Notes(language_model(settings)).files(segments, spec.preset, progress).items():
+        for section, content in notes(settings).files(segments, spec.preset, progress).items():
             kind, extension = NOTE_OUTPUTS[section]
             named[f"{stem}-{kind}.{extension}"] = content
     return _write(named, out_dir)

@@ -103,6 +103,17 @@ class Settings(BaseSettings):
     llm_context_tokens: int = Field(
         8192, ge=4096, description="Context window the notes are planned for; long calls are split to fit it."
     )
+    notes_judge: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="After the evidence rules, ask the language model whether each kept statement is supported by "
+        "the turns it cites (one request per chunk): 'auto' is on for the 'openai' engine, off for 'local' (the "
+        "shipped 135M model cannot judge).",
+    )
+    notes_audit: bool = Field(
+        False,
+        description="List every statement and concept the checks dropped, with its reason, in the notes' metadata "
+        "(dropped_items); the counts per reason are always there.",
+    )
 
     @property
     def resolved_database_url(self) -> str:

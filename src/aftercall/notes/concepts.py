@@ -1,75 +1,119 @@
 """Clinical concepts (SPEC §3.6). Medications come from a drug dictionary run over every segment, so a model can
-neither invent nor miss one it can read; the other categories come from the model and are kept only when their
-cited segments contain their words. Negation is read from the transcript, never taken from the model."""
+neither invent nor miss one it can read, and each is an allergy or a medication by what its sentence says. The other
+categories come from the model and are kept only when their quotes are found in the turns they cite and those turns
+name every word of them. Whether a concept is denied is read from the transcript, a question with its answer; a
+model that reads it the other way loses the concept."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aftercall.notes import drugs, evidence
+from aftercall.notes import checks, drugs
+from aftercall.notes.grounding import Grounded, span
 from aftercall.notes.reading import Reading
 from aftercall.notes.segments import Segment
+from aftercall.notes.words import content
 
-MODEL_CATEGORIES = ("problem", "symptom", "allergy", "procedure", "test", "vital", "follow-up")
+MODEL_CATEGORIES = ("problem", "symptom", "medication", "allergy", "procedure", "test", "vital", "follow-up")
 _MAX_EVIDENCE = 8  # spans listed per concept
 _MAX_WORDS = 4  # content words of a concept: "shortness of breath", "rapid strep test"; a sentence is not one
 
 _SYSTEM = (
     "You extract clinical concepts from numbered segments of a conversation between a clinician and a patient: "
-    "problems (diagnoses, conditions), symptoms, allergies, procedures, tests, vital signs and follow-up plans. "
-    "Write each concept in the words the segments use, a few words long, and cite the numbers of the segments that "
-    "mention it. Include concepts the patient denies, such as 'chest pain' in 'no chest pain'."
+    "problems (diagnoses, conditions), symptoms, medications, allergies, procedures, tests, vital signs and "
+    "follow-up plans. Write each concept in a few words, cite the numbers of the segments that mention it and "
+    "quote, word for word, the short spans it rests on (for an answer, quote the question too). Include concepts "
+    "the patient denies, such as 'chest pain' in 'no chest pain', with negated true."
 )
-_ANSWER = {
-    "type": "object",
-    "required": ["concepts"],
-    "additionalProperties": False,
-    "properties": {
-        "concepts": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 12,
-            "items": {
-                "type": "object",
-                "required": ["text", "category", "segments"],
-                "additionalProperties": False,
-                "properties": {
-                    "text": {"type": "string", "minLength": 3, "maxLength": 48},
-                    "category": {"enum": list(MODEL_CATEGORIES)},
-                    "segments": {"type": "array", "minItems": 1, "maxItems": 4, "items": {"type": "integer"}},
+
+
+def _answer(limit: int) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["concepts"],
+        "additionalProperties": False,
+        "properties": {
+            "concepts": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": limit,
+                "items": {
+                    "type": "object",
+                    "required": ["text", "category", "negated", "segments", "quotes"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "text": {"type": "string", "minLength": 3, "maxLength": 48},
+                        "category": {"enum": list(MODEL_CATEGORIES)},
+                        "negated": {"type": "boolean"},
+                        "segments": {"type": "array", "minItems": 1, "maxItems": 4, "items": {"type": "integer"}},
+                        "quotes": {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": 2,
+                            "items": {"type": "string", "minLength": 2, "maxLength": 100},
+                        },
+                    },
                 },
-            },
-        }
-    },
-}
+            }
+        },
+    }
+
+
+class _Concepts:
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, str, bool], dict[str, Any]] = {}
+
+    def add(self, text: str, category: str, negated: bool, spans: list[Segment], codes: tuple[Any, ...] = ()) -> None:
+        concept = self.found.setdefault(
+            (category, text.lower(), negated),
+            {"text": text, "category": category, "negated": negated, "codes": list(codes), "evidence": []},
+        )
+        for segment in spans:
+            cited = span(segment)
+            if cited not in concept["evidence"] and len(concept["evidence"]) < _MAX_EVIDENCE:
+                concept["evidence"].append(cited)
+
+    def has(self, name: str, category: str) -> bool:
+        return any(key[0] == category and key[1] == name.lower() for key in self.found)
+
+    def ordered(self) -> list[dict[str, Any]]:
+        return sorted(self.found.values(), key=lambda c: (c["evidence"][0]["start"], c["text"].lower()))
 
 
 def concept_list(reading: Reading) -> dict[str, Any]:
-    found: dict[tuple[str, str, bool], dict[str, Any]] = {}
-
-    def add(
-        text: str, category: str, spans: list[Segment], codes: tuple[dict[str, str], ...] = (), said: str = ""
-    ) -> None:
-        is_negated = evidence.negated(said or text, spans)
-        concept = found.setdefault(
-            (category, text.lower(), is_negated),
-            {"text": text, "category": category, "negated": is_negated, "codes": list(codes), "evidence": []},
-        )
-        for segment in spans:
-            span = evidence.span(segment)
-            if span not in concept["evidence"] and len(concept["evidence"]) < _MAX_EVIDENCE:
-                concept["evidence"].append(span)
-
+    concepts = _Concepts()
+    transcript = reading.transcript
     for segment in reading.segments.items:
+        evidence = checks.gather([segment], transcript.segments)
         for mention in drugs.find(segment.text):
-            category = "allergy" if evidence.allergy(mention.said, [segment]) else "medication"
-            add(mention.name, category, [segment], mention.codes, mention.said)
-    dropped = 0
-    for concept, term, spans in reading.claims(_SYSTEM, "List the clinical concepts.", _ANSWER, "concepts"):
-        too_long = len(evidence.content_words(term)) > _MAX_WORDS
-        if not spans or too_long or drugs.find(term) or not evidence.supports(term, spans, every_word=True):
-            dropped += 1  # (a medication the dictionary did not find in the cited words is one it cannot code)
-            continue
-        add(term, concept["category"], spans)
-    ordered = sorted(found.values(), key=lambda c: (c["evidence"][0]["start"], c["text"].lower()))
-    return {"concepts": ordered, "metadata": reading.metadata(dropped)}
+            allergic = mention.name in transcript.allergens
+            denied = checks.readings(mention.said, evidence) == {True} and not allergic
+            category = "allergy" if allergic else "medication"
+            concepts.add(mention.name, category, denied, [segment], mention.codes)
+    dropped: list[Grounded] = []
+    instruction = "List the clinical concepts, each with its segment numbers and verbatim quotes."
+    for item in reading.claims(_SYSTEM, instruction, _answer, "concepts", concept=True):
+        reason = item.reason or _concept_problem(item, concepts)
+        if reason:
+            dropped.append(item.dropped(reason))
+        elif item.evidence is not None and not drugs.find(item.text):
+            concepts.add(item.text, item.item["category"], bool(item.item["negated"]), list(item.evidence.turns))
+    return {"concepts": concepts.ordered(), "metadata": reading.metadata(dropped)}
+
+
+def _concept_problem(item: Grounded, concepts: _Concepts) -> str | None:
+    """Why a grounded concept is still not one to keep: too long to be a concept; a drug the dictionary files
+    otherwise (an allergen offered as a medication); denied where the transcript affirms it, or the reverse."""
+    named = drugs.find(item.text)
+    if named:
+        category = item.item["category"]
+        if all(concepts.has(m.name, category) for m in named):
+            return None  # the dictionary's entry stands for it, with its codes
+        return "allergen-as-medication" if any(concepts.has(m.name, "allergy") for m in named) else "drug"
+    if len(content(item.text)) > _MAX_WORDS:
+        return "too-long"
+    assert item.evidence is not None
+    said = checks.readings(item.text, item.evidence)
+    if said and bool(item.item["negated"]) not in said:
+        return "polarity"
+    return None

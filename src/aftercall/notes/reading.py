@@ -1,5 +1,6 @@
 """One transcript read by one language model, chunk by chunk: the plan (how the transcript is split to fit the
-model's context) and the asking (one request per chunk, progress reported as chunks are done)."""
+model's context), the asking (one request per chunk, progress reported as requests are done) and the grounding of
+every answered item, with the model's own second reading where it is enabled."""
 
 from __future__ import annotations
 
@@ -8,16 +9,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aftercall.llm import LanguageModel
-from aftercall.notes import evidence
+from aftercall.notes import judge
 from aftercall.notes.chunks import chunks, line
+from aftercall.notes.grounding import Grounded, Transcript, ground
 from aftercall.notes.segments import Segment, Segments
 
-Claim = tuple[dict[str, Any], str, list[Segment]]  # (answer item, its text, the cited segments that say it)
-
-# The longest answer a note step may give. Each step's answer schema bounds its items and string lengths so that even
-# at one token per character its longest answer fits: an answer is never cut off for being long.
-ANSWER_TOKENS = 2048
 _INSTRUCTION_TOKENS = 400  # system prompt and instructions, generously
+_TOKENS_PER_ITEM = 120  # an answered item with its quotes, at its longest
+_WORDS_PER_ITEM = 20  # of conversation: a chunk may yield one item per this many words (a 15-min visit: 100)
+MIN_ITEMS = 8
+
+Schema = Callable[[int], dict[str, Any]]  # the answer schema for a chunk, given how many items it may hold
 
 
 @dataclass
@@ -25,38 +27,67 @@ class Reading:
     model: LanguageModel
     segments: Segments
     on_progress: Callable[[float], None] = lambda done: None
+    judge: bool = False  # ask the model to check the statements that passed the rules
+    audit: bool = False  # list every dropped item in the metadata, not only the counts
     steps: int = 1  # model requests planned in all, for progress
     _done: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
-        self.budget = self.model.context_tokens - ANSWER_TOKENS - _INSTRUCTION_TOKENS  # tokens of text per request
+        self.answer_tokens = min(4096, self.model.context_tokens // 2)
+        self.budget = self.model.context_tokens - self.answer_tokens - _INSTRUCTION_TOKENS  # text per request
         self.chunks = chunks(self.segments, budget=self.budget, count_tokens=self.model.count_tokens)
+        self.transcript = Transcript.of(self.segments.items)
 
     def each_chunk(self) -> Iterator[tuple[dict[int, Segment], str]]:
         """Each chunk as (its segments by number, the text a model reads)."""
         for chunk in self.chunks:
             yield {s.index: s for s in chunk}, "\n".join(line(s) for s in chunk)
 
-    def claims(self, system: str, instruction: str, schema: dict[str, Any], key: str) -> Iterator[Claim]:
-        """Each item of the model's answer list ``key``, chunk by chunk: the item, its text tidied, and those of the
-        segments it cites that say it (empty: it cites nothing the model was shown that says it)."""
+    def item_limit(self, chunk: dict[int, Segment]) -> int:
+        """How many items a chunk may yield: more for a longer chunk, as many as the answer can hold at most."""
+        words = sum(len(s.text.split()) for s in chunk.values())
+        return max(MIN_ITEMS, min(words // _WORDS_PER_ITEM, self.answer_tokens // _TOKENS_PER_ITEM))
+
+    def claims(self, system: str, instruction: str, schema: Schema, key: str, *, concept: bool) -> Iterator[Grounded]:
+        """Each item of the model's answer list ``key``, chunk by chunk, grounded in the transcript (and judged)."""
         for chunk, text in self.each_chunk():
-            answer = self.ask(system, f"Segments:\n{text}\n\n{instruction}", schema, max_tokens=ANSWER_TOKENS)
-            for item in answer[key]:
-                claim = " ".join(item["text"].split())
-                yield item, claim, evidence.relevant(claim, evidence.cited(item["segments"], chunk) or [])
+            user = f"Segments:\n{text}\n\n{instruction}"
+            answer = self.ask(system, user, schema(self.item_limit(chunk)), max_tokens=self.answer_tokens)
+            grounded = [ground(item, chunk, self.transcript, concept=concept) for item in answer[key]]
+            yield from judge.judged(self.ask, grounded) if self.judge else grounded
 
     def ask(self, system: str, user: str, schema: dict[str, Any], *, max_tokens: int) -> dict[str, Any]:
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-        answer = self.model.complete_json(messages, schema, max_tokens=min(max_tokens, ANSWER_TOKENS))
+        answer = self.model.complete_json(messages, schema, max_tokens=min(max_tokens, self.answer_tokens))
         self._done += 1
         self.on_progress(self._done / max(self.steps, self._done))
         return answer
 
-    def metadata(self, dropped: int) -> dict[str, Any]:
-        return {
+    @property
+    def requests_per_chunk(self) -> int:
+        """Requests one notes pass makes per chunk: the answer, and the second reading when enabled."""
+        return 2 if self.judge else 1
+
+    def metadata(self, dropped: list[Grounded]) -> dict[str, Any]:
+        reasons: dict[str, int] = {}
+        for item in dropped:
+            reasons[str(item.reason)] = reasons.get(str(item.reason), 0) + 1
+        meta: dict[str, Any] = {
             "model": self.model.name,
             "chunks": len(self.chunks),
-            "dropped": dropped,
+            "dropped": len(dropped),
             "timing": self.segments.timing,
+            "dropped_reasons": dict(sorted(reasons.items())),
+            "judged": self.judge,
         }
+        if self.audit:
+            meta["dropped_items"] = [_audit_entry(item) for item in dropped]
+        return meta
+
+
+def _audit_entry(item: Grounded) -> dict[str, Any]:
+    entry = {"text": item.text, "reason": item.reason, "segments": list(item.item.get("segments", []))}
+    for name in ("section", "category"):
+        if name in item.item:
+            entry[name] = item.item[name]
+    return entry

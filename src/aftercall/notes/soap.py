@@ -1,10 +1,11 @@
-"""The SOAP note (SPEC §3.5): statements a model writes chunk by chunk, each kept only if its cited segments say it."""
+"""The SOAP note (SPEC §3.5): statements a model writes chunk by chunk, each with the verbatim spans it rests on,
+kept only if those spans are found in the turns it cites and the turns say what it says (``grounding``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aftercall.notes import evidence
+from aftercall.notes.grounding import Grounded, span
 from aftercall.notes.reading import Reading
 
 SECTIONS = ("subjective", "objective", "assessment", "plan")
@@ -13,44 +14,58 @@ _SYSTEM = (
     "You are a clinical scribe. You read numbered segments of a conversation between a clinician and a patient and "
     "write short statements for a SOAP note: subjective (what the patient reports: symptoms, history, medications "
     "taken), objective (findings, vital signs, test results), assessment (diagnoses and impressions), plan "
-    "(treatment, prescriptions, tests ordered, follow-up). Use only what the segments say; never add a drug, dose "
-    "or number they do not contain. Each statement cites the numbers of the segments it comes from."
+    "(treatment, prescriptions, tests ordered, follow-up). Use only what the segments say; never add a drug, dose, "
+    "side or result they do not contain, and keep a test that is pending as pending. Each statement cites the "
+    "numbers of the segments it comes from and quotes, word for word, the short spans of those segments it rests on "
+    "(for an answer, quote the question too)."
 )
-_ANSWER = {
-    "type": "object",
-    "required": ["statements"],
-    "additionalProperties": False,
-    "properties": {
-        "statements": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 8,
-            "items": {
-                "type": "object",
-                "required": ["section", "text", "segments"],
-                "additionalProperties": False,
-                "properties": {
-                    "section": {"enum": list(SECTIONS)},
-                    "text": {"type": "string", "minLength": 3, "maxLength": 160},
-                    "segments": {"type": "array", "minItems": 1, "maxItems": 4, "items": {"type": "integer"}},
+
+
+def _answer(limit: int) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["statements"],
+        "additionalProperties": False,
+        "properties": {
+            "statements": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": limit,
+                "items": {
+                    "type": "object",
+                    "required": ["section", "text", "segments", "quotes"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "section": {"enum": list(SECTIONS)},
+                        "text": {"type": "string", "minLength": 3, "maxLength": 160},
+                        "segments": {"type": "array", "minItems": 1, "maxItems": 4, "items": {"type": "integer"}},
+                        "quotes": {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": 2,
+                            "items": {"type": "string", "minLength": 2, "maxLength": 100},
+                        },
+                    },
                 },
-            },
-        }
-    },
-}
+            }
+        },
+    }
 
 
 def soap_note(reading: Reading) -> dict[str, Any]:
     note: dict[str, Any] = {section: [] for section in SECTIONS}
     seen: set[tuple[str, str]] = set()
-    dropped = 0
-    for statement, claim, spans in reading.claims(_SYSTEM, "Write the SOAP statements.", _ANSWER, "statements"):
-        if not spans or not evidence.supports(claim, spans):
-            dropped += 1
+    dropped: list[Grounded] = []
+    instruction = "Write the SOAP statements, each with its segment numbers and verbatim quotes."
+    for statement in reading.claims(_SYSTEM, instruction, _answer, "statements", concept=False):
+        if statement.reason is not None or statement.evidence is None:
+            dropped.append(statement)
             continue
-        if (statement["section"], claim.lower()) in seen:
+        key = (statement.item["section"], statement.text.lower())
+        if key in seen:
             continue
-        seen.add((statement["section"], claim.lower()))
-        note[statement["section"]].append({"text": claim, "evidence": [evidence.span(s) for s in spans]})
+        seen.add(key)
+        evidence = [span(s) for s in statement.evidence.turns]
+        note[statement.item["section"]].append({"text": statement.text, "evidence": evidence})
     note["metadata"] = reading.metadata(dropped)
     return note

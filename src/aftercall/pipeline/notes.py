@@ -22,17 +22,19 @@ from aftercall.pipeline.speech import Progress
 @dataclass(frozen=True)
 class Notes:
     model: LanguageModel
+    judge: bool = False  # the model's second reading of each statement the rules kept
+    audit: bool = False  # dropped items listed in the metadata
 
     def files(self, segments: Segments, preset: Preset, progress: Progress) -> dict[str, bytes]:
         """The preset's note outputs keyed by output section (``summary``; or ``soap`` and ``concept``)."""
         progress.enter(Stage.SUMMARIZING)
         verb = "summarize" if preset is Preset.SUMMARIZE else "write the SOAP note"
         try:
-            reading = Reading(self.model, segments, on_progress=progress.fraction)
+            reading = Reading(self.model, segments, on_progress=progress.fraction, judge=self.judge, audit=self.audit)
             if preset is Preset.SUMMARIZE:
                 reading.steps = len(reading.chunks) + (len(reading.chunks) > 1) * 3
                 return {"summary": summary_text(reading).encode()}
-            reading.steps = 2 * len(reading.chunks)
+            reading.steps = 2 * len(reading.chunks) * reading.requests_per_chunk
             return {
                 "soap": _checked(soap_note(reading), schemas.SOAP),
                 "concept": _checked(concept_list(reading), schemas.CONCEPT),

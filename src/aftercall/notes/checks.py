@@ -1,0 +1,343 @@
+"""Does the evidence say what the claim says? Each check reads a claim against the turns it rests on as a clinician
+would (abbreviations, spoken numbers, synonyms, a question read with its answer) and names what is wrong, or None.
+
+The reasons, in the order they are checked (each also counted in a note's metadata when it drops an item):
+``drug`` a medication the evidence does not name; ``allergen-as-medication`` a drug the patient is allergic to,
+written as one they take; ``number`` a number the evidence does not say about the same thing; ``laterality`` a side
+the evidence does not give; ``result`` a result the evidence does not give (the test is pending, or another result);
+``polarity`` the claim affirms what the evidence denies or denies what it affirms; ``speculative`` a possibility the
+clinician wants to rule out, stated as a diagnosis; ``unsupported`` too little of the claim is in the evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from aftercall.notes import drugs
+from aftercall.notes.lexicon import (
+    ALLERGY_CUES,
+    CLAIM_HEDGES,
+    CLAIMED_RESULTS,
+    HEDGES,
+    NEGATIONS,
+    NO_ANSWERS,
+    ONLY_ANSWERS,
+    PENDING,
+    PRONOUNS,
+    RESULT_WORDS,
+    SIDES,
+    YES_ANSWERS,
+)
+from aftercall.notes.segments import Segment
+from aftercall.notes.words import (
+    Mention,
+    clauses,
+    content,
+    keys,
+    mentions,
+    numbers,
+    sentences,
+    stem,
+    term_keys,
+    terms,
+    tokens,
+    units,
+)
+
+COVERAGE = 0.5  # share of a statement's content that its evidence must contain
+_WINDOW = 3  # words either side of a number in a claim that say what the number is about
+_NEGATION_REACH = 6  # words before a term within which a negation denies it
+_ANTECEDENT_TURNS = 3  # turns before the evidence searched for what "it" refers to
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What an item rests on: the turns where its quotes are, with the question each answers (or the answer each
+    question got), and the turns before them where a pronoun's referent may be named."""
+
+    turns: tuple[Segment, ...]
+    antecedents: tuple[Segment, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(s.text for s in self.turns)
+
+    @property
+    def context(self) -> str:
+        return "\n".join(s.text for s in (*self.antecedents, *self.turns))
+
+
+def gather(found: list[Segment], transcript: dict[int, Segment]) -> Evidence:
+    """The evidence of quotes ``found`` in these segments: each with its question or answer, and antecedents."""
+    turns: dict[int, Segment] = {s.index: s for s in found}
+    for segment in found:
+        before, after = transcript.get(segment.index - 1), transcript.get(segment.index + 1)
+        if before is not None and before.speaker != segment.speaker and _asks(before.text):
+            turns[before.index] = before
+        if after is not None and after.speaker != segment.speaker and _asks(segment.text):
+            turns[after.index] = after
+    ordered = tuple(sorted(turns.values(), key=lambda s: s.index))
+    antecedents: tuple[Segment, ...] = ()
+    if any(t in PRONOUNS for s in ordered for t in tokens(s.text)):
+        first = ordered[0].index
+        antecedents = tuple(transcript[n] for n in range(first - _ANTECEDENT_TURNS, first) if n in transcript)
+    return Evidence(ordered, antecedents)
+
+
+def _asks(text: str) -> bool:
+    return "?" in text
+
+
+def problem(claim: str, evidence: Evidence, allergens: set[str], *, concept: bool = False) -> str | None:
+    """The first reason ``evidence`` does not support ``claim``, or None when it does. A ``concept`` is a term, not
+    a sentence: every word of it must be in the evidence, and its polarity and category are the caller's to read."""
+    statement_checks = () if concept else (_allergen, _polarity)
+    for check in (_drug, *statement_checks, _number, _laterality, _result, _speculative):
+        reason = check(claim, evidence, allergens)
+        if reason:
+            return reason
+    return None if _covered(claim, evidence, every_term=concept) else "unsupported"
+
+
+def _drug(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """Each medication the claim names is named in the evidence, by the dictionary or, where speech-to-text split or
+    misspelt it ("nitro glycerin", "empa gliflozin"), by a near spelling of the same word."""
+    said = {m.name for m in drugs.find(evidence.context)}
+    heard = tokens(evidence.context)
+    for mention in _medications(claim):
+        if mention.name not in said and not _spelt_near(mention.said, heard):
+            return "drug"
+    return None
+
+
+_CLASS_WORDS = ("agents", "inhibitors", "drugs", "antagonists", "agonists", "blockers", "preparations")
+
+
+def _medications(text: str) -> list[drugs.DrugMention]:
+    """The specific drugs ``text`` names: a class of drugs ("hypoglycemic") is a word, not a medication."""
+    return [m for m in drugs.find(text) if not m.name.lower().endswith(_CLASS_WORDS)]
+
+
+def _spelt_near(name: str, heard: list[str], similarity: float = 0.85) -> bool:
+    wanted = re.sub(r"[^a-z]", "", name.lower())
+    for size in (1, 2, 3):
+        for i in range(len(heard) - size + 1):
+            candidate = "".join(heard[i : i + size])
+            close = abs(len(candidate) - len(wanted)) <= 3
+            if close and SequenceMatcher(None, wanted, candidate).ratio() >= similarity:
+                return True
+    return False
+
+
+def _allergen(claim: str, evidence: Evidence, allergens: set[str]) -> str | None:
+    if set(tokens(claim)) & (ALLERGY_CUES | {"nkda", "nka", "sensitivity", "intolerance"}):
+        return None
+    named = {m.name for m in _medications(claim)}
+    return "allergen-as-medication" if named & allergens else None
+
+
+def allergens_of(segments: list[Segment]) -> set[str]:
+    """The drugs a transcript names as ones the patient is allergic to, wherever the cue stands in the sentence
+    ("allergic to penicillin", "penicillin gives me hives", "sulfa, I'm allergic to that")."""
+    found: set[str] = set()
+    for segment in segments:
+        for sentence in sentences(segment.text):
+            if set(tokens(sentence)) & ALLERGY_CUES or "can't take" in sentence.lower():
+                found |= {m.name for m in drugs.find(sentence)}
+    return found
+
+
+def _number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """Every number of the claim is said in the evidence, and what it measures (the words before it, else after it)
+    is not given another number there: "BP 148/78, HR 92" is not "one forty-eight over ninety-two, heart rate
+    seventy-eight"; "Father had MI at 81" is not "heart attack at fifty-five. He's eighty-one now". A number only
+    asked about ("The twenty-one ones?") is not said, and a pain score's "/10" is a scale, not a number."""
+    said = _said_numbers(evidence)
+    for clause in clauses(re.sub(r"/\s*10\b", "", claim)):
+        for mention in mentions(clause, spoken=False, reach=_WINDOW):
+            if mention.before[-1:] == ("type",):
+                continue  # a name ("type 2 diabetes"), not a measure
+            about = _about(mention)
+            for value in mention.values:
+                places = [context for values, context in said if value in values]
+                if not places:
+                    return "number"
+                if about and not any(about & context for context in places):
+                    elsewhere = [context for values, context in said if value not in values and about & context]
+                    if elsewhere:  # what the claim's number measures is given another number in the evidence
+                        return "number"
+    return None
+
+
+def _about(mention: Mention) -> set[str]:
+    return keys(" ".join(mention.before)) or keys(" ".join(mention.after))
+
+
+def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], set[str]]]:
+    """The numbers the evidence states (not those only asked about), each with what it is about; an answer's
+    bare numbers are about what the question asked ("How bad, zero to ten?" "Maybe a seven.")."""
+    said = []
+    turns = evidence.turns
+    for position, turn in enumerate(turns):
+        question = turns[position - 1].text if position and _asks(turns[position - 1].text) else ""
+        for part in clauses(turn.text.replace("?", "?\n")):
+            if part.rstrip().endswith("?"):
+                continue
+            for mention in mentions(part):
+                said.append((mention.values, _about(mention) or keys(question)))
+    return said
+
+
+def _laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """Each side the claim gives is given in the evidence, and what the claim puts on that side is not what the
+    evidence puts on the other ("tingling in the right foot" is not "my left foot ... Right one's fine")."""
+    said = _sides(evidence.text)
+    for side, about in _sides(claim):
+        same = [context for s, context in said if s == side]
+        if not same:
+            return "laterality"
+        other = [context for s, context in said if s != side]
+        if about and not any(about & c for c in same) and any(about & c for c in other):
+            return "laterality"
+    return None
+
+
+def _sides(text: str) -> list[tuple[str, set[str]]]:
+    """Each side word of ``text`` (left, right, both) with what it is about: the words after it, else before."""
+    found = []
+    for part in clauses(text):
+        words = tokens(part)
+        at = [i for i, w in enumerate(words) if w in SIDES]
+        for n, i in enumerate(at):
+            end = at[n + 1] if n + 1 < len(at) else len(words)
+            after = keys(" ".join(words[i + 1 : min(end, i + 4)]))
+            found.append((SIDES[words[i]], after or keys(" ".join(words[max(0, i - 3) : i]))))
+    return found
+
+
+def _result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A result claimed ("strep positive", "ECG shows ST elevation") needs one given in the evidence: a result word
+    of the same kind or a measured number; a test still pending or to be done gives none."""
+    claimed = {RESULT_WORDS[t] for t in tokens(claim) if t in CLAIMED_RESULTS}
+    if not claimed:
+        return None
+    said_words = tokens(evidence.text)
+    given = {RESULT_WORDS[t] for t in said_words if t in RESULT_WORDS}
+    if claimed & given:
+        return None
+    measured = bool(numbers(evidence.text)) and not set(said_words) & PENDING
+    return None if measured and claimed <= {"high", "low", "normal"} else "result"
+
+
+def _polarity(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A term the claim denies that the evidence only affirms, or a clinical finding (a term of the lexicon, such as
+    vomiting or fever) the claim affirms that the evidence only denies. Plain words are not held to a polarity: the
+    "chest" of "chest wall soreness" is not the denied "chest pain"."""
+    for term, denied in claim_terms(claim):
+        if not denied and not any(key.startswith("~") for key in term_keys(term)):
+            continue
+        said = readings(term, evidence)
+        if said and denied not in said:
+            return "polarity"
+    return None
+
+
+def claim_terms(claim: str) -> list[tuple[str, bool]]:
+    """Each content word or clinical term of a claim with whether the claim denies it. A negation reaches to the end
+    of its comma-separated part, and on through the short parts of a list ("Denies CP, SOB, or nausea": all three;
+    "no accessory muscle use, RR 20": not the rate)."""
+    result = []
+    for part in clauses(claim):
+        denied = False
+        for piece in part.split(","):
+            words = tokens(piece)
+            if denied and (len(words) > 3 or any(not w.isalpha() and numbers(w) for w in words)):
+                denied = False
+            for word in words:
+                if word in NEGATIONS:
+                    denied = True
+                elif content(word):
+                    result.append((word, denied))
+    return result
+
+
+def readings(term: str, evidence: Evidence) -> set[bool]:
+    """How the evidence speaks of ``term``: True where it denies it, False where it affirms it (empty: not said).
+    A question's term is read from the answer: "Any swelling?" "No." denies swelling."""
+    wanted = term_keys(term)
+    found: set[bool] = set()
+    turns = evidence.turns
+    for position, turn in enumerate(turns):
+        answer = turns[position + 1] if position + 1 < len(turns) and _asks(turn.text) else None
+        for part in clauses(turn.text):
+            if not wanted & keys(part):
+                continue
+            if "?" in turn.text and answer is not None and part in _questions(turn.text):
+                reply = answer_reading(term, answer.text)
+                if reply is not None:
+                    found.add(reply)
+                continue
+            if "?" not in part:
+                found.add(_denied_in(wanted, part))
+    return found
+
+
+def _questions(text: str) -> list[str]:
+    return [c for c in clauses(text.replace("?", "?\n")) if c.strip()]
+
+
+def answer_reading(term: str, answer: str) -> bool | None:
+    """Whether an answer denies (True) or affirms (False) ``term`` that the question asked about; None if unclear."""
+    wanted = term_keys(term)
+    for part in clauses(answer):
+        if wanted & keys(part):
+            return _denied_in(wanted, part)
+    opening = " ".join(tokens(answer)[:3])
+    first = tokens(answer)[:1]
+    if any(opening.startswith(no) for no in NO_ANSWERS):
+        return True
+    if first and first[0] in ONLY_ANSWERS:
+        return True  # "Just chills": what the question asked and the answer does not name is denied
+    if any(opening.startswith(yes) for yes in YES_ANSWERS):
+        return False
+    return None
+
+
+def _denied_in(wanted: set[str], clause: str) -> bool:
+    words = tokens(clause)
+    for i, word in enumerate(words):
+        named = terms(" ".join(words[i : i + 4]))
+        starts_phrase = any(word in members for key, members in named.items() if key in wanted)
+        if wanted & term_keys(word) or starts_phrase:
+            return any(w in NEGATIONS for w in words[max(0, i - _NEGATION_REACH) : i])
+    return False
+
+
+def _speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A diagnosis the clinician only wants to rule out ("we'll check it's not a clot"), written as made."""
+    lowered = claim.lower()
+    if any(h in lowered for h in CLAIM_HEDGES):
+        return None
+    mine = keys(claim)
+    for turn in evidence.turns:
+        for part in clauses(turn.text):
+            hedged = any(h in part.lower() for h in HEDGES)
+            if hedged and mine & keys(part) - _hedge_keys():
+                return "speculative"
+    return None
+
+
+def _hedge_keys() -> set[str]:
+    return {stem(w) for h in HEDGES for w in tokens(h)}
+
+
+def _covered(claim: str, evidence: Evidence, *, every_term: bool) -> bool:
+    """Enough of the claim is in the evidence: every unit of a concept, half of a statement's (see ``units``)."""
+    heard = keys(evidence.context)
+    wanted = units(claim)
+    if not wanted:
+        return False
+    found = sum(1 for alternatives in wanted if alternatives & heard)
+    return found == len(wanted) if every_term else found >= COVERAGE * len(wanted)

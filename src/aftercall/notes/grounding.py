@@ -1,0 +1,59 @@
+"""Grounding one answered item (a SOAP statement or a concept) in the transcript: the segments it cites must exist in
+the chunk the model read, its quotes must be found there, and what those turns say must support it (``checks``).
+An item that fails is dropped with a reason code, which the note's metadata counts (and lists, for an audit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aftercall.notes import checks, quotes
+from aftercall.notes.segments import Segment
+
+# Reasons found before the claim is read: it cites nothing the model was shown; its quotes are not in those turns.
+CITATION = "citation"
+QUOTE = "quote-not-found"
+
+
+@dataclass(frozen=True)
+class Grounded:
+    """An answered item and its verdict: ``reason`` None means kept, resting on ``evidence``."""
+
+    item: dict[str, Any]
+    text: str
+    evidence: checks.Evidence | None
+    reason: str | None = None
+
+    def dropped(self, reason: str) -> Grounded:
+        return Grounded(self.item, self.text, self.evidence, reason)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The whole transcript as the checks read it: segments by number, and the drugs it names as allergies."""
+
+    segments: dict[int, Segment]
+    allergens: frozenset[str]
+
+    @classmethod
+    def of(cls, items: tuple[Segment, ...]) -> Transcript:
+        return cls({s.index: s for s in items}, frozenset(checks.allergens_of(list(items))))
+
+
+def ground(item: dict[str, Any], chunk: dict[int, Segment], transcript: Transcript, *, concept: bool) -> Grounded:
+    text = " ".join(str(item["text"]).split())
+    cited = [chunk[n] for n in dict.fromkeys(item["segments"]) if n in chunk]
+    if not cited or len(cited) < len(set(item["segments"])):
+        return Grounded(item, text, None, CITATION)
+    found = quotes.located(item.get("quotes", []), cited, chunk)
+    if found is None:
+        return Grounded(item, text, None, QUOTE)
+    evidence = checks.gather(
+        sorted({s.index: s for s in [*found, *cited]}.values(), key=lambda s: s.index), transcript.segments
+    )
+    reason = checks.problem(text, evidence, set(transcript.allergens), concept=concept)
+    return Grounded(item, text, evidence, reason)
+
+
+def span(segment: Segment) -> dict[str, float | int]:
+    return {"start": round(segment.start, 2), "end": round(segment.end, 2), "speaker": segment.speaker}

@@ -1,0 +1,247 @@
+"""The clinical vocabulary the evidence checks read with: abbreviations and what they stand for, lay words and the
+clinical terms for them, and the cue words of negation, laterality, results and hedging. Data only.
+
+Written from general clinical usage (the abbreviations of a typical outpatient or emergency note), never from the
+sentences of an evaluation set: an entry belongs here when a clinician would recognise it without context.
+"""
+
+from __future__ import annotations
+
+# fmt: off
+# An abbreviation (lower case, as a token) → the words it stands for. Units are here too: "mg" is "milligrams".
+ABBREVIATIONS: dict[str, str] = {
+    # vitals and measurements
+    "bp": "blood pressure", "sbp": "systolic blood pressure", "dbp": "diastolic blood pressure",
+    "hr": "heart rate pulse", "pr": "pulse rate", "rr": "respiratory rate breathing",
+    "spo2": "oxygen saturation sats", "sao2": "oxygen saturation", "o2": "oxygen", "sats": "oxygen saturation", "sat": "oxygen saturation",
+    "temp": "temperature", "t": "temperature", "wt": "weight", "ht": "height", "bmi": "body mass index weight",
+    "bpm": "beats per minute", "mmhg": "millimeters mercury", "hgb": "hemoglobin", "hb": "hemoglobin",
+    "wbc": "white blood cell count", "plt": "platelets", "bg": "blood glucose sugar", "bgl": "blood glucose sugar",
+    "fbg": "fasting blood glucose sugar", "cbg": "blood glucose sugar", "gluc": "glucose sugar",
+    "ldl": "cholesterol", "hdl": "cholesterol", "tc": "cholesterol", "egfr": "kidney function",
+    "cr": "creatinine kidney", "bun": "kidney", "k": "potassium", "na": "sodium", "inr": "clotting blood thinner",
+    "peak": "peak flow", "pef": "peak flow", "fev1": "lung function breathing test",
+    "pft": "lung function breathing test", "pfts": "lung function breathing test",
+    "hba1c": "a1c sugar glucose", "a1c": "a1c sugar glucose", "tsh": "thyroid", "psa": "prostate",
+    # units and amounts
+    "mg": "milligrams milligram", "mcg": "micrograms microgram", "g": "grams gram", "kg": "kilograms kilos",
+    "lb": "pounds", "lbs": "pounds", "ml": "milliliters", "iu": "units", "u": "units",
+    "f": "degrees fahrenheit", "c": "degrees celsius", "min": "minutes", "mins": "minutes", "hrs": "hours",
+    "h": "hours", "d": "days", "wk": "week", "wks": "weeks", "mo": "months", "mos": "months",
+    "yr": "years", "yrs": "years", "yo": "years old", "y/o": "years old", "ppd": "pack packs per day cigarettes smoke",
+    "pk": "pack", "py": "pack years smoke", "oz": "ounces", "etoh": "alcohol drink drinks drinking",
+    # frequency and route
+    "qd": "daily once day", "od": "daily once day", "daily": "day", "bid": "twice daily day",
+    "tid": "three times daily day", "qid": "four times daily day", "qhs": "bedtime night", "hs": "bedtime night",
+    "qam": "morning",
+    "qpm": "evening night", "prn": "as needed when needed", "po": "by mouth oral", "iv": "intravenous drip",
+    "im": "injection shot", "sc": "injection", "subq": "injection", "sl": "under tongue", "inh": "inhaler",
+    "mdi": "inhaler puffer", "neb": "nebulizer", "nebs": "nebulizer", "q4h": "every four hours",
+    "q6h": "every six hours", "q8h": "every eight hours", "q12h": "every twelve hours", "qw": "weekly",
+    "tab": "tablet pill", "tabs": "tablets pills", "cap": "capsule pill", "caps": "capsules pills",
+    "gtt": "drops", "puffs": "puff inhaler",
+    # history and conditions
+    "hx": "history", "pmh": "past medical history", "pmhx": "past medical history", "fhx": "family history",
+    "fh": "family history", "shx": "social history", "sh": "social history", "psh": "surgical history surgery",
+    "c/o": "complains complaining", "co": "complains", "hpi": "history", "ros": "review",
+    "htn": "hypertension blood pressure", "dm": "diabetes sugar", "t2dm": "type 2 diabetes sugar",
+    "t1dm": "type 1 diabetes sugar", "dm2": "type 2 diabetes sugar", "iddm": "diabetes insulin",
+    "niddm": "diabetes", "hld": "cholesterol hyperlipidemia", "chf": "heart failure",
+    "hf": "heart failure", "cad": "coronary artery disease heart", "mi": "myocardial infarction heart attack",
+    "stemi": "heart attack", "nstemi": "heart attack", "acs": "acute coronary syndrome heart attack",
+    "afib": "atrial fibrillation irregular heartbeat", "af": "atrial fibrillation irregular heartbeat",
+    "a-fib": "atrial fibrillation irregular heartbeat", "dvt": "deep vein thrombosis blood clot leg",
+    "pe": "pulmonary embolism blood clot lung", "cva": "stroke", "tia": "mini stroke",
+    "copd": "chronic obstructive pulmonary disease emphysema lung", "uri": "upper respiratory infection cold",
+    "uti": "urinary tract infection bladder", "gerd": "reflux heartburn acid", "ckd": "chronic kidney disease",
+    "aki": "acute kidney injury", "osa": "sleep apnea", "ra": "rheumatoid arthritis", "oa": "osteoarthritis",
+    "mdd": "major depressive disorder depression", "gad": "generalized anxiety disorder anxiety",
+    "ptsd": "post traumatic stress disorder trauma", "adhd": "attention deficit", "si": "suicidal ideation thoughts",
+    "hi": "homicidal ideation thoughts", "ibs": "irritable bowel", "bph": "prostate",
+    "om": "otitis media ear infection", "aom": "acute otitis media ear infection", "rsv": "respiratory syncytial virus",
+    "gi": "gastrointestinal stomach gut bowel abdominal", "gu": "genitourinary urinary", "ent": "ear nose throat",
+    "uri's": "upper respiratory infection", "sob": "shortness of breath short breath breathless",
+    "doe": "shortness of breath exertion", "cp": "chest pain", "ha": "headache", "n/v": "nausea vomiting",
+    "nv": "nausea vomiting", "n/v/d": "nausea vomiting diarrhea", "abd": "abdominal abdomen belly stomach",
+    "le": "lower extremity leg legs", "les": "lower extremities legs", "ue": "upper extremity arm arms",
+    "bue": "both arms", "ble": "both legs", "loc": "loss of consciousness passed out", "rom": "range of motion",
+    "ttp": "tender touch", "nad": "no acute distress", "wnl": "within normal limits normal",
+    "nkda": "no known drug allergies", "nka": "no known allergies", "sz": "seizure", "fx": "fracture broken",
+    "sx": "symptoms", "dx": "diagnosis", "ddx": "differential diagnosis", "tx": "treatment",
+    "rx": "prescription prescribe", "f/u": "follow up", "fu": "follow up", "r/o": "rule out", "s/p": "after",
+    "w/": "with", "w/o": "without",
+    "b/l": "bilateral both", "bilat": "bilateral both", "lt": "left", "rt": "right", "l": "left", "r": "right",
+    "lll": "left lower lobe lung", "rll": "right lower lobe lung", "rul": "right upper lobe lung",
+    "lul": "left upper lobe lung", "rlq": "right lower quadrant abdomen", "llq": "left lower quadrant abdomen",
+    "ruq": "right upper quadrant abdomen", "luq": "left upper quadrant abdomen", "er": "emergency",
+    "ed": "emergency", "pcp": "primary care doctor", "ot": "occupational therapy", "pt": "physical therapy patient",
+    "ecg": "electrocardiogram ekg heart tracing", "ekg": "electrocardiogram ecg heart tracing",
+    "cxr": "chest x-ray xray", "xr": "x-ray xray", "ct": "cat scan", "mri": "scan", "us": "ultrasound",
+    "echo": "echocardiogram ultrasound heart", "cbc": "blood count blood work labs",
+    "bmp": "metabolic panel blood work labs", "cmp": "metabolic panel blood work labs",
+    "lfts": "liver function blood work", "ua": "urinalysis urine",
+    "bnp": "heart failure blood test", "trop": "troponin", "strep": "streptococcus throat",
+    "rads": "rapid strep", "covid": "coronavirus", "flu": "influenza", "abx": "antibiotics antibiotic",
+    "nsaid": "anti-inflammatory ibuprofen", "nsaids": "anti-inflammatory ibuprofen", "ssri": "antidepressant",
+    "ocp": "birth control pill", "ics": "steroid inhaler", "laba": "inhaler", "saba": "rescue inhaler albuterol",
+    "ppi": "acid reflux", "acei": "ace inhibitor", "arb": "blood pressure", "hctz": "hydrochlorothiazide water pill",
+    "asa": "aspirin", "apap": "acetaminophen tylenol", "ntg": "nitroglycerin", "o2sat": "oxygen saturation",
+    "phq": "depression questionnaire", "phq-9": "depression questionnaire", "gad-7": "anxiety questionnaire",
+    "yo.": "years old", "mo.": "months", "approx": "about approximately", "~": "about",
+}
+
+# Lay words and the clinical terms for the same thing. A phrase matches when all its words occur in one clause of
+# the text (in any order), so "my blood pressure's been high" matches "high blood pressure".
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("hypertension", "hypertensive", "high blood pressure", "elevated blood pressure", "blood pressure high",
+     "blood pressure up", "blood pressure elevated"),
+    ("hypotension", "low blood pressure", "blood pressure low"),
+    ("diabetes", "diabetic", "sugar", "sugars", "glucose", "glycemic"),
+    ("hyperglycemia", "high sugar", "sugars high", "high glucose", "glucose high"),
+    ("hypoglycemia", "low sugar", "sugars low", "low glucose"),
+    ("hyperlipidemia", "cholesterol", "lipids", "dyslipidemia"),
+    ("dyspnea", "short of breath", "shortness of breath", "breathless", "breathlessness", "winded",
+     "trouble breathing", "hard to breathe", "catch my breath", "out of breath", "difficulty breathing"),
+    ("tachycardia", "heart racing", "racing heart", "fast heart", "heart fast", "palpitations", "pounding heart"),
+    ("bradycardia", "slow heart", "heart slow"),
+    ("syncope", "fainted", "passed out", "blacked out", "faint", "loss of consciousness"),
+    ("presyncope", "lightheaded", "light headed", "dizzy", "dizziness", "woozy"),
+    ("vertigo", "room spinning", "spinning"),
+    ("emesis", "vomiting", "vomited", "vomit", "threw up", "thrown up", "throwing up", "throw up", "sick to stomach"),
+    ("nausea", "nauseous", "nauseated", "queasy", "sick to my stomach"),
+    ("diarrhea", "loose stools", "loose stool", "runny stools", "watery stools"),
+    ("constipation", "constipated", "hard stools", "can't go"),
+    ("pyrexia", "febrile", "fever", "fevers", "feverish", "temperature high", "high temperature", "running hot"),
+    ("afebrile", "no fever", "without fever"),
+    ("chills", "rigors", "shivering", "shaking chills"),
+    ("diaphoresis", "diaphoretic", "sweating", "sweaty", "sweats", "night sweats"),
+    ("fatigue", "tired", "tiredness", "exhausted", "no energy", "worn out", "lethargic", "lethargy", "malaise"),
+    ("insomnia", "trouble sleeping", "can't sleep", "not sleeping", "poor sleep", "waking up", "sleep problems"),
+    ("anorexia", "poor appetite", "no appetite", "not eating", "appetite down", "loss of appetite",
+     "decreased appetite"),
+    ("odynophagia", "painful swallowing", "hurts to swallow", "pain swallowing", "swallowing hurts"),
+    ("dysphagia", "trouble swallowing", "difficulty swallowing"),
+    ("pharyngitis", "sore throat", "throat hurts", "throat pain", "throat sore"),
+    ("rhinorrhea", "runny nose", "nose running", "nasal discharge"),
+    ("congestion", "stuffy nose", "stuffed up", "congested", "blocked nose"),
+    ("cough", "coughing", "coughs"),
+    ("productive cough", "coughing up phlegm", "coughing up mucus", "phlegm", "sputum", "mucus"),
+    ("wheezing", "wheeze", "wheezy", "whistling"),
+    ("chest pain", "chest pressure", "chest tightness", "tight chest", "chest discomfort", "pain in my chest",
+     "pressure in my chest"),
+    ("headache", "head hurts", "head pain", "head ache", "migraine"),
+    ("abdominal pain", "belly pain", "stomach pain", "stomach ache", "tummy ache", "tummy hurts", "belly hurts",
+     "stomach hurts", "abdomen hurts"),
+    ("dysuria", "burning urination", "burns when i pee", "pain peeing", "painful urination", "burning pee"),
+    ("urinary frequency", "peeing a lot", "going a lot", "frequent urination"),
+    ("hematuria", "blood in urine", "blood in my pee"),
+    ("hematochezia", "blood in stool", "bloody stool", "blood when i go"),
+    ("edema", "swelling", "swollen", "swelled", "puffy"),
+    ("erythema", "redness", "red", "reddened"),
+    ("pruritus", "itching", "itchy", "itch"),
+    ("rash", "hives", "urticaria", "breakout", "spots"),
+    ("myalgia", "muscle aches", "body aches", "muscles ache", "aching"),
+    ("arthralgia", "joint pain", "joints hurt", "joints ache"),
+    ("paresthesia", "tingling", "numbness", "pins and needles", "numb"),
+    ("weakness", "weak"),
+    ("fall", "fell", "fallen", "tripped"),
+    ("depression", "depressed", "low mood", "feeling down", "sad", "hopeless", "mood low"),
+    ("anxiety", "anxious", "worried", "nervous", "panic", "on edge", "worry"),
+    ("suicidal ideation", "thoughts of suicide", "suicidal thoughts", "kill myself", "end my life",
+     "hurting yourself", "hurt myself", "harming yourself", "better off dead", "thoughts of harming"),
+    ("anhedonia", "no interest", "lost interest", "don't enjoy", "no pleasure"),
+    ("alcohol", "drinks", "drinking", "drink", "beer", "beers", "wine", "liquor", "booze"),
+    ("tobacco", "smoke", "smoking", "smoker", "cigarettes", "cigarette", "packs", "pack", "vape", "vaping"),
+    ("myocardial infarction", "heart attack", "mi"),
+    ("stroke", "cva", "brain attack"),
+    ("atrial fibrillation", "afib", "irregular heartbeat", "irregular heart rhythm", "heart out of rhythm"),
+    ("heart failure", "weak heart", "chf", "fluid on lungs"),
+    ("anticoagulation", "anticoagulant", "blood thinner", "blood thinners", "thinner"),
+    ("asthma", "asthmatic", "reactive airway"),
+    ("exacerbation", "flare", "flare up", "flare-up", "worsening"),
+    ("otitis media", "ear infection", "ear ache", "earache", "ear pain", "ear hurts"),
+    ("upper respiratory infection", "cold", "head cold", "viral illness"),
+    ("pneumonia", "lung infection", "chest infection"),
+    ("urinary tract infection", "bladder infection", "uti"),
+    ("electrocardiogram", "ekg", "ecg", "heart tracing", "heart rhythm strip"),
+    ("radiograph", "x-ray", "xray", "x ray", "film", "films"),
+    ("computed tomography", "ct", "cat scan", "ct scan"),
+    ("blood work", "labs", "blood test", "blood tests", "lab work"),
+    ("follow up", "follow-up", "come back", "see you again", "recheck", "check back", "return visit", "revisit",
+     "see you back", "touch base", "check in", "next visit", "next appointment"),
+    ("referral", "refer", "referring", "specialist", "send you to"),
+    ("prescription", "prescribe", "prescribed", "prescribing", "script", "refill", "refills"),
+    ("increase", "increased", "increasing", "raise", "raising", "bump up", "go up", "higher dose", "up the dose",
+     "uptitrate"),
+    ("decrease", "decreased", "decreasing", "lower", "lowering", "reduce", "reduced", "cut back", "taper", "tapering",
+     "cut down"),
+    ("discontinue", "discontinued", "stop", "stopped", "stopping", "quit", "quitting", "come off"),
+    ("start", "started", "starting", "begin", "began", "onset", "came on", "initiate", "initiated", "put you on", "add", "added"),
+    ("continue", "continued", "keep", "keep taking", "stay on", "same dose", "remain"),
+    ("adherence", "compliance", "compliant", "missing doses", "missed doses", "forget", "forgetting", "forgot",
+     "taking it"),
+    ("pain", "hurts", "hurt", "hurting", "ache", "aches", "aching", "sore", "tender", "tenderness", "painful"),
+    ("father", "dad", "daddy"), ("mother", "mom", "mum", "mommy"), ("brother", "sibling"), ("sister", "sibling"),
+    ("child", "kid", "son", "daughter"),
+    ("daily", "every day", "a day", "per day", "each day", "every morning", "once a day"),
+    ("nightly", "every night", "at night", "bedtime", "before bed"),
+    ("weekly", "every week", "a week", "per week"),
+    ("exercise", "exercising", "walk", "walking", "workout", "gym", "activity", "active"),
+    ("weight", "weigh", "pounds", "kilos", "kilograms"),
+    ("diet", "eating", "food", "meals"),
+    ("sleep", "sleeping", "slept", "asleep"),
+    ("allergy", "allergic", "allergies", "reaction"),
+    ("previous", "prior", "previously", "last time", "before", "earlier", "used to"),
+)
+
+# Words that deny what follows them in the same clause ("denies chest pain"; "I haven't thrown up").
+NEGATIONS = frozenset((
+    "no", "not", "denies", "denied", "deny", "denying", "without", "never", "negative", "none", "nor", "neither",
+    "hasn't", "haven't", "hadn't", "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't", "weren't", "won't",
+    "can't", "cannot", "nothing", "absent", "nope", "nah", "w/o", "free",
+))
+# A short answer that denies everything the question asked about ("Any chest pain?" "No.").
+NO_ANSWERS = frozenset(("no", "nope", "nah", "never", "none", "negative", "not really", "not at all", "no no"))
+YES_ANSWERS = frozenset(("yes", "yeah", "yep", "yup", "uh-huh", "mm-hmm", "correct", "right", "sometimes", "some",
+                         "a little", "a bit", "kind of", "sort of", "definitely", "absolutely", "i do", "it does",
+                         "it is", "i have", "i am", "lots", "a lot"))
+# Only some of what a question asked about: "Any fever or chills?" "Just chills." (fever is denied).
+ONLY_ANSWERS = frozenset(("just", "only"))
+
+SIDES = {"left": "left", "right": "right", "lt": "left", "rt": "right", "bilateral": "both", "both": "both",
+         "bilaterally": "both", "b/l": "both", "bilat": "both"}
+
+# A claim that states a result needs evidence that gives one; a test only ordered or pending has none yet.
+RESULT_WORDS = {
+    "positive": "positive", "pos": "positive", "detected": "positive", "confirmed": "positive", "shows": "positive",
+    "showed": "positive", "revealed": "positive", "reveals": "positive", "consistent": "positive",
+    "negative": "normal", "neg": "normal", "normal": "normal", "unremarkable": "normal", "clear": "normal",
+    "wnl": "normal", "fine": "normal", "ok": "normal", "okay": "normal", "good": "normal", "stable": "normal",
+    "elevated": "high", "raised": "high", "increased": "high", "abnormal": "high", "high": "high", "up": "high",
+    "decreased": "low", "reduced": "low", "low": "low", "down": "low",
+}
+# Result words a claim uses only as results (never "high blood pressure" or "low back pain").
+CLAIMED_RESULTS = frozenset(("positive", "pos", "detected", "confirmed", "shows", "showed", "revealed", "reveals",
+                             "negative", "neg", "normal", "unremarkable", "wnl", "elevated", "raised", "abnormal",
+                             "decreased"))
+PENDING = frozenset(("pending", "waiting", "await", "awaiting", "ordered", "order", "ordering", "send", "sending",
+                     "sent", "will", "we'll", "i'll", "gonna", "going", "tomorrow", "later", "yet", "should",
+                     "schedule", "scheduled", "check", "checking", "get", "getting", "run", "running", "do", "draw"))
+# Words that make a diagnosis a possibility to exclude, not a diagnosis made.
+HEDGES = (
+    "rule out", "r/o", "ruling out", "check for", "checking for", "make sure it's not", "make sure it isn't",
+    "could be", "might be", "may be", "possibly", "possible", "unlikely", "doubt", "concern for", "worried about",
+    "not sure", "whether", "if it's", "if it is", "to exclude", "exclude", "look for", "looking for", "test for",
+    "testing for", "see if", "ruled out", "thought about", "on my mind", "wondered about", "wonder about",
+    "wondering about", "considered", "considering", "don't think", "do not think",
+)
+CLAIM_HEDGES = (
+    "rule out", "r/o", "possible", "possibly", "probable", "probably", "likely", "suspected", "suspect", "suspicion",
+    "query", "?", "versus", "vs", "differential", "ddx", "concern", "consider", "unlikely", "excluded", "exclude",
+    "ruled out", "evaluate", "evaluation", "workup", "work-up", "assess", "test for", "testing",
+)
+ALLERGY_CUES = frozenset(("allergic", "allergy", "allergies", "hives", "anaphylaxis", "anaphylactic", "reaction",
+                          "reactions", "swelled", "intolerant", "intolerance", "can't take", "cannot take"))
+# Words that make a pronoun's referent worth looking for in the turns before ("I stopped it").
+PRONOUNS = frozenset(("it", "its", "it's", "that", "this", "them", "those", "these", "one", "ones", "they"))
+# fmt: on

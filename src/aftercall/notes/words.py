@@ -1,0 +1,316 @@
+"""How the evidence checks read a text: tokens, spoken numbers as digits, stems, abbreviations expanded and lay
+words mapped to clinical terms. Pure functions over strings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from aftercall.notes.lexicon import ABBREVIATIONS, NEGATIONS, SYNONYMS
+
+# fmt: off
+STOPWORDS = frozenset((
+    "about", "above", "after", "again", "against", "also", "because", "been", "before", "being", "below", "between",
+    "both", "could", "does", "doing", "down", "during", "each", "from", "further", "have", "having", "here", "hers",
+    "herself", "himself", "into", "itself", "just", "more", "most", "myself", "once", "only", "other", "ours",
+    "ourselves", "over", "same", "should", "some", "such", "than", "that", "their", "theirs", "them", "themselves",
+    "then", "there", "these", "they", "this", "those", "through", "under", "until", "very", "were", "what", "when",
+    "where", "which", "while", "whom", "will", "with", "would", "your", "yours", "yourself", "yourselves", "okay",
+    "yeah", "well", "like", "know", "think", "really", "kind", "sort", "maybe", "going", "gonna", "thing", "things",
+    "actually", "pretty", "little", "much", "many", "since", "still", "even", "want", "need", "take", "taking",
+    "takes", "took", "time", "times", "lot", "get", "got", "getting", "make", "made", "see", "seen", "say", "tell",
+    # words every clinical statement uses, which prove nothing about its source
+    "patient", "patients", "pt's", "reports", "reported", "report", "reporting", "states", "stated", "says", "said",
+    "notes", "noted", "endorses", "endorsed", "describes", "described", "speaker", "doctor", "visit", "today",
+    "currently", "current", "per", "currently", "presents", "presenting", "mother", "parent", "mom",
+))
+_UNITS = {
+    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9,
+}
+_TEENS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_SCALES = {"hundred": 100, "thousand": 1000}
+_NUMBER_WORDS = frozenset((*_UNITS, *_TEENS, *_TENS, *_SCALES))
+# Counts said as words ("twice", "a dozen") and "a"/"an" before a unit of count ("a pack a day" is 1 pack).
+_COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "dozen": 12, "half": 0.5, "couple": 2, "single": 1, "double": 2}
+_COUNTED = frozenset((
+    "pack", "tablet", "pill", "puff", "capsule", "cup", "drink", "glass", "beer", "bottle", "week", "month", "year",
+    "hour", "minute", "day", "night", "time", "dose", "episode", "spoon", "teaspoon", "tablespoon",
+))
+# fmt: on
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?(?:[./:][a-z0-9]+)*%?|\?")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_NUMERIC = re.compile(r"\d+(?:\.\d+)?(?:[/:]\d+(?:\.\d+)?)*%?")
+_SHORT_CONTENT = frozenset(
+    (
+        "leg",
+        "arm",
+        "eye",
+        "ear",
+        "hip",
+        "rib",
+        "flu",
+        "gut",
+        "toe",
+        "jaw",
+        "lip",
+        "cut",
+        "dry",
+        "red",
+        "sad",
+        "dad",
+        "son",
+        "age",
+        "bed",
+        "wet",
+    )
+)
+_SENTENCE_END = re.compile(r"[.;!?]+(?:\s|$)|\n")
+_CLAUSE_END = re.compile(r"[.;:?!]+(?:\s|$)|,\s*(?:but|however|though|although|whereas)\b|\s(?:but|however)\s")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens; numbers keep their decimals and a slash keeps "150/92" and "n/v" whole."""
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"(?<![a-z\d.])(\d+(?:\.\d+)?)([a-z])", r"\1 \2", text)  # "10mg" → "10 mg"; "hba1c" stays
+    text = re.sub(r"\b(x)(\d)", r"\1 \2", text)  # "x2" → "x 2"
+    text = text.replace("-", " ")
+    result = []
+    for token in _TOKEN.findall(text):
+        token = token.removesuffix("'s") if token not in ("it's", "let's", "that's", "what's") else token
+        if "/" in token and token not in ABBREVIATIONS and not _DIGITS.fullmatch(token.replace("/", "")):
+            result.extend(part for part in token.split("/") if part)
+        else:
+            result.append(token)
+    return result
+
+
+def sentences(text: str) -> list[str]:
+    return [part for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def clauses(text: str) -> list[str]:
+    return [part for part in _CLAUSE_END.split(text) if part.strip()]
+
+
+def stem(word: str) -> str:
+    """A crude stem: plural, tense and -ing endings off, then at most six letters ("hypertension", "hypertensive")."""
+    for suffix in ("ically", "ation", "ness", "ing", "ies", "ied", "ed", "es", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
+
+
+def numbers(text: str, *, spoken: bool = True) -> set[float]:
+    """Every number said in ``text``: digits ("150/92", "8.2"), number words ("one fifty over ninety-two" is 150 and
+    92; "eight point two" is 8.2), counts ("twice", "a pack"). With ``spoken`` also the other readings of a spoken
+    run ("eight thirty" is 8, 30 and 830), for evidence that may be read either way."""
+    words = tokens(text)
+    found: set[float] = set()
+    for token in words:
+        if _NUMERIC.fullmatch(token):
+            found.update(float(digits) for digits in _DIGITS.findall(token))
+    for i, token in enumerate(words):
+        if token in _COUNT_WORDS:
+            found.add(_COUNT_WORDS[token])
+        if token in ("a", "an") and i + 1 < len(words) and _singular(words[i + 1]) in _COUNTED:
+            found.add(1.0)
+    for run in _number_runs(words):
+        found |= _read_run(run, spoken=spoken)
+    return found
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number said in a text, with the words before it (what it measures: "heart rate seventy-eight") and after
+    it (its unit: "five hundred milligrams"), within its clause and not across another number."""
+
+    values: frozenset[float]
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+
+_JOINERS = frozenset(("over", "/", "to", "and", "or"))  # "one fifty over ninety": both numbers measure one thing
+
+
+def mentions(clause: str, *, spoken: bool = True, reach: int = 4) -> list[Mention]:
+    """The numbers of one clause in order, each with up to ``reach`` words either side."""
+    words = tokens(clause)
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        end = i
+        while end < len(words) and _is_number_token(words, end, start=end == i):
+            end += 1
+        if end > i:
+            spans.append((i, end))
+            i = end
+        else:
+            i += 1
+    found: list[Mention] = []
+    for n, (start, end) in enumerate(spans):
+        run = words[start:end]
+        values = {1.0} if run in (["a"], ["an"]) else numbers(" ".join(run), spoken=spoken)
+        if not values:
+            continue
+        floor = spans[n - 1][1] if n else 0
+        joined = n and start - floor == 1 and words[floor] in _JOINERS and found
+        before = found[-1].before if joined else tuple(words[max(floor, start - reach) : start])
+        ceiling = spans[n + 1][0] if n + 1 < len(spans) else len(words)
+        found.append(Mention(frozenset(values), before, tuple(words[end : min(ceiling, end + reach)])))
+    return found
+
+
+def _is_number_token(words: list[str], at: int, *, start: bool) -> bool:
+    word = words[at]
+    if _NUMERIC.fullmatch(word) or word in _NUMBER_WORDS or word in _COUNT_WORDS:
+        return True
+    if word in ("point", "and") and not start:
+        return at + 1 < len(words) and (words[at + 1] in _NUMBER_WORDS)
+    return (
+        word in ("a", "an")
+        and at + 1 < len(words)
+        and (_singular(words[at + 1]) in _COUNTED or words[at + 1] in _SCALES)
+    )
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") else word
+
+
+def _number_runs(words: list[str]) -> list[list[str]]:
+    runs: list[list[str]] = []
+    current: list[str] = []
+    for word in [*words, ""]:
+        is_number = word in _UNITS or word in _TEENS or word in _TENS or word in _SCALES or word == "point"
+        joiner = word == "and" and current and current[-1] in _SCALES
+        if is_number or joiner:
+            current.append(word)
+            continue
+        if current:
+            while current and current[-1] in ("and", "point"):
+                current.pop()
+            if current and current != ["oh"]:
+                runs.append(current)
+        current = []
+    return runs
+
+
+def _read_run(run: list[str], *, spoken: bool) -> set[float]:
+    """The values of one run of number words: the standard reading of each group, a decimal after "point", and
+    a digit before a tens word as hundreds ("one fifty" is 150)."""
+    if "point" in run:
+        at = run.index("point")
+        whole = _groups(run[:at])
+        fraction = "".join(str(_UNITS.get(w, "")) for w in run[at + 1 :])
+        if whole and fraction:
+            return {float(f"{int(whole[-1])}.{fraction}"), *whole[:-1]}
+    values = set(_groups(run))
+    if len(run) >= 2 and run[0] in _UNITS and (run[1] in _TENS or run[1] in _TEENS):
+        tail = _groups(run[1:])
+        hundreds = _UNITS[run[0]] * 100 + (tail[0] if tail else 0)
+        return values | {float(hundreds)} if spoken else {float(hundreds), *tail[1:]}
+    return values
+
+
+def _groups(run: list[str]) -> list[float]:
+    """Standard readings: "ninety two" is 92, "five hundred" is 500, "two thousand and ten" is 2010; a new group
+    starts where a word cannot continue the one before ("one two" is 1 and 2)."""
+    groups: list[float] = []
+    total, current, last = 0, 0, ""
+    for word in run:
+        if word == "and":
+            continue
+        if word in _SCALES:
+            current = max(current, 1) * _SCALES[word]
+            if _SCALES[word] == 1000:
+                total, current = total + current, 0
+        elif word in _TENS:
+            if current % 100 or (last and last not in _SCALES):
+                groups.append(float(total + current))
+                total, current = 0, 0
+            current += _TENS[word]
+        else:
+            value = _UNITS.get(word, _TEENS.get(word, 0))
+            if last and last not in _SCALES and not (last in _TENS and value < 10):
+                groups.append(float(total + current))
+                total, current = 0, 0
+            current += value
+        last = word
+    groups.append(float(total + current))
+    return groups
+
+
+def expanded(text: str) -> list[str]:
+    """The tokens of ``text`` with each abbreviation followed by the words it stands for ("bp" → bp blood
+    pressure)."""
+    result = []
+    for token in tokens(text):
+        result.append(token)
+        if token in ABBREVIATIONS:
+            result.extend(ABBREVIATIONS[token].split())
+    return result
+
+
+def content(text: str) -> list[str]:
+    """The words of ``text`` that carry meaning: abbreviations expanded, numbers and stopwords left out."""
+    return [w for w in expanded(text) if _is_content(w)]
+
+
+def _is_content(word: str) -> bool:
+    if word in STOPWORDS or word in NEGATIONS or word in _NUMBER_WORDS or _NUMERIC.fullmatch(word):
+        return False
+    return len(word) >= 4 or word in ABBREVIATIONS or word in _SHORT_CONTENT
+
+
+def keys(text: str) -> set[str]:
+    """What ``text`` talks about: the stems of its content words and, for each clinical term whose lay or clinical
+    phrase it contains within one sentence, that term's key ("~dyspnea" for "I get short of breath")."""
+    return {stem(w) for w in content(text)} | set(terms(text))
+
+
+def terms(text: str) -> dict[str, set[str]]:
+    """The clinical terms ``text`` names, each with the words of ``text`` that name it."""
+    found: dict[str, set[str]] = {}
+    for sentence in sentences(text):
+        words = set(expanded(sentence))
+        by_stem = {stem(w): w for w in words}
+        for phrase_words, key in _phrases():
+            members = {w if w in words else by_stem.get(stem(w), "") for w in phrase_words}
+            if "" not in members:
+                found.setdefault(key, set()).update(members)
+    return found
+
+
+def units(text: str) -> list[set[str]]:
+    """What a claim says, as units to find in its evidence: each clinical term it names, and each content word not
+    part of one. A unit is the set of keys any of which counts as finding it (a word, its expansion, its term)."""
+    named = terms(text)
+    inside = set().union(*named.values()) if named else set()
+    result = [{key} for key in named]
+    for token in tokens(text):
+        if token in inside or not content(token):
+            continue
+        alternatives = {stem(w) for w in content(token)} | set(terms(token))
+        if token in ABBREVIATIONS:
+            alternatives |= set(terms(ABBREVIATIONS[token])) | {stem(w) for w in content(ABBREVIATIONS[token])}
+        result.append(alternatives)
+    return result
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> tuple[tuple[tuple[str, ...], str], ...]:
+    return tuple((tuple(tokens(phrase)), "~" + group[0]) for group in SYNONYMS for phrase in group)
+
+
+def term_keys(term_text: str) -> set[str]:
+    """The keys of a short term: its synonym-group keys when it has any, else the stems of its content words."""
+    found = keys(term_text)
+    groups = {k for k in found if k.startswith("~")}
+    return groups or found
