@@ -20,6 +20,7 @@ from aftercall.notes.lexicon import (
     ALLERGY_CUES,
     CLAIM_HEDGES,
     CLAIMED_RESULTS,
+    CONDITIONS,
     HEDGES,
     NEGATIONS,
     NO_ANSWERS,
@@ -28,6 +29,7 @@ from aftercall.notes.lexicon import (
     PRONOUNS,
     RESULT_WORDS,
     SIDES,
+    UNITS,
     YES_ANSWERS,
 )
 from aftercall.notes.segments import Segment
@@ -48,8 +50,8 @@ from aftercall.notes.words import (
 
 COVERAGE = 0.5  # share of a statement's content that its evidence must contain
 _WINDOW = 3  # words either side of a number in a claim that say what the number is about
-_NEGATION_REACH = 6  # words before a term within which a negation denies it
 _ANTECEDENT_TURNS = 3  # turns before the evidence searched for what "it" refers to
+_SHORT_ANSWER = 12  # words of an answer whose bare numbers are about what the question asked
 
 
 @dataclass(frozen=True)
@@ -90,11 +92,24 @@ def _asks(text: str) -> bool:
     return "?" in text
 
 
-def problem(claim: str, evidence: Evidence, allergens: set[str], *, concept: bool = False) -> str | None:
+def parts(text: str) -> list[tuple[str, bool]]:
+    """The clauses of ``text``, each with whether it belongs to a question."""
+    found = []
+    for sentence in re.split(r"(?<=[.?!])\s+", text.strip()):
+        asked = sentence.rstrip().endswith("?")
+        found.extend((clause, asked) for clause in clauses(sentence))
+    return found
+
+
+def problem(
+    claim: str, evidence: Evidence, allergens: set[str], *, concept: bool = False, diagnosis: bool = False
+) -> str | None:
     """The first reason ``evidence`` does not support ``claim``, or None when it does. A ``concept`` is a term, not
-    a sentence: every word of it must be in the evidence, and its polarity and category are the caller's to read."""
+    a sentence: every word of it must be in the evidence, and its polarity and category are the caller's to read.
+    A ``diagnosis`` (an assessment, a problem) must not be a possibility the clinician only raised."""
     statement_checks = () if concept else (_allergen, _polarity)
-    for check in (_drug, *statement_checks, _number, _laterality, _result, _speculative):
+    diagnosis_checks = (_speculative,) if diagnosis else ()
+    for check in (_drug, *statement_checks, _number, _laterality, _result, *diagnosis_checks):
         reason = check(claim, evidence, allergens)
         if reason:
             return reason
@@ -172,7 +187,12 @@ def _number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
 
 
 def _about(mention: Mention) -> set[str]:
-    return keys(" ".join(mention.before)) or keys(" ".join(mention.after))
+    """What a claim's number measures: the words before it, else after it (units aside)."""
+    return _keys_of(mention.before) or _keys_of(mention.after)
+
+
+def _keys_of(words: tuple[str, ...]) -> set[str]:
+    return keys(" ".join(w for w in words if w not in UNITS))
 
 
 def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], set[str]]]:
@@ -181,12 +201,14 @@ def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], set[str]]]
     said = []
     turns = evidence.turns
     for position, turn in enumerate(turns):
-        question = turns[position - 1].text if position and _asks(turns[position - 1].text) else ""
-        for part in clauses(turn.text.replace("?", "?\n")):
-            if part.rstrip().endswith("?"):
+        short_answer = position and _asks(turns[position - 1].text) and len(turn.text.split()) <= _SHORT_ANSWER
+        question = turns[position - 1].text if short_answer else ""
+        for part, asked in parts(turn.text):
+            if asked:
                 continue
             for mention in mentions(part):
-                said.append((mention.values, _about(mention) or keys(question)))
+                about = _keys_of(mention.before) | _keys_of(mention.after)
+                said.append((mention.values, about or keys(question)))
     return said
 
 
@@ -245,74 +267,89 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str]) -> str | Non
 
 
 def claim_terms(claim: str) -> list[tuple[str, bool]]:
-    """Each content word or clinical term of a claim with whether the claim denies it. A negation reaches to the end
-    of its comma-separated part, and on through the short parts of a list ("Denies CP, SOB, or nausea": all three;
-    "no accessory muscle use, RR 20": not the rate)."""
-    result = []
-    for part in clauses(claim):
-        denied = False
-        for piece in part.split(","):
-            words = tokens(piece)
-            if denied and (len(words) > 3 or any(not w.isalpha() and numbers(w) for w in words)):
-                denied = False
-            for word in words:
-                if word in NEGATIONS:
-                    denied = True
-                elif content(word):
-                    result.append((word, denied))
-    return result
+    """Each content word of a claim with whether the claim denies it ("Denies CP, SOB": both; see ``_reading``)."""
+    return [(word, denied) for part in clauses(claim) for word, denied, _ in _reading(part)]
 
 
 def readings(term: str, evidence: Evidence) -> set[bool]:
-    """How the evidence speaks of ``term``: True where it denies it, False where it affirms it (empty: not said).
-    A question's term is read from the answer: "Any swelling?" "No." denies swelling."""
+    """How the evidence speaks of ``term``: True where it denies it, False where it affirms it (empty: not said,
+    or said only as a condition: "go to the ER if she's drooling"). A question's term is read from the answer:
+    "Any swelling?" "No." denies swelling."""
     wanted = term_keys(term)
     found: set[bool] = set()
     turns = evidence.turns
     for position, turn in enumerate(turns):
-        answer = turns[position + 1] if position + 1 < len(turns) and _asks(turn.text) else None
-        for part in clauses(turn.text):
+        follows = turns[position + 1] if position + 1 < len(turns) else None
+        answer = follows if follows is not None and follows.speaker != turn.speaker else None
+        for part, asked in parts(turn.text):
             if not wanted & keys(part):
                 continue
-            if "?" in turn.text and answer is not None and part in _questions(turn.text):
-                reply = answer_reading(term, answer.text)
+            if asked:
+                reply = answer_reading(wanted, part, answer.text) if answer is not None else None
                 if reply is not None:
                     found.add(reply)
-                continue
-            if "?" not in part:
-                found.add(_denied_in(wanted, part))
+            else:
+                found |= _polarities(wanted, part)
     return found
 
 
-def _questions(text: str) -> list[str]:
-    return [c for c in clauses(text.replace("?", "?\n")) if c.strip()]
-
-
-def answer_reading(term: str, answer: str) -> bool | None:
-    """Whether an answer denies (True) or affirms (False) ``term`` that the question asked about; None if unclear."""
-    wanted = term_keys(term)
+def answer_reading(wanted: set[str], question: str, answer: str) -> bool | None:
+    """Whether an answer denies (True) or affirms (False) what ``question`` asked about; None if unclear. A bare
+    "No" denies all that was asked; an answer that names some of it ("No chest pain. I get winded") decides only
+    what it names."""
     for part in clauses(answer):
         if wanted & keys(part):
-            return _denied_in(wanted, part)
-    opening = " ".join(tokens(answer)[:3])
-    first = tokens(answer)[:1]
+            said = _polarities(wanted, part)
+            return next(iter(said)) if len(said) == 1 else None
+    words = tokens(answer)
+    opening = " ".join(words[:3])
+    first_clause = clauses(answer)[0] if clauses(answer) else ""
+    names_other = bool((keys(first_clause) & keys(question)) - wanted)
+    if words[:1] and words[0] in ONLY_ANSWERS:
+        return True  # "Just chills": what the question asked and the answer does not name is denied
+    if names_other:
+        return None
     if any(opening.startswith(no) for no in NO_ANSWERS):
         return True
-    if first and first[0] in ONLY_ANSWERS:
-        return True  # "Just chills": what the question asked and the answer does not name is denied
     if any(opening.startswith(yes) for yes in YES_ANSWERS):
         return False
     return None
 
 
-def _denied_in(wanted: set[str], clause: str) -> bool:
-    words = tokens(clause)
-    for i, word in enumerate(words):
-        named = terms(" ".join(words[i : i + 4]))
-        starts_phrase = any(word in members for key, members in named.items() if key in wanted)
-        if wanted & term_keys(word) or starts_phrase:
-            return any(w in NEGATIONS for w in words[max(0, i - _NEGATION_REACH) : i])
-    return False
+def _polarities(wanted: set[str], clause: str) -> set[bool]:
+    """Whether each mention of ``wanted`` in ``clause`` is denied (True) or affirmed (False); mentions under a
+    condition ("if", "unless") are neither."""
+    found: set[bool] = set()
+    for word, denied, conditional in _reading(clause):
+        if conditional:
+            continue
+        if wanted & term_keys(word):
+            found.add(denied)
+    for key, members in terms(clause).items():  # a phrase: "thrown up" in "I haven't thrown up"
+        if key in wanted:
+            states = {(d, c) for w, d, c in _reading(clause) if w in members}
+            found |= {d for d, c in states if not c}
+    return found
+
+
+def _reading(text: str) -> list[tuple[str, bool, bool]]:
+    """Each content word of ``text`` with whether a negation before it in its part denies it, and whether it
+    stands under a condition. A negation reaches to the end of its comma-separated part and on through the short
+    parts of a list ("no fever, chills, or sweats": all three; "no accessory muscle use, RR 20": not the rate)."""
+    result = []
+    denied = conditional = False
+    for piece in text.split(","):
+        words = tokens(piece)
+        if denied and (len(words) > 3 or any(not w.isalpha() and numbers(w) for w in words)):
+            denied = False
+        for word in words:
+            if word in NEGATIONS:
+                denied = True
+            elif word in CONDITIONS:
+                conditional = True
+            elif content(word) and word not in UNITS:
+                result.append((word, denied, conditional))
+    return result
 
 
 def _speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
@@ -334,10 +371,18 @@ def _hedge_keys() -> set[str]:
 
 
 def _covered(claim: str, evidence: Evidence, *, every_term: bool) -> bool:
-    """Enough of the claim is in the evidence: every unit of a concept, half of a statement's (see ``units``)."""
+    """Enough of the claim is in the evidence: half of its units (see ``units``), and every clinical term of a
+    concept ("lower extremity edema" needs the edema, said as "swelling in your legs")."""
     heard = keys(evidence.context)
     wanted = units(claim)
     if not wanted:
         return False
     found = sum(1 for alternatives in wanted if alternatives & heard)
-    return found == len(wanted) if every_term else found >= COVERAGE * len(wanted)
+    if every_term:  # a concept: each clinical term of it said, and most of its other words
+        terms_found = all(alternatives & heard for alternatives in wanted if _is_term(alternatives))
+        return terms_found and found >= COVERAGE * len(wanted)
+    return found >= COVERAGE * len(wanted)
+
+
+def _is_term(alternatives: set[str]) -> bool:
+    return any(key.startswith("~") for key in alternatives) and len(alternatives) == 1

@@ -51,7 +51,8 @@ def ground(item: dict[str, Any], chunk: dict[int, Segment], transcript: Transcri
     evidence = checks.gather(
         sorted({s.index: s for s in [*found, *cited]}.values(), key=lambda s: s.index), transcript.segments
     )
-    reason = checks.problem(text, evidence, set(transcript.allergens), concept=concept)
+    diagnosis = item.get("section") == "assessment" or item.get("category") == "problem"
+    reason = checks.problem(text, evidence, set(transcript.allergens), concept=concept, diagnosis=diagnosis)
     return Grounded(item, text, evidence, reason)
 
 

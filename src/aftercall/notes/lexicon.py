@@ -13,7 +13,8 @@ ABBREVIATIONS: dict[str, str] = {
     # vitals and measurements
     "bp": "blood pressure", "sbp": "systolic blood pressure", "dbp": "diastolic blood pressure",
     "hr": "heart rate pulse", "pr": "pulse rate", "rr": "respiratory rate breathing",
-    "spo2": "oxygen saturation sats", "sao2": "oxygen saturation", "o2": "oxygen", "sats": "oxygen saturation", "sat": "oxygen saturation",
+    "spo2": "oxygen saturation sats", "sao2": "oxygen saturation", "o2": "oxygen", "sats": "oxygen saturation",
+    "sat": "oxygen saturation", "tmax": "maximum temperature highest fever",
     "temp": "temperature", "t": "temperature", "wt": "weight", "ht": "height", "bmi": "body mass index weight",
     "bpm": "beats per minute", "mmhg": "millimeters mercury", "hgb": "hemoglobin", "hb": "hemoglobin",
     "wbc": "white blood cell count", "plt": "platelets", "bg": "blood glucose sugar", "bgl": "blood glucose sugar",
@@ -54,7 +55,7 @@ ABBREVIATIONS: dict[str, str] = {
     "pe": "pulmonary embolism blood clot lung", "cva": "stroke", "tia": "mini stroke",
     "copd": "chronic obstructive pulmonary disease emphysema lung", "uri": "upper respiratory infection cold",
     "uti": "urinary tract infection bladder", "gerd": "reflux heartburn acid", "ckd": "chronic kidney disease",
-    "aki": "acute kidney injury", "osa": "sleep apnea", "ra": "rheumatoid arthritis", "oa": "osteoarthritis",
+    "aki": "acute kidney injury", "osa": "sleep apnea", "ra": "room air rheumatoid arthritis", "oa": "osteoarthritis",
     "mdd": "major depressive disorder depression", "gad": "generalized anxiety disorder anxiety",
     "ptsd": "post traumatic stress disorder trauma", "adhd": "attention deficit", "si": "suicidal ideation thoughts",
     "hi": "homicidal ideation thoughts", "ibs": "irritable bowel", "bph": "prostate",
@@ -90,15 +91,24 @@ ABBREVIATIONS: dict[str, str] = {
     "yo.": "years old", "mo.": "months", "approx": "about approximately", "~": "about",
 }
 
+# Units of measure: checked with the number they follow, never words a statement must find on their own.
+UNITS = frozenset((
+    "mg", "mcg", "g", "kg", "lb", "lbs", "ml", "iu", "u", "f", "c", "min", "mins", "h", "d", "wk", "wks", "mo", "mos",
+    "yr", "yrs", "oz", "mmhg", "bpm", "%", "degrees", "milligrams", "milligram", "micrograms", "kilograms", "pounds",
+))
+
 # Lay words and the clinical terms for the same thing. A phrase matches when all its words occur in one clause of
 # the text (in any order), so "my blood pressure's been high" matches "high blood pressure".
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("hypertension", "hypertensive", "high blood pressure", "elevated blood pressure", "blood pressure high",
-     "blood pressure up", "blood pressure elevated"),
-    ("hypotension", "low blood pressure", "blood pressure low"),
+     "blood pressure up", "blood pressure elevated", "pressure high", "pressure up", "pressure running high"),
+    ("hypotension", "low blood pressure", "blood pressure low", "drop your pressure", "pressure drop",
+     "pressure low", "lower your pressure"),
     ("diabetes", "diabetic", "sugar", "sugars", "glucose", "glycemic"),
     ("hyperglycemia", "high sugar", "sugars high", "high glucose", "glucose high"),
-    ("hypoglycemia", "low sugar", "sugars low", "low glucose"),
+    ("hypoglycemia", "hypoglycemic", "low sugar", "sugars low", "low glucose", "lows", "going low", "shaky spells"),
+    ("hemoptysis", "coughing up blood", "cough up blood", "blood in sputum", "blood in phlegm", "bloody sputum",
+     "blood in the mucus"),
     ("hyperlipidemia", "cholesterol", "lipids", "dyslipidemia"),
     ("dyspnea", "short of breath", "shortness of breath", "breathless", "breathlessness", "winded",
      "trouble breathing", "hard to breathe", "catch my breath", "out of breath", "difficulty breathing"),
@@ -176,7 +186,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("decrease", "decreased", "decreasing", "lower", "lowering", "reduce", "reduced", "cut back", "taper", "tapering",
      "cut down"),
     ("discontinue", "discontinued", "stop", "stopped", "stopping", "quit", "quitting", "come off"),
-    ("start", "started", "starting", "begin", "began", "onset", "came on", "initiate", "initiated", "put you on", "add", "added"),
+    ("start", "started", "starting", "begin", "began", "onset", "came on", "initiate", "initiated", "put you on",
+     "add", "added"),
     ("continue", "continued", "keep", "keep taking", "stay on", "same dose", "remain"),
     ("adherence", "compliance", "compliant", "missing doses", "missed doses", "forget", "forgetting", "forgot",
      "taking it"),
@@ -186,11 +197,12 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("daily", "every day", "a day", "per day", "each day", "every morning", "once a day"),
     ("nightly", "every night", "at night", "bedtime", "before bed"),
     ("weekly", "every week", "a week", "per week"),
-    ("exercise", "exercising", "walk", "walking", "workout", "gym", "activity", "active"),
+    ("exercise", "exercising", "exertion", "exertional", "walk", "walking", "workout", "gym", "activity", "active"),
     ("weight", "weigh", "pounds", "kilos", "kilograms"),
     ("diet", "eating", "food", "meals"),
     ("sleep", "sleeping", "slept", "asleep"),
     ("allergy", "allergic", "allergies", "reaction"),
+    ("improving", "improved", "improvement", "better", "getting better", "coming down", "resolving"),
     ("previous", "prior", "previously", "last time", "before", "earlier", "used to"),
 )
 
@@ -200,6 +212,8 @@ NEGATIONS = frozenset((
     "hasn't", "haven't", "hadn't", "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't", "weren't", "won't",
     "can't", "cannot", "nothing", "absent", "nope", "nah", "w/o", "free",
 ))
+# Words after which what is said is a condition, neither affirmed nor denied ("go to the ER if she's drooling").
+CONDITIONS = frozenset(("if", "unless", "whether", "otherwise", "case"))
 # A short answer that denies everything the question asked about ("Any chest pain?" "No.").
 NO_ANSWERS = frozenset(("no", "nope", "nah", "never", "none", "negative", "not really", "not at all", "no no"))
 YES_ANSWERS = frozenset(("yes", "yeah", "yep", "yup", "uh-huh", "mm-hmm", "correct", "right", "sometimes", "some",

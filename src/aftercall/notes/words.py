@@ -3,11 +3,13 @@ words mapped to clinical terms. Pure functions over strings."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from aftercall.notes.lexicon import ABBREVIATIONS, NEGATIONS, SYNONYMS
+from aftercall.notes import drugs
+from aftercall.notes.lexicon import ABBREVIATIONS, NEGATIONS, SYNONYMS, UNITS
 
 # fmt: off
 STOPWORDS = frozenset((
@@ -23,7 +25,10 @@ STOPWORDS = frozenset((
     # words every clinical statement uses, which prove nothing about its source
     "patient", "patients", "pt's", "reports", "reported", "report", "reporting", "states", "stated", "says", "said",
     "notes", "noted", "endorses", "endorsed", "describes", "described", "speaker", "doctor", "visit", "today",
-    "currently", "current", "per", "currently", "presents", "presenting", "mother", "parent", "mom",
+    "currently", "current", "per", "presents", "presenting", "mother", "parent", "mom",
+    # what the clinician did, which a statement paraphrases freely
+    "advised", "counseled", "counselled", "discussed", "educated", "instructed", "recommended", "recommends",
+    "warned", "explained", "reviewed", "reassured", "encouraged", "consider", "considered", "given", "gave",
 ))
 _UNITS = {
     "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -38,6 +43,10 @@ _SCALES = {"hundred": 100, "thousand": 1000}
 _NUMBER_WORDS = frozenset((*_UNITS, *_TEENS, *_TENS, *_SCALES))
 # Counts said as words ("twice", "a dozen") and "a"/"an" before a unit of count ("a pack a day" is 1 pack).
 _COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "dozen": 12, "half": 0.5, "couple": 2, "single": 1, "double": 2}
+_DOSES = frozenset((
+    "pack", "tablet", "pill", "puff", "capsule", "cup", "drink", "glass", "beer", "bottle", "dose", "episode", "spoon",
+    "teaspoon", "tablespoon", "shot", "unit",
+))
 _COUNTED = frozenset((
     "pack", "tablet", "pill", "puff", "capsule", "cup", "drink", "glass", "beer", "bottle", "week", "month", "year",
     "hour", "minute", "day", "night", "time", "dose", "episode", "spoon", "teaspoon", "tablespoon",
@@ -100,8 +109,8 @@ def clauses(text: str) -> list[str]:
 
 def stem(word: str) -> str:
     """A crude stem: plural, tense and -ing endings off, then at most six letters ("hypertension", "hypertensive")."""
-    for suffix in ("ically", "ation", "ness", "ing", "ies", "ied", "ed", "es", "ly", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+    for suffix in ("ically", "ation", "ness", "ing", "ies", "ied", "ed", "es", "ly", "s", "y"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= (3 if suffix == "s" else 4):
             word = word[: -len(suffix)]
             break
     return word[:6]
@@ -140,44 +149,57 @@ _JOINERS = frozenset(("over", "/", "to", "and", "or"))  # "one fifty over ninety
 
 
 def mentions(clause: str, *, spoken: bool = True, reach: int = 4) -> list[Mention]:
-    """The numbers of one clause in order, each with up to ``reach`` words either side."""
-    words = tokens(clause)
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(words):
-        end = i
-        while end < len(words) and _is_number_token(words, end, start=end == i):
-            end += 1
-        if end > i:
-            spans.append((i, end))
-            i = end
-        else:
-            i += 1
+    """The numbers of one clause in order, each with up to ``reach`` words either side within its comma-separated
+    piece ("one forty-eight over ninety-two, heart rate seventy-eight": the rate is not the pressure's)."""
     found: list[Mention] = []
-    for n, (start, end) in enumerate(spans):
-        run = words[start:end]
-        values = {1.0} if run in (["a"], ["an"]) else numbers(" ".join(run), spoken=spoken)
-        if not values:
-            continue
-        floor = spans[n - 1][1] if n else 0
-        joined = n and start - floor == 1 and words[floor] in _JOINERS and found
-        before = found[-1].before if joined else tuple(words[max(floor, start - reach) : start])
-        ceiling = spans[n + 1][0] if n + 1 < len(spans) else len(words)
-        found.append(Mention(frozenset(values), before, tuple(words[end : min(ceiling, end + reach)])))
+    for piece in clause.split(","):
+        words = tokens(piece)
+        spans = _number_spans(words)
+        for n, (start, end) in enumerate(spans):
+            run = words[start:end]
+            values = {1.0} if run in (["a"], ["an"]) else numbers(" ".join(run), spoken=spoken)
+            if not values:
+                continue
+            floor = spans[n - 1][1] if n else 0
+            ceiling = spans[n + 1][0] if n + 1 < len(spans) else len(words)
+            after = tuple(words[end : min(ceiling, end + reach)])
+            if spoken and after[:1] in (("week",), ("weeks",)):
+                values |= {v * 7 for v in values}  # "for a week" is seven days
+            joined = n and start - floor == 1 and words[floor] in _JOINERS and found
+            before = found[-1].before if joined else tuple(words[max(floor, start - reach) : start])
+            found.append(Mention(frozenset(values), before, after))
     return found
 
 
-def _is_number_token(words: list[str], at: int, *, start: bool) -> bool:
+def _number_spans(words: list[str]) -> list[tuple[int, int]]:
+    """Where numbers stand: each digit token on its own, and each run of number words."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        if _NUMERIC.fullmatch(words[i]) or (words[i] in ("a", "an", "one") and _dose_follows(words, i)):
+            spans.append((i, i + 1))
+            i += 1
+            continue
+        end = i
+        while end < len(words) and _is_number_word(words, end, start=end == i):
+            end += 1
+        if end > i:
+            spans.append((i, end))
+        i = max(end, i + 1)
+    return spans
+
+
+def _is_number_word(words: list[str], at: int, *, start: bool) -> bool:
     word = words[at]
-    if _NUMERIC.fullmatch(word) or word in _NUMBER_WORDS or word in _COUNT_WORDS:
+    if word in _NUMBER_WORDS or word in _COUNT_WORDS:
         return True
-    if word in ("point", "and") and not start:
-        return at + 1 < len(words) and (words[at + 1] in _NUMBER_WORDS)
-    return (
-        word in ("a", "an")
-        and at + 1 < len(words)
-        and (_singular(words[at + 1]) in _COUNTED or words[at + 1] in _SCALES)
-    )
+    following = at + 1 < len(words) and words[at + 1] in _NUMBER_WORDS
+    return following and (word == "point" or (word == "and" and not start))
+
+
+def _dose_follows(words: list[str], at: int) -> bool:
+    """"a pack", "a puff", "a week": one of a unit of dose or a week (not "a day", "a minute": those are rates)."""
+    return at + 1 < len(words) and _singular(words[at + 1]) in (*_DOSES, "week")
 
 
 def _singular(word: str) -> str:
@@ -204,7 +226,7 @@ def _number_runs(words: list[str]) -> list[list[str]]:
 
 def _read_run(run: list[str], *, spoken: bool) -> set[float]:
     """The values of one run of number words: the standard reading of each group, a decimal after "point", and
-    a digit before a tens word as hundreds ("one fifty" is 150)."""
+    a digit or a teen before a tens word as hundreds ("one fifty" is 150, "fourteen twenty" 1420)."""
     if "point" in run:
         at = run.index("point")
         whole = _groups(run[:at])
@@ -212,9 +234,10 @@ def _read_run(run: list[str], *, spoken: bool) -> set[float]:
         if whole and fraction:
             return {float(f"{int(whole[-1])}.{fraction}"), *whole[:-1]}
     values = set(_groups(run))
-    if len(run) >= 2 and run[0] in _UNITS and (run[1] in _TENS or run[1] in _TEENS):
+    leading = _UNITS.get(run[0], _TEENS.get(run[0]))
+    if leading and len(run) >= 2 and (run[1] in _TENS or run[1] in _TEENS):
         tail = _groups(run[1:])
-        hundreds = _UNITS[run[0]] * 100 + (tail[0] if tail else 0)
+        hundreds = leading * 100 + (tail[0] if tail else 0)  # "one fifty", and clock times: "fourteen twenty"
         return values | {float(hundreds)} if spoken else {float(hundreds), *tail[1:]}
     return values
 
@@ -270,9 +293,17 @@ def _is_content(word: str) -> bool:
 
 
 def keys(text: str) -> set[str]:
-    """What ``text`` talks about: the stems of its content words and, for each clinical term whose lay or clinical
-    phrase it contains within one sentence, that term's key ("~dyspnea" for "I get short of breath")."""
-    return {stem(w) for w in content(text)} | set(terms(text))
+    """What ``text`` talks about: the stems of its content words (and of each two words run together, as speech
+    recognition splits "micro albumin"), each medication by its dictionary name ("Zyrtec" is cetirizine) and, for
+    each clinical term whose lay or clinical phrase it contains within one sentence, that term's key ("~dyspnea"
+    for "I get short of breath")."""
+    words = tokens(text)
+    joined = {stem(a + b) for a, b in itertools.pairwise(words) if a.isalpha() and b.isalpha()}
+    return {stem(w) for w in content(text)} | joined | set(terms(text)) | _medications(text)
+
+
+def _medications(text: str) -> set[str]:
+    return {f"rx:{m.name.lower()}" for m in drugs.find(text)}
 
 
 def terms(text: str) -> dict[str, set[str]]:
@@ -290,16 +321,20 @@ def terms(text: str) -> dict[str, set[str]]:
 
 def units(text: str) -> list[set[str]]:
     """What a claim says, as units to find in its evidence: each clinical term it names, and each content word not
-    part of one. A unit is the set of keys any of which counts as finding it (a word, its expansion, its term)."""
+    part of one (units of measure aside: they go with their numbers). A unit is the set of keys any of which counts
+    as finding it (a word, its expansion, its term)."""
     named = terms(text)
     inside = set().union(*named.values()) if named else set()
     result = [{key} for key in named]
     for token in tokens(text):
-        if token in inside or not content(token):
+        if token in inside or token in UNITS or not content(token):
             continue
-        alternatives = {stem(w) for w in content(token)} | set(terms(token))
-        if token in ABBREVIATIONS:
-            alternatives |= set(terms(ABBREVIATIONS[token])) | {stem(w) for w in content(ABBREVIATIONS[token])}
+        expansion = ABBREVIATIONS.get(token, "")
+        if expansion and set(terms(expansion)) and set(terms(expansion)) <= set(named):
+            continue  # "htn" is the hypertension already counted
+        alternatives = {stem(w) for w in content(token)} | set(terms(token)) | _medications(token)
+        if expansion:
+            alternatives |= set(terms(expansion)) | {stem(w) for w in content(expansion)}
         result.append(alternatives)
     return result
 
