@@ -2,8 +2,11 @@
 labelled answer sets of benchmarks/grounding/ (statements and concepts written as a clinician would, with the
 mistakes such models make). It recognises the conversation by the segments it is sent, answers each notes request
 with the scripted items that cite segments of that chunk, and plays a fallible judge for the second-reading
-request: it lets through ``JUDGE_MISSES`` of the wrong statements and rejects ``JUDGE_REJECTS`` of the right ones,
-chosen by a hash of the statement's text, the rates a 7-8B instruct model shows on such checks. Used by
+request, at the rates below, chosen by a hash of each statement's text: of the wrong statements it calls
+``JUDGE_MISSES`` supported and ``JUDGE_UNSURE_WRONG`` not stated (the rest contradicted); of the right ones it calls
+``JUDGE_REJECTS`` contradicted and ``JUDGE_UNSURE_RIGHT`` not stated. These are the error rates we assume for a 7-8B
+instruct model judging one statement against a few turns; the benchmark's figure that matters is what the rules
+catch without it. Used by
 benchmarks/notes_grounding.py and the end-to-end test of the notes verification; it also serves the transcripts."""
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from typing import Any
 
 GROUNDING = Path(__file__).resolve().parents[1] / "benchmarks" / "grounding"
 JUDGE_MISSES = 0.35  # of wrong statements the scripted judge calls supported
-JUDGE_REJECTS = 0.08  # of right statements it calls not stated
+JUDGE_UNSURE_WRONG = 0.10  # of wrong statements it calls not stated
+JUDGE_REJECTS = 0.04  # of right statements it calls contradicted
+JUDGE_UNSURE_RIGHT = 0.08  # of right statements it calls not stated
 _SEGMENT = re.compile(r"^\[(\d+)\] Speaker \d+ \(\d+:\d+\): (.*)$", re.MULTILINE)
 _STATEMENT = re.compile(r"^Statement (\d+): (.*)$", re.MULTILINE)
 
@@ -84,13 +89,19 @@ class Script:
         verdicts = []
         for number, text in _STATEMENT.findall(user):
             correct = labels.get(text.strip())
-            chance = _chance(text)
-            if correct is None or correct:
-                verdict = "not-stated" if correct and chance < self.judge_rejects else "supported"
-            else:
-                verdict = "supported" if chance < self.judge_misses else "contradicted"
-            verdicts.append({"statement": int(number), "verdict": verdict})
+            verdicts.append({"statement": int(number), "verdict": self._verdict(correct, _chance(text))})
         return verdicts
+
+    def _verdict(self, correct: bool | None, chance: float) -> str:
+        if correct is None:
+            return "supported"
+        if correct:
+            if chance < self.judge_rejects:
+                return "contradicted"
+            return "not-stated" if chance < self.judge_rejects + JUDGE_UNSURE_RIGHT else "supported"
+        if chance < self.judge_misses:
+            return "supported"
+        return "not-stated" if chance < self.judge_misses + JUDGE_UNSURE_WRONG else "contradicted"
 
 
 def _schema(body: dict[str, Any]) -> dict[str, Any]:

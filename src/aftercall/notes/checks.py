@@ -29,6 +29,7 @@ from aftercall.notes.lexicon import (
     PRONOUNS,
     RESULT_WORDS,
     SIDES,
+    UNIT_NAMES,
     UNITS,
     YES_ANSWERS,
 )
@@ -51,6 +52,7 @@ from aftercall.notes.words import (
 COVERAGE = 0.5  # share of a statement's content that its evidence must contain
 _WINDOW = 3  # words either side of a number in a claim that say what the number is about
 _ANTECEDENT_TURNS = 3  # turns before the evidence searched for what "it" refers to
+_SCALES = re.compile(r"/\s*(?:10|24\s*h\w*)\b")  # "7/10" is out of ten, "14 mg/24h" a day: not numbers said
 _SHORT_ANSWER = 12  # words of an answer whose bare numbers are about what the question asked
 
 
@@ -122,12 +124,16 @@ def _drug(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     said = {m.name for m in drugs.find(evidence.context)}
     heard = tokens(evidence.context)
     for mention in _medications(claim):
-        if mention.name not in said and not _spelt_near(mention.said, heard):
+        if mention.name not in said and not any(_spelt_near(name, heard) for name in (mention.said, mention.name)):
             return "drug"
     return None
 
 
-_CLASS_WORDS = ("agents", "inhibitors", "drugs", "antagonists", "agonists", "blockers", "preparations")
+# A dictionary entry ending so is a class or a form of drugs ("Hypoglycemic Agents", "Nasal Sprays"), not a drug.
+_CLASS_WORDS = (
+    "agents", "inhibitors", "drugs", "antagonists", "agonists", "blockers", "preparations", "sprays", "tablets",
+    "capsules", "drops", "solutions", "injections", "inhalers", "products", "supplements",
+)  # fmt: skip
 
 
 def _medications(text: str) -> list[drugs.DrugMention]:
@@ -135,9 +141,9 @@ def _medications(text: str) -> list[drugs.DrugMention]:
     return [m for m in drugs.find(text) if not m.name.lower().endswith(_CLASS_WORDS)]
 
 
-def _spelt_near(name: str, heard: list[str], similarity: float = 0.85) -> bool:
+def _spelt_near(name: str, heard: list[str], similarity: float = 0.8) -> bool:
     wanted = re.sub(r"[^a-z]", "", name.lower())
-    for size in (1, 2, 3):
+    for size in (1, 2, 3, 4):
         for i in range(len(heard) - size + 1):
             candidate = "".join(heard[i : i + size])
             close = abs(len(candidate) - len(wanted)) <= 3
@@ -159,7 +165,9 @@ def allergens_of(segments: list[Segment]) -> set[str]:
     found: set[str] = set()
     for segment in segments:
         for sentence in sentences(segment.text):
-            if set(tokens(sentence)) & ALLERGY_CUES or "can't take" in sentence.lower():
+            words = tokens(sentence)
+            cued = any(w in ALLERGY_CUES and words[max(0, i - 2) : i].count("for") == 0 for i, w in enumerate(words))
+            if cued or "can't take" in sentence.lower():  # ("Zyrtec for her allergies" treats one)
                 found |= {m.name for m in drugs.find(sentence)}
     return found
 
@@ -170,17 +178,22 @@ def _number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     seventy-eight"; "Father had MI at 81" is not "heart attack at fifty-five. He's eighty-one now". A number only
     asked about ("The twenty-one ones?") is not said, and a pain score's "/10" is a scale, not a number."""
     said = _said_numbers(evidence)
-    for clause in clauses(re.sub(r"/\s*10\b", "", claim)):
+    for clause in clauses(_SCALES.sub("", claim)):
         for mention in mentions(clause, spoken=False, reach=_WINDOW):
             if mention.before[-1:] == ("type",):
                 continue  # a name ("type 2 diabetes"), not a measure
             about = _about(mention)
             for value in mention.values:
-                places = [context for values, context in said if value in values]
+                places = [context for values, context, _ in said if value in values]
                 if not places:
                     return "number"
                 if about and not any(about & context for context in places):
-                    elsewhere = [context for values, context in said if value not in values and about & context]
+                    unit = _unit(mention.after)
+                    elsewhere = [
+                        context
+                        for values, context, their_unit in said
+                        if value not in values and about & context and unit in (None, their_unit)
+                    ]
                     if elsewhere:  # what the claim's number measures is given another number in the evidence
                         return "number"
     return None
@@ -195,47 +208,61 @@ def _keys_of(words: tuple[str, ...]) -> set[str]:
     return keys(" ".join(w for w in words if w not in UNITS))
 
 
-def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], set[str]]]:
-    """The numbers the evidence states (not those only asked about), each with what it is about; an answer's
-    bare numbers are about what the question asked ("How bad, zero to ten?" "Maybe a seven.")."""
+def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], set[str], str | None]]:
+    """The numbers the evidence states, each with what it is about and its unit. A number only asked about is not
+    stated ("The twenty-one ones?"), unless the answer says yes ("ten days ago, right?" "Yeah"); an answer's bare
+    numbers are about what the question asked ("How bad, zero to ten?" "Maybe a seven.")."""
     said = []
     turns = evidence.turns
     for position, turn in enumerate(turns):
         short_answer = position and _asks(turns[position - 1].text) and len(turn.text.split()) <= _SHORT_ANSWER
         question = turns[position - 1].text if short_answer else ""
+        reply = turns[position + 1].text if position + 1 < len(turns) else ""
+        confirmed = answer_reading(set(), "", reply) is False
         for part, asked in parts(turn.text):
-            if asked:
+            if asked and not confirmed:
                 continue
             for mention in mentions(part):
                 about = _keys_of(mention.before) | _keys_of(mention.after)
-                said.append((mention.values, about or keys(question)))
+                said.append((mention.values, about or keys(question), _unit(mention.after)))
     return said
 
 
+def _unit(after: tuple[str, ...]) -> str | None:
+    """The unit a number is given in ("five hundred milligrams": mg), or None."""
+    return UNIT_NAMES.get(after[0]) if after else None
+
+
 def _laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
-    """Each side the claim gives is given in the evidence, and what the claim puts on that side is not what the
-    evidence puts on the other ("tingling in the right foot" is not "my left foot ... Right one's fine")."""
+    """Each side the claim gives is given in the evidence, and what the claim puts on that side (the words after
+    it, the numbers beside it) is not what the evidence puts on the other: "tingling in the right foot" is not "my
+    left foot ... Right one's fine"; "168/94 left arm" is not "one sixty-eight over ninety-four in the right arm"."""
     said = _sides(evidence.text)
-    for side, about in _sides(claim):
-        same = [context for s, context in said if s == side]
+    for side, about, values in _sides(claim):
+        same = [(c, v) for s, c, v in said if s == side]
         if not same:
             return "laterality"
-        other = [context for s, context in said if s != side]
-        if about and not any(about & c for c in same) and any(about & c for c in other):
-            return "laterality"
+        other = [(c, v) for s, c, v in said if s != side]
+        for mine, theirs in ((about, 0), (values, 1)):
+            if mine and not any(mine & pair[theirs] for pair in same) and any(mine & pair[theirs] for pair in other):
+                return "laterality"
     return None
 
 
-def _sides(text: str) -> list[tuple[str, set[str]]]:
-    """Each side word of ``text`` (left, right, both) with what it is about: the words after it, else before."""
+def _sides(text: str) -> list[tuple[str, set[str], set[float]]]:
+    """Each side word of ``text`` (left, right, both) with what it is about (the words after it, else before) and
+    the numbers said beside it (in its comma-separated part)."""
     found = []
     for part in clauses(text):
-        words = tokens(part)
-        at = [i for i, w in enumerate(words) if w in SIDES]
-        for n, i in enumerate(at):
-            end = at[n + 1] if n + 1 < len(at) else len(words)
-            after = keys(" ".join(words[i + 1 : min(end, i + 4)]))
-            found.append((SIDES[words[i]], after or keys(" ".join(words[max(0, i - 3) : i]))))
+        for piece in part.split(","):
+            words = tokens(piece)
+            values = {v for mention in mentions(piece) for v in mention.values}
+            at = [i for i, w in enumerate(words) if w in SIDES]
+            for n, i in enumerate(at):
+                end = at[n + 1] if n + 1 < len(at) else len(words)
+                after = keys(" ".join(words[i + 1 : min(end, i + 4)]))
+                about = after or keys(" ".join(words[max(0, i - 3) : i]))
+                found.append((SIDES[words[i]], about, values))
     return found
 
 
@@ -335,13 +362,15 @@ def _polarities(wanted: set[str], clause: str) -> set[bool]:
 def _reading(text: str) -> list[tuple[str, bool, bool]]:
     """Each content word of ``text`` with whether a negation before it in its part denies it, and whether it
     stands under a condition. A negation reaches to the end of its comma-separated part and on through the short
-    parts of a list ("no fever, chills, or sweats": all three; "no accessory muscle use, RR 20": not the rate)."""
+    parts of a list that name clinical terms ("no fever, chills, or sweats": all three; "no accessory muscle use,
+    RR 20": not the rate; "no back pain, equal BP": not the pressure)."""
     result = []
     denied = conditional = False
     for piece in text.split(","):
         words = tokens(piece)
-        if denied and (len(words) > 3 or any(not w.isalpha() and numbers(w) for w in words)):
-            denied = False
+        listed = len(words) <= 3 and not any(not w.isalpha() and numbers(w) for w in words)
+        if denied and not (listed and any(k.startswith("~") for k in keys(piece))):
+            denied = False  # a list goes on only through short parts that name a clinical term
         for word in words:
             if word in NEGATIONS:
                 denied = True

@@ -10,9 +10,10 @@ from typing import Any
 
 from aftercall.notes import checks, drugs
 from aftercall.notes.grounding import Grounded, span
+from aftercall.notes.lexicon import UNITS
 from aftercall.notes.reading import Reading
 from aftercall.notes.segments import Segment
-from aftercall.notes.words import content
+from aftercall.notes.words import content, tokens
 
 MODEL_CATEGORIES = ("problem", "symptom", "medication", "allergy", "procedure", "test", "vital", "follow-up")
 _MAX_EVIDENCE = 8  # spans listed per concept
@@ -96,21 +97,25 @@ def concept_list(reading: Reading) -> dict[str, Any]:
         reason = item.reason or _concept_problem(item, concepts)
         if reason:
             dropped.append(item.dropped(reason))
-        elif item.evidence is not None and not drugs.find(item.text):
+        elif item.evidence is not None and not _listed(item, concepts):
             concepts.add(item.text, item.item["category"], bool(item.item["negated"]), list(item.evidence.turns))
     return {"concepts": concepts.ordered(), "metadata": reading.metadata(dropped)}
 
 
-def _concept_problem(item: Grounded, concepts: _Concepts) -> str | None:
-    """Why a grounded concept is still not one to keep: too long to be a concept; a drug the dictionary files
-    otherwise (an allergen offered as a medication); denied where the transcript affirms it, or the reverse."""
+def _listed(item: Grounded, concepts: _Concepts) -> bool:
+    """Whether the drug dictionary already lists what the model named, with its codes."""
     named = drugs.find(item.text)
-    if named:
-        category = item.item["category"]
-        if all(concepts.has(m.name, category) for m in named):
-            return None  # the dictionary's entry stands for it, with its codes
-        return "allergen-as-medication" if any(concepts.has(m.name, "allergy") for m in named) else "drug"
-    if len(content(item.text)) > _MAX_WORDS:
+    return bool(named) and all(concepts.has(m.name, item.item["category"]) for m in named)
+
+
+def _concept_problem(item: Grounded, concepts: _Concepts) -> str | None:
+    """Why a grounded concept is still not one to keep: an allergen offered as anything but an allergy; too long to
+    be a concept; denied where the transcript affirms it, or the reverse."""
+    named = drugs.find(item.text)
+    category = item.item["category"]
+    if named and any(concepts.has(m.name, "allergy") for m in named) and category != "allergy":
+        return "allergen-as-medication"
+    if len([w for w in tokens(item.text) if content(w) and w not in UNITS]) > _MAX_WORDS:
         return "too-long"
     assert item.evidence is not None
     said = checks.readings(item.text, item.evidence)

@@ -1,6 +1,9 @@
 """The language model as its own second reader: one request per chunk asks whether each statement that passed the
 rules is supported by, contradicted by, or not stated in the turns it rests on. Used where the engine is capable
-(on by default for the ``openai`` engine); a statement the model calls contradicted or not stated is dropped."""
+(on by default for the ``openai`` engine). A statement the model calls contradicted is dropped (``judge-
+contradicted``): a wrong number, side, drug or answer is what a model reading two sentences side by side catches.
+"Not stated" keeps it: the rules already found its words, numbers and polarity in those turns, and a model's doubt
+about a paraphrase ("hypertension" for "my pressure's been high") is not evidence against it."""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from aftercall.notes.grounding import Grounded
 Ask = Callable[..., dict[str, Any]]  # (system, user, schema, *, max_tokens) -> the validated answer
 
 SUPPORTED = "supported"
-VERDICTS = (SUPPORTED, "contradicted", "not-stated")
+CONTRADICTED = "contradicted"
+VERDICTS = (SUPPORTED, CONTRADICTED, "not-stated")
 _SYSTEM = (
     "You check a clinical note against the conversation it was written from. For each numbered statement you are "
     "given the turns of the conversation it rests on. Answer 'supported' if those turns say it (abbreviations, "
@@ -36,7 +40,7 @@ def _schema(count: int) -> dict[str, Any]:
 
 
 def judged(ask: Ask, items: list[Grounded]) -> list[Grounded]:
-    """``items`` with each kept one the model does not find supported dropped as ``judge-<verdict>``."""
+    """``items`` with each kept one the model finds contradicted by its turns dropped."""
     kept = [g for g in items if g.reason is None and g.evidence is not None]
     if not kept:
         return items
@@ -48,5 +52,5 @@ def judged(ask: Ask, items: list[Grounded]) -> list[Grounded]:
     request = "\n\n".join(blocks) + "\n\nGive one verdict per statement, by its number."
     answer = ask(_SYSTEM, request, _schema(len(kept)), max_tokens=_TOKENS_PER_VERDICT * len(kept) + 64)
     verdicts = {v["statement"]: v["verdict"] for v in answer["verdicts"]}
-    drop = {id(g): verdicts.get(n, SUPPORTED) for n, g in enumerate(kept, start=1)}
-    return [g.dropped(f"judge-{drop[id(g)]}") if drop.get(id(g), SUPPORTED) != SUPPORTED else g for g in items]
+    contradicted = {id(g) for n, g in enumerate(kept, start=1) if verdicts.get(n) == CONTRADICTED}
+    return [g.dropped(f"judge-{CONTRADICTED}") if id(g) in contradicted else g for g in items]

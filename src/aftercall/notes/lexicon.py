@@ -97,6 +97,14 @@ UNITS = frozenset((
     "yr", "yrs", "oz", "mmhg", "bpm", "%", "degrees", "milligrams", "milligram", "micrograms", "kilograms", "pounds",
 ))
 
+UNIT_NAMES = {
+    "mg": "mg", "milligram": "mg", "milligrams": "mg", "mcg": "mcg", "microgram": "mcg", "micrograms": "mcg",
+    "g": "g", "gram": "g", "grams": "g", "kg": "kg", "kilo": "kg", "kilos": "kg", "kilograms": "kg",
+    "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb", "ml": "ml", "mils": "ml", "mil": "ml",
+    "milliliters": "ml", "cc": "ml", "%": "%", "percent": "%", "units": "units", "unit": "units", "iu": "units",
+    "mmhg": "mmhg", "bpm": "bpm", "f": "f", "c": "c", "degrees": "degrees",
+}
+
 # Lay words and the clinical terms for the same thing. A phrase matches when all its words occur in one clause of
 # the text (in any order), so "my blood pressure's been high" matches "high blood pressure".
 SYNONYMS: tuple[tuple[str, ...], ...] = (
@@ -104,7 +112,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
      "blood pressure up", "blood pressure elevated", "pressure high", "pressure up", "pressure running high"),
     ("hypotension", "low blood pressure", "blood pressure low", "drop your pressure", "pressure drop",
      "pressure low", "lower your pressure"),
-    ("diabetes", "diabetic", "sugar", "sugars", "glucose", "glycemic"),
+    ("diabetes", "diabetic", "sugar", "sugars", "glucose", "glycemic", "diabetes mellitus", "type 2 diabetes",
+     "type 1 diabetes"),
     ("hyperglycemia", "high sugar", "sugars high", "high glucose", "glucose high"),
     ("hypoglycemia", "hypoglycemic", "low sugar", "sugars low", "low glucose", "lows", "going low", "shaky spells"),
     ("hemoptysis", "coughing up blood", "cough up blood", "blood in sputum", "blood in phlegm", "bloody sputum",
@@ -122,7 +131,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("diarrhea", "loose stools", "loose stool", "runny stools", "watery stools"),
     ("constipation", "constipated", "hard stools", "can't go"),
     ("pyrexia", "febrile", "fever", "fevers", "feverish", "temperature high", "high temperature", "running hot"),
-    ("afebrile", "no fever", "without fever"),
+    ("afebrile", "no fever", "without fever", "fever free", "no temperature"),
     ("chills", "rigors", "shivering", "shaking chills"),
     ("diaphoresis", "diaphoretic", "sweating", "sweaty", "sweats", "night sweats"),
     ("fatigue", "tired", "tiredness", "exhausted", "no energy", "worn out", "lethargic", "lethargy", "malaise"),
@@ -154,6 +163,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("arthralgia", "joint pain", "joints hurt", "joints ache"),
     ("paresthesia", "tingling", "numbness", "pins and needles", "numb"),
     ("weakness", "weak"),
+    ("leg", "legs", "lower extremity", "lower extremities", "lower limb", "lower limbs", "calf", "calves", "shin"),
+    ("arm", "arms", "upper extremity", "upper extremities", "upper limb", "upper limbs"),
     ("fall", "fell", "fallen", "tripped"),
     ("depression", "depressed", "low mood", "feeling down", "sad", "hopeless", "mood low"),
     ("anxiety", "anxious", "worried", "nervous", "panic", "on edge", "worry"),
@@ -202,6 +213,18 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("diet", "eating", "food", "meals"),
     ("sleep", "sleeping", "slept", "asleep"),
     ("allergy", "allergic", "allergies", "reaction"),
+    ("lymphadenopathy", "swollen glands", "swollen lymph nodes", "swollen nodes", "glands", "lymph nodes"),
+    ("splenomegaly", "big spleen", "enlarged spleen", "spleen"),
+    ("hepatomegaly", "big liver", "enlarged liver"),
+    ("mononucleosis", "mono", "glandular fever"),
+    ("abscess", "pocket of pus", "pus"),
+    ("generalized", "all over", "whole body", "everywhere", "widespread"),
+    ("respiratory", "breathing", "breathe", "lungs"),
+    ("facial", "face"),
+    ("desaturation", "desaturates", "desaturated", "desats", "went down", "dropped", "drops"),
+    ("recovers", "recovered", "recovery", "came back up", "back up", "bounced back", "comes back"),
+    ("occasionally", "sometimes", "couple times", "once in a while", "now and then", "at times"),
+    ("readings", "reading", "numbers", "checking", "checked", "measured"),
     ("improving", "improved", "improvement", "better", "getting better", "coming down", "resolving"),
     ("previous", "prior", "previously", "last time", "before", "earlier", "used to"),
 )
@@ -236,8 +259,7 @@ RESULT_WORDS = {
 }
 # Result words a claim uses only as results (never "high blood pressure" or "low back pain").
 CLAIMED_RESULTS = frozenset(("positive", "pos", "detected", "confirmed", "shows", "showed", "revealed", "reveals",
-                             "negative", "neg", "normal", "unremarkable", "wnl", "elevated", "raised", "abnormal",
-                             "decreased"))
+                             "negative", "neg", "normal", "unremarkable", "wnl", "elevated", "raised", "abnormal"))
 PENDING = frozenset(("pending", "waiting", "await", "awaiting", "ordered", "order", "ordering", "send", "sending",
                      "sent", "will", "we'll", "i'll", "gonna", "going", "tomorrow", "later", "yet", "should",
                      "schedule", "scheduled", "check", "checking", "get", "getting", "run", "running", "do", "draw"))

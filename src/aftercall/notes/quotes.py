@@ -10,6 +10,7 @@ from aftercall.notes.segments import Segment
 from aftercall.notes.words import numbers, tokens
 
 MIN_SHARE = 0.75  # of a quote's words that must be found in order in one segment
+_SLACK = 3  # words a quoted stretch may run longer than the quote (a word split in two by speech recognition)
 NEIGHBOURS = 2  # turns either side of a cited one where a quote is still accepted (models cite off by one)
 _FILLERS = frozenset(("um", "uh", "er", "erm", "hmm", "mm", "ah", "oh", "like", "you", "know", "i", "mean", "so"))
 
@@ -59,12 +60,15 @@ def _is_number_word(token: str) -> bool:
 
 
 def _contains(text: list[str], quote: list[str]) -> bool:
+    """Whether some stretch of ``text`` about as long as ``quote`` holds ``MIN_SHARE`` of its words in order (all of
+    them for a quote of one or two words)."""
     if len(quote) <= 2:
         return any(text[i : i + len(quote)] == quote for i in range(len(text) - len(quote) + 1))
-    matcher = SequenceMatcher(None, text, quote, autojunk=False)
-    matched = sum(block.size for block in matcher.get_matching_blocks())
-    if matched < MIN_SHARE * len(quote):
-        return False
-    blocks = [b for b in matcher.get_matching_blocks() if b.size]
-    spread = blocks[-1].a + blocks[-1].size - blocks[0].a  # the matched words lie close together, not scattered
-    return spread <= 2 * len(quote)
+    size = len(quote) + _SLACK
+    for start in range(max(1, len(text) - len(quote) + 1)):
+        window = text[start : start + size]
+        blocks = SequenceMatcher(None, window, quote, autojunk=False).get_matching_blocks()
+        matched = sum(block.size for block in blocks)
+        if matched >= MIN_SHARE * len(quote):
+            return True
+    return False

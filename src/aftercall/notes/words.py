@@ -42,6 +42,11 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
 _SCALES = {"hundred": 100, "thousand": 1000}
 _NUMBER_WORDS = frozenset((*_UNITS, *_TEENS, *_TENS, *_SCALES))
 # Counts said as words ("twice", "a dozen") and "a"/"an" before a unit of count ("a pack a day" is 1 pack).
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}
 _COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "dozen": 12, "half": 0.5, "couple": 2, "single": 1, "double": 2}
 _DOSES = frozenset((
     "pack", "tablet", "pill", "puff", "capsule", "cup", "drink", "glass", "beer", "bottle", "dose", "episode", "spoon",
@@ -52,6 +57,7 @@ _COUNTED = frozenset((
     "hour", "minute", "day", "night", "time", "dose", "episode", "spoon", "teaspoon", "tablespoon",
 ))
 # fmt: on
+_JOINED = 8  # letters of two words run together before they count as one ("micro albumin")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?(?:[./:][a-z0-9]+)*%?|\?")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NUMERIC = re.compile(r"\d+(?:\.\d+)?(?:[/:]\d+(?:\.\d+)?)*%?")
@@ -89,6 +95,7 @@ def tokens(text: str) -> list[str]:
     text = re.sub(r"(?<![a-z\d.])(\d+(?:\.\d+)?)([a-z])", r"\1 \2", text)  # "10mg" → "10 mg"; "hba1c" stays
     text = re.sub(r"\b(x)(\d)", r"\1 \2", text)  # "x2" → "x 2"
     text = text.replace("-", " ")
+    text = re.sub(r"\bq(\d+)", r"every \1", text)  # "q6-8h" is every 6 to 8 hours
     result = []
     for token in _TOKEN.findall(text):
         token = token.removesuffix("'s") if token not in ("it's", "let's", "that's", "what's") else token
@@ -128,6 +135,8 @@ def numbers(text: str, *, spoken: bool = True) -> set[float]:
     for i, token in enumerate(words):
         if token in _COUNT_WORDS:
             found.add(_COUNT_WORDS[token])
+        if token in _ORDINALS:
+            found.add(float(_ORDINALS[token]))
         if token in ("a", "an") and i + 1 < len(words) and _singular(words[i + 1]) in _COUNTED:
             found.add(1.0)
     for run in _number_runs(words):
@@ -167,6 +176,8 @@ def mentions(clause: str, *, spoken: bool = True, reach: int = 4) -> list[Mentio
                 values |= {v * 7 for v in values}  # "for a week" is seven days
             joined = n and start - floor == 1 and words[floor] in _JOINERS and found
             before = found[-1].before if joined else tuple(words[max(floor, start - reach) : start])
+            if joined:  # "six to eight hours": the first number of a range is in hours too
+                found[-1] = Mention(found[-1].values, found[-1].before, after)
             found.append(Mention(frozenset(values), before, after))
     return found
 
@@ -191,15 +202,17 @@ def _number_spans(words: list[str]) -> list[tuple[int, int]]:
 
 def _is_number_word(words: list[str], at: int, *, start: bool) -> bool:
     word = words[at]
-    if word in _NUMBER_WORDS or word in _COUNT_WORDS:
+    if word in _NUMBER_WORDS or word in _COUNT_WORDS or word in _ORDINALS:
         return True
+    if word in ("a", "an") and at and words[at - 1] == "half":
+        return True  # "half a pack"
     following = at + 1 < len(words) and words[at + 1] in _NUMBER_WORDS
     return following and (word == "point" or (word == "and" and not start))
 
 
 def _dose_follows(words: list[str], at: int) -> bool:
-    """"a pack", "a puff", "a week": one of a unit of dose or a week (not "a day", "a minute": those are rates)."""
-    return at + 1 < len(words) and _singular(words[at + 1]) in (*_DOSES, "week")
+    """"a pack", "an hour", "a week": one of a dose or a span of time (not "a day", "a minute": those are rates)."""
+    return at + 1 < len(words) and _singular(words[at + 1]) in (*_DOSES, "hour", "week", "month", "year")
 
 
 def _singular(word: str) -> str:
@@ -298,7 +311,11 @@ def keys(text: str) -> set[str]:
     each clinical term whose lay or clinical phrase it contains within one sentence, that term's key ("~dyspnea"
     for "I get short of breath")."""
     words = tokens(text)
-    joined = {stem(a + b) for a, b in itertools.pairwise(words) if a.isalpha() and b.isalpha()}
+    joined = {
+        stem(a + b)
+        for a, b in itertools.pairwise(words)
+        if a.isalpha() and b.isalpha() and len(a + b) >= _JOINED and content(a) and content(b)
+    }
     return {stem(w) for w in content(text)} | joined | set(terms(text)) | _medications(text)
 
 
@@ -316,7 +333,8 @@ def terms(text: str) -> dict[str, set[str]]:
             members = {w if w in words else by_stem.get(stem(w), "") for w in phrase_words}
             if "" not in members:
                 found.setdefault(key, set()).update(members)
-    return found
+    # the longer phrase wins: "lower extremity" is a leg, not a decrease
+    return {k: m for k, m in found.items() if not any(m < other for o, other in found.items() if o != k)}
 
 
 def units(text: str) -> list[set[str]]:
