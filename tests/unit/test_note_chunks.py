@@ -53,8 +53,9 @@ class QuotingModel:
             return {"summary": prompt.split("\n\n")[-2]}
         number, text = int(numbered[-1][0]), numbered[-1][1]
         if key == "statements":
-            return {"statements": [{"section": "plan", "text": text, "segments": [number]}]}
-        return {"concepts": [{"text": "three months", "category": "follow-up", "segments": [number]}]}
+            return {"statements": [{"section": "plan", "text": text, "segments": [number], "quotes": [text[:100]]}]}
+        concept = {"text": "three months", "category": "follow-up", "negated": False, "segments": [number]}
+        return {"concepts": [{**concept, "quotes": ["see you in three months"]}]}
 
 
 def test_chunks_hold_every_segment_once_and_fit_the_budget() -> None:
@@ -122,10 +123,11 @@ class SentenceModel(QuotingModel):
         number, text = int(numbered[0][0]), numbered[0][1]
         return {
             "concepts": [
-                {"text": text, "category": "problem", "segments": [number]},
-                {"text": "weather", "category": "symptom", "segments": [number + 10_000]},
+                {"text": text, "category": "problem", "negated": False, "segments": [number], "quotes": [text[:100]]},
+                {"text": "weather", "category": "symptom", "negated": False, "segments": [number + 10_000],
+                 "quotes": ["the weather"]},
             ]
-        }
+        }  # fmt: skip
 
 
 def test_concepts_that_are_sentences_or_cite_unseen_segments_are_dropped_and_counted() -> None:
@@ -133,3 +135,14 @@ def test_concepts_that_are_sentences_or_cite_unseen_segments_are_dropped_and_cou
     result = concept_list(reading)
     assert [c["text"] for c in result["concepts"]] == ["Metformin"], "only the dictionary's medication is left"
     assert result["metadata"]["dropped"] == 2 * len(reading.chunks)
+    reasons = result["metadata"]["dropped_reasons"]
+    assert reasons == {"citation": len(reading.chunks), "too-long": len(reading.chunks)}
+
+
+def test_a_longer_chunk_may_yield_more_statements() -> None:
+    reading = Reading(QuotingModel(), long_call(minutes=10))
+    short = {s.index: s for s in reading.segments.items[:5]}
+    long = {s.index: s for s in reading.segments.items[:200]}
+    assert reading.item_limit(short) == 8
+    assert reading.item_limit(long) > 8
+    assert reading.item_limit(long) * 120 <= reading.answer_tokens, "the answer can hold them all"

@@ -53,6 +53,7 @@ COVERAGE = 0.5  # share of a statement's content that its evidence must contain
 _WINDOW = 3  # words either side of a number in a claim that say what the number is about
 _ANTECEDENT_TURNS = 3  # turns before the evidence searched for what "it" refers to
 _SCALES = re.compile(r"/\s*(?:10|24\s*h\w*)\b")  # "7/10" is out of ten, "14 mg/24h" a day: not numbers said
+_TIME_UNITS = frozenset(("minute", "min", "hour", "hr", "h", "day", "d", "week", "wk", "month", "mo", "year", "yr"))
 _SHORT_ANSWER = 12  # words of an answer whose bare numbers are about what the question asked
 
 
@@ -200,7 +201,10 @@ def _number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
 
 
 def _about(mention: Mention) -> set[str]:
-    """What a claim's number measures: the words before it, else after it (units aside)."""
+    """What a claim's number measures: the words before it, else after it (units aside); a span of time is
+    measured by what follows ("1 ppd x 30 years": the thirty is years)."""
+    if mention.after[:1] and mention.after[0].rstrip("s") in _TIME_UNITS:
+        return _keys_of(mention.after)
     return _keys_of(mention.before) or _keys_of(mention.after)
 
 
@@ -403,14 +407,20 @@ def _covered(claim: str, evidence: Evidence, *, every_term: bool) -> bool:
     """Enough of the claim is in the evidence: half of its units (see ``units``), and every clinical term of a
     concept ("lower extremity edema" needs the edema, said as "swelling in your legs")."""
     heard = keys(evidence.context)
+    spoken = tokens(evidence.context)
     wanted = units(claim)
     if not wanted:
         return False
-    found = sum(1 for alternatives in wanted if alternatives & heard)
+    found = sum(1 for alternatives in wanted if alternatives & heard or _drug_heard(alternatives, spoken))
     if every_term:  # a concept: each clinical term of it said, and most of its other words
         terms_found = all(alternatives & heard for alternatives in wanted if _is_term(alternatives))
         return terms_found and found >= COVERAGE * len(wanted)
     return found >= COVERAGE * len(wanted)
+
+
+def _drug_heard(alternatives: set[str], spoken: list[str]) -> bool:
+    """A medication the speech recognizer split or misspelt ("ator va statin") still counts as said."""
+    return any(key.startswith("rx:") and _spelt_near(key[3:], spoken) for key in alternatives)
 
 
 def _is_term(alternatives: set[str]) -> bool:

@@ -1,0 +1,209 @@
+"""Each check that holds a model's statement to the turns it rests on, one behaviour at a time (notes/checks.py,
+notes/quotes.py, notes/words.py). The sentences are made up for these tests, not taken from the evaluation set."""
+
+from __future__ import annotations
+
+import pytest
+
+from aftercall.notes import checks, quotes, words
+from aftercall.notes.grounding import Transcript, ground
+from aftercall.notes.segments import Segment
+
+
+def turns(*texts: str, first: int = 1) -> tuple[Segment, ...]:
+    """Alternating clinician (0) and patient (1) turns."""
+    return tuple(Segment(first + i, i % 2, i * 5.0, i * 5.0 + 4.0, text) for i, text in enumerate(texts))
+
+
+def evidence(*texts: str) -> checks.Evidence:
+    return checks.Evidence(turns(*texts))
+
+
+def problem(claim: str, *texts: str, concept: bool = False, diagnosis: bool = False) -> str | None:
+    said = turns(*texts)
+    return checks.problem(claim, checks.Evidence(said), checks.allergens_of(list(said)), concept=concept,
+                          diagnosis=diagnosis)  # fmt: skip
+
+
+# -- numbers and units ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("spoken", "values"),
+    [
+        ("one fifty over ninety-two", {150, 92}),
+        ("eight point two", {8.2}),
+        ("five hundred milligrams", {500}),
+        ("a hundred and ten", {110}),
+        ("ninety-four percent", {94}),
+        ("twice a day", {2}),
+        ("about half a pack a day", {0.5}),
+        ("at fourteen twenty", {1420}),
+        ("scheduled for the twentieth", {20}),
+    ],
+)
+def test_spoken_numbers_are_read_as_digits(spoken: str, values: set[float]) -> None:
+    assert values <= words.numbers(spoken)
+
+
+@pytest.mark.parametrize(
+    ("claim", "said", "reason"),
+    [
+        ("BP 150/92", "Your blood pressure is one fifty over ninety-two.", None),
+        ("BP 150/90", "Your blood pressure is one fifty over ninety-two.", "number"),
+        ("Lisinopril 20 mg daily", "I take the lisinopril, twenty milligrams every morning.", None),
+        ("Smokes 1 ppd x 30 years", "About a pack a day, for thirty years.", None),
+        ("SpO2 97% RA", "Sat is ninety-seven percent on room air.", None),
+        ("BP 138/84, HR 76", "Pressure one thirty-eight over seventy-six, heart rate eighty-four.", "number"),
+        ("Mother had stroke at 70", "My mom had a stroke at sixty. She's seventy now.", "number"),
+        ("Ibuprofen 400 mg q6-8h PRN", "Ibuprofen four hundred milligrams every six to eight hours as needed.", None),
+    ],
+)
+def test_numbers_must_be_said_about_the_same_thing(claim: str, said: str, reason: str | None) -> None:
+    assert problem(claim, said) == reason
+
+
+def test_a_pain_score_is_read_from_the_answer_to_the_question() -> None:
+    assert problem("Pain 6/10", "How bad is the pain, zero to ten?", "Maybe a six.") is None  # /10 is a scale
+    assert problem("Pain 8/10", "How bad is the pain, zero to ten?", "Maybe a six.") == "number"
+
+
+def test_a_number_only_asked_about_is_not_said_unless_the_answer_confirms_it() -> None:
+    assert problem("Dose 20 units", "Is it twenty units now?", "It's eighteen units.") == "number"
+    assert problem("Dose 20 units", "Is it twenty units now?", "Yes, that's right.") is None
+
+
+# -- abbreviations and clinical words ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("claim", "said"),
+    [
+        ("HTN", "My blood pressure has been running high."),
+        ("Dyspnea on exertion", "I get short of breath when I walk up the hill."),
+        ("c/o N/V", "I've been nauseous and throwing up since last night."),
+        ("Lower extremity edema", "Both my legs are swollen by the evening."),
+    ],
+)
+def test_abbreviations_and_lay_words_support_clinical_terms(claim: str, said: str) -> None:
+    concept = len(claim.split()) <= 3
+    assert problem(claim, said, concept=concept) is None
+
+
+def test_a_statement_about_something_else_is_unsupported() -> None:
+    assert problem("Knee pain after a fall", "Good morning, how are you today?") == "unsupported"
+
+
+# -- laterality -----------------------------------------------------------------------------------------------
+def test_a_side_must_be_the_side_that_was_said() -> None:
+    said = "The swelling is in my right ankle. The left one is fine."
+    assert problem("Right ankle swelling", said) is None
+    assert problem("Left ankle swelling", said) == "laterality"
+    assert problem("Left ankle swelling", "My ankle is swollen.") == "laterality", "a side nobody gave"
+
+
+def test_a_side_goes_with_its_numbers() -> None:
+    said = "One forty over ninety in the left arm, and one twenty over eighty on the right."
+    assert problem("BP 140/90 left arm", said) is None
+    assert problem("BP 140/90 right arm", said) == "laterality"
+
+
+# -- results --------------------------------------------------------------------------------------------------
+def test_a_result_needs_one_given_not_a_test_pending() -> None:
+    assert problem("Urine culture positive", "We sent a urine culture, it's still pending.") == "result"
+    assert problem("Urine culture negative", "The urine culture came back negative.") is None
+
+
+# -- polarity, with questions read with their answers -----------------------------------------------------------
+def test_polarity_of_the_claim_must_match_the_evidence() -> None:
+    said = "Some nausea, but I haven't thrown up."
+    assert problem("Nausea without vomiting", said) is None
+    assert problem("Nausea and vomiting", said) == "polarity"
+
+
+def test_a_question_and_its_answer_are_read_together() -> None:
+    assert problem("Denies fever or chills", "Any fever or chills?", "No, none.") is None
+    assert problem("Reports fever", "Any fever or chills?", "No, none.") == "polarity"
+    ev = evidence("Any cough or wheezing?", "Just the cough.")
+    assert checks.readings("wheezing", ev) == {True}, "what a 'just' answer leaves out is denied"
+    assert checks.readings("cough", ev) == {False}
+
+
+def test_a_negation_runs_through_a_list_but_not_past_it() -> None:
+    assert dict(checks.claim_terms("Denies fever, chills, or night sweats")) == {
+        "fever": True, "chills": True, "night": True, "sweats": True,
+    }  # fmt: skip
+    terms = dict(checks.claim_terms("No edema, HR 88"))
+    assert terms["edema"] is True and terms["hr"] is False
+
+
+def test_a_condition_is_neither_affirmed_nor_denied() -> None:
+    assert checks.readings("vomiting", evidence("Call us if he starts vomiting.")) == set()
+
+
+# -- drugs and allergies ----------------------------------------------------------------------------------------
+def test_a_drug_must_be_named_even_if_speech_recognition_split_it() -> None:
+    assert problem("Taking atorvastatin 20 mg", "I take the ator va statin, twenty milligrams.") is None
+    assert problem("Taking rosuvastatin 20 mg", "I take the atorvastatin, twenty milligrams.") == "drug"
+
+
+def test_an_allergen_is_never_a_medication() -> None:
+    said = ("Any allergies?", "Sulfa drugs. Bactrim gave me hives.")
+    assert checks.allergens_of(list(turns(*said))) == {"Trimethoprim/sulfamethoxazole"}
+    assert problem("Takes Bactrim", *said) == "allergen-as-medication"
+    assert problem("Bactrim allergy: hives", *said) is None
+    assert checks.allergens_of(list(turns("I take Zyrtec for my allergies."))) == set(), "a drug for allergies"
+
+
+# -- hedges -----------------------------------------------------------------------------------------------------
+def test_a_possibility_to_rule_out_is_not_a_diagnosis() -> None:
+    said = "I want to rule out a blood clot, so we'll get an ultrasound of the leg."
+    assert problem("DVT", said, diagnosis=True) == "speculative"
+    assert problem("Rule out DVT", said, diagnosis=True) is None
+
+
+# -- quotes -----------------------------------------------------------------------------------------------------
+def test_quotes_are_found_despite_case_punctuation_numbers_and_a_split_word() -> None:
+    said = turns("So the uh, the ultra sound showed a clot, one point five centimeters, in the left calf.")
+    chunk = {s.index: s for s in said}
+    for quote in ("The ultrasound showed a clot", "1.5 centimeters, in the left calf", "SHOWED A CLOT"):
+        assert quotes.located([quote], list(said), chunk) == list(said), quote
+    assert quotes.located(["the x-ray showed pneumonia"], list(said), chunk) is None
+
+
+def test_a_quote_is_looked_for_near_the_cited_turns_only() -> None:
+    said = turns("Hello there.", "My knee hurts.", "Okay.", "Any fever?", "No.", "Good.", "Lunch is at noon.")
+    chunk = {s.index: s for s in said}
+    assert quotes.located(["my knee hurts"], [chunk[3]], chunk) == [chunk[2]], "one turn off: accepted there"
+    assert quotes.located(["lunch is at noon"], [chunk[1]], chunk) is None, "far from what it cites"
+
+
+def test_an_item_is_dropped_with_the_reason_it_failed() -> None:
+    said = turns("How is the cough?", "Better, no fever now.")
+    transcript = Transcript.of(said)
+    chunk = dict(transcript.segments)
+    item = {"section": "subjective", "text": "Cough improving", "segments": [1, 2], "quotes": ["Better"]}
+    assert ground(item, chunk, transcript, concept=False).reason is None
+    assert ground({**item, "segments": [9]}, chunk, transcript, concept=False).reason == "citation"
+    assert ground({**item, "quotes": ["much worse"]}, chunk, transcript, concept=False).reason == "quote-not-found"
+    assert ground({**item, "text": "Febrile"}, chunk, transcript, concept=False).reason == "polarity"
+
+
+def test_the_models_second_reading_drops_only_what_it_finds_contradicted() -> None:
+    from aftercall.notes.judge import judged
+
+    said = turns("What's your weight today?", "Two hundred pounds.")
+    transcript = Transcript.of(said)
+    chunk = dict(transcript.segments)
+    items = [
+        ground({"section": "objective", "text": text, "segments": [1, 2], "quotes": ["Two hundred pounds"]},
+               chunk, transcript, concept=False)
+        for text in ("Weight 200 lb", "Weight 200 lbs today", "Wt 200 lb")
+    ]  # fmt: skip
+    asked: list[str] = []
+
+    def ask(system: str, user: str, schema: dict, *, max_tokens: int) -> dict:
+        asked.append(user)
+        verdicts = ["supported", "contradicted", "not-stated"]
+        return {"verdicts": [{"statement": n, "verdict": v} for n, v in enumerate(verdicts, start=1)]}
+
+    result = judged(ask, items)
+    assert len(asked) == 1, "one request for the chunk"
+    assert "Statement 2: Weight 200 lbs today" in asked[0] and "[2] Speaker 1" in asked[0]
+    assert [g.reason for g in result] == [None, "judge-contradicted", None]
