@@ -63,9 +63,7 @@ class Tally:
         cell[1] += 1
 
     def rate(self, kind: str | None, correct: bool, cls: str | None = None) -> tuple[int, int]:
-        cells = [
-            v for (k, c, ok), v in self.counts.items() if ok is correct and kind in (None, k) and cls in (None, c)
-        ]
+        cells = [v for (k, c, ok), v in self.counts.items() if ok is correct and kind in (None, k) and cls in (None, c)]
         return sum(v[0] for v in cells), sum(v[1] for v in cells)
 
 

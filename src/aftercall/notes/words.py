@@ -211,7 +211,7 @@ def _is_number_word(words: list[str], at: int, *, start: bool) -> bool:
 
 
 def _dose_follows(words: list[str], at: int) -> bool:
-    """"a pack", "an hour", "a week": one of a dose or a span of time (not "a day", "a minute": those are rates)."""
+    """ "a pack", "an hour", "a week": one of a dose or a span of time (not "a day", "a minute": those are rates)."""
     return at + 1 < len(words) and _singular(words[at + 1]) in (*_DOSES, "hour", "week", "month", "year")
 
 
