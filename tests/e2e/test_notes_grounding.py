@@ -1,0 +1,87 @@
+"""The notes verification end to end, through the API, with a scripted good model (tests/scripted_llm.py): the
+labelled conversations of benchmarks/grounding/dev/ are served as transcripts, their scripted answers replayed, and
+what reaches the SOAP note and the concept list is compared with the labels (benchmarks/notes_grounding.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import httpx
+import pytest
+
+from aftercall.notes import schemas
+from aftercall.notes.segments import parse_transcript
+from aftercall.notes.soap import SECTIONS
+from tests.e2e.conftest import Server
+from tests.e2e.helpers import wait
+from tests.scripted_llm import Script, conversations, scripted_llm, transcript_text
+
+pytestmark = pytest.mark.e2e
+BENCHMARK = Path(__file__).parents[2] / "benchmarks" / "notes_grounding.py"
+
+
+def benchmark():  # benchmarks/ holds scripts, not a package
+    spec = importlib.util.spec_from_file_location("notes_grounding", BENCHMARK)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_good_models_wrong_statements_are_stopped_and_each_drop_is_accounted_for(tmp_path: Path) -> None:
+    conversation = conversations("dev")[0]
+    with scripted_llm(Script([conversation])) as base:
+        env = {"AFTERCALL_LLM_ENGINE": "openai", "AFTERCALL_LLM_BASE_URL": f"{base}/v1", "AFTERCALL_NOTES_AUDIT": "1"}
+        server = Server(tmp_path / "data", **env)
+        server.start()
+        try:
+            with server.client() as api:
+                uri = f"{base}/transcripts/{conversation['id']}.txt"
+                body = {
+                    "preset": "soap-notes",
+                    "inParams": {"sourceType": "transcriptUri", "transcriptUri": uri},
+                    "outParams": {"s3Config": {"s3KeyTemplate": "visits/{job_id}"}},
+                }
+                job = wait(api, api.post("/v1/batch-processor", json=body).json()["id"], timeout=120)
+                assert job["status"] == "finished", job.get("error")
+                links = api.get(f"/v1/batch-processor/{job['id']}/access-link").json()
+                soap = httpx.get(links["soap"]["link"], timeout=30).json()
+                concepts = httpx.get(links["concept"]["link"], timeout=30).json()
+        finally:
+            server.kill()
+    assert schemas.problems(soap, schemas.SOAP) == []
+    assert schemas.problems(concepts, schemas.CONCEPT) == []
+    kept = {s["text"] for section in SECTIONS for s in soap[section]}
+    wrong = {" ".join(i["text"].split()) for i in conversation["soap"] if not i["correct"]}
+    assert not kept & wrong, f"wrong statements reached the note: {kept & wrong}"
+    right = {" ".join(i["text"].split()) for i in conversation["soap"] if i["correct"]}
+    assert len(kept & right) >= 0.8 * len(right)
+    for document in (soap, concepts):
+        meta = document["metadata"]
+        assert meta["judged"] is True, "the second reading is on by default for the openai engine"
+        assert sum(meta["dropped_reasons"].values()) == meta["dropped"] == len(meta["dropped_items"])
+        assert all(item["reason"] for item in meta["dropped_items"])
+    dropped = {item["text"]: item["reason"] for item in soap["metadata"]["dropped_items"]}
+    assert set(dropped) <= wrong | right
+    assert wrong <= set(dropped), "every wrong statement is listed with the reason it was dropped"
+    segments = parse_transcript(transcript_text(conversation).encode()).items
+    spans = {(round(s.start, 2), round(s.end, 2), s.speaker) for s in segments}
+    cited = [e for section in SECTIONS for s in soap[section] for e in s["evidence"]]
+    cited += [e for c in concepts["concepts"] for e in c["evidence"]]
+    assert cited
+    assert all((e["start"], e["end"], e["speaker"]) in spans for e in cited), "evidence is turns of the transcript"
+
+
+def test_the_benchmark_meets_its_targets_on_the_development_set() -> None:
+    """recall >= 0.90 and leak <= 0.03 with the second reading (the default for a capable model); the rules alone
+    must already stop all but a few wrong items. Held-out conversations are not run here: they are the check of
+    whether these figures generalise (see docs/notes.md)."""
+    module = benchmark()
+    for judge, most_leak in (("off", 0.05), ("on", 0.03)):
+        tally = module.run(["dev"], judge, False)
+        kept, correct = tally.rate(None, True)
+        leaked, wrong = tally.rate(None, False)
+        assert kept / correct >= 0.90, (judge, kept, correct)
+        assert leaked / wrong <= most_leak, (judge, leaked, wrong)
