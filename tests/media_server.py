@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
-import threading
 import wave
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import numpy as np
 
 from aftercall.pipeline.decode import SAMPLE_RATE, decode
+from tests.serving import serving
 
 DATA = Path(__file__).parent / "data"
 TYPES = {
@@ -90,12 +90,5 @@ class _Handler(BaseHTTPRequestHandler):
 @contextmanager
 def media_server(long_repeats: int = 3) -> Iterator[str]:
     """Serve until the block ends; yields the base URL."""
-    handler = type("Handler", (_Handler,), {"long_speech": repeated_dialogue(long_repeats)})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(type("Handler", (_Handler,), {"long_speech": repeated_dialogue(long_repeats)})) as base:
+        yield base

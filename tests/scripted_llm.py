@@ -14,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from tests.serving import serving
 
 GROUNDING = Path(__file__).resolve().parents[1] / "benchmarks" / "grounding"
 JUDGE_MISSES = 0.35  # of wrong statements the scripted judge calls supported
@@ -166,11 +167,5 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
 def scripted_llm(script: Script) -> Iterator[str]:
     """Serve ``script`` until the block ends; yields the root URL: the model is at ``/v1``, the transcripts at
     ``/transcripts/<id>.txt``."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(script))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_handler(script)) as base:
+        yield base

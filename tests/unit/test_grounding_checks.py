@@ -1,11 +1,12 @@
 """Each check that holds a model's statement to the turns it rests on, one behaviour at a time (notes/checks.py,
-notes/quotes.py, notes/words.py). The sentences are made up for these tests, not taken from the evaluation set."""
+polarity.py, numbers.py, quotes.py). The sentences are made up for these tests, not taken from the evaluation set."""
 
 from __future__ import annotations
 
 import pytest
 
-from aftercall.notes import checks, quotes, words
+from aftercall.notes import checks, numbers, polarity, quotes
+from aftercall.notes.evidence import Evidence
 from aftercall.notes.grounding import Transcript, ground
 from aftercall.notes.segments import Segment
 
@@ -15,13 +16,13 @@ def turns(*texts: str, first: int = 1) -> tuple[Segment, ...]:
     return tuple(Segment(first + i, i % 2, i * 5.0, i * 5.0 + 4.0, text) for i, text in enumerate(texts))
 
 
-def evidence(*texts: str) -> checks.Evidence:
-    return checks.Evidence(turns(*texts))
+def evidence(*texts: str) -> Evidence:
+    return Evidence(turns(*texts))
 
 
 def problem(claim: str, *texts: str, concept: bool = False, diagnosis: bool = False) -> str | None:
     said = turns(*texts)
-    return checks.problem(claim, checks.Evidence(said), checks.allergens_of(list(said)), concept=concept,
+    return checks.problem(claim, Evidence(said), checks.allergens_of(list(said)), concept=concept,
                           diagnosis=diagnosis)  # fmt: skip
 
 
@@ -41,7 +42,7 @@ def problem(claim: str, *texts: str, concept: bool = False, diagnosis: bool = Fa
     ],
 )
 def test_spoken_numbers_are_read_as_digits(spoken: str, values: set[float]) -> None:
-    assert values <= words.numbers(spoken)
+    assert values <= numbers.numbers(spoken)
 
 
 @pytest.mark.parametrize(
@@ -121,21 +122,21 @@ def test_a_question_and_its_answer_are_read_together() -> None:
     assert problem("Denies fever or chills", "Any fever or chills?", "No, none.") is None
     assert problem("Reports fever", "Any fever or chills?", "No, none.") == "polarity"
     ev = evidence("Any cough or wheezing?", "Just the cough.")
-    assert checks.readings("wheezing", ev) == {True}, "what a 'just' answer leaves out is denied"
-    assert checks.readings("cough", ev) == {False}
+    assert polarity.readings("wheezing", ev) == {True}, "what a 'just' answer leaves out is denied"
+    assert polarity.readings("cough", ev) == {False}
 
 
 def test_a_negation_runs_through_a_list_but_not_past_it() -> None:
-    assert dict(checks.claim_terms("Denies fever, chills, or night sweats")) == {
+    assert dict(polarity.claim_terms("Denies fever, chills, or night sweats")) == {
         "fever": True, "chills": True, "night": True, "sweats": True,
     }  # fmt: skip
-    terms = dict(checks.claim_terms("No edema, HR 88"))
+    terms = dict(polarity.claim_terms("No edema, HR 88"))
     assert terms["edema"] is True
     assert terms["hr"] is False
 
 
 def test_a_condition_is_neither_affirmed_nor_denied() -> None:
-    assert checks.readings("vomiting", evidence("Call us if he starts vomiting.")) == set()
+    assert polarity.readings("vomiting", evidence("Call us if he starts vomiting.")) == set()
 
 
 # -- drugs and allergies ----------------------------------------------------------------------------------------

@@ -12,96 +12,32 @@ clinician wants to rule out, stated as a diagnosis; ``unsupported`` too little o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from aftercall.notes import drugs
+from aftercall.notes.evidence import Evidence, asks, parts
 from aftercall.notes.lexicon import (
     ALLERGY_CUES,
     CLAIM_HEDGES,
     CLAIMED_RESULTS,
-    CONDITIONS,
     HEDGES,
-    NEGATIONS,
-    NO_ANSWERS,
-    ONLY_ANSWERS,
     PENDING,
-    PRONOUNS,
     RESULT_WORDS,
     SIDES,
     UNIT_NAMES,
     UNITS,
-    YES_ANSWERS,
 )
+from aftercall.notes.numbers import Mention, mentions, numbers
+from aftercall.notes.polarity import answer_reading, claim_terms, readings
 from aftercall.notes.segments import Segment
-from aftercall.notes.words import (
-    Mention,
-    clauses,
-    content,
-    keys,
-    mentions,
-    numbers,
-    sentences,
-    stem,
-    term_keys,
-    terms,
-    tokens,
-    units,
-)
+from aftercall.notes.tokens import clauses, sentences, tokens
+from aftercall.notes.words import keys, stem, term_keys, units
 
 COVERAGE = 0.5  # share of a statement's content that its evidence must contain
 _WINDOW = 3  # words either side of a number in a claim that say what the number is about
-_ANTECEDENT_TURNS = 3  # turns before the evidence searched for what "it" refers to
 _SCALES = re.compile(r"/\s*(?:10|24\s*h\w*)\b")  # "7/10" is out of ten, "14 mg/24h" a day: not numbers said
 _TIME_UNITS = frozenset(("minute", "min", "hour", "hr", "h", "day", "d", "week", "wk", "month", "mo", "year", "yr"))
 _SHORT_ANSWER = 12  # words of an answer whose bare numbers are about what the question asked
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What an item rests on: the turns where its quotes are, with the question each answers (or the answer each
-    question got), and the turns before them where a pronoun's referent may be named."""
-
-    turns: tuple[Segment, ...]
-    antecedents: tuple[Segment, ...] = ()
-
-    @property
-    def text(self) -> str:
-        return "\n".join(s.text for s in self.turns)
-
-    @property
-    def context(self) -> str:
-        return "\n".join(s.text for s in (*self.antecedents, *self.turns))
-
-
-def gather(found: list[Segment], transcript: dict[int, Segment]) -> Evidence:
-    """The evidence of quotes ``found`` in these segments: each with its question or answer, and antecedents."""
-    turns: dict[int, Segment] = {s.index: s for s in found}
-    for segment in found:
-        before, after = transcript.get(segment.index - 1), transcript.get(segment.index + 1)
-        if before is not None and before.speaker != segment.speaker and _asks(before.text):
-            turns[before.index] = before
-        if after is not None and after.speaker != segment.speaker and _asks(segment.text):
-            turns[after.index] = after
-    ordered = tuple(sorted(turns.values(), key=lambda s: s.index))
-    antecedents: tuple[Segment, ...] = ()
-    if any(t in PRONOUNS for s in ordered for t in tokens(s.text)):
-        first = ordered[0].index
-        antecedents = tuple(transcript[n] for n in range(first - _ANTECEDENT_TURNS, first) if n in transcript)
-    return Evidence(ordered, antecedents)
-
-
-def _asks(text: str) -> bool:
-    return "?" in text
-
-
-def parts(text: str) -> list[tuple[str, bool]]:
-    """The clauses of ``text``, each with whether it belongs to a question."""
-    found = []
-    for sentence in re.split(r"(?<=[.?!])\s+", text.strip()):
-        asked = sentence.rstrip().endswith("?")
-        found.extend((clause, asked) for clause in clauses(sentence))
-    return found
 
 
 def problem(
@@ -219,7 +155,7 @@ def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], set[str], 
     said = []
     turns = evidence.turns
     for position, turn in enumerate(turns):
-        short_answer = position and _asks(turns[position - 1].text) and len(turn.text.split()) <= _SHORT_ANSWER
+        short_answer = position and asks(turns[position - 1].text) and len(turn.text.split()) <= _SHORT_ANSWER
         question = turns[position - 1].text if short_answer else ""
         reply = turns[position + 1].text if position + 1 < len(turns) else ""
         confirmed = answer_reading(set(), "", reply) is False
@@ -295,94 +231,6 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str]) -> str | Non
         if said and denied not in said:
             return "polarity"
     return None
-
-
-def claim_terms(claim: str) -> list[tuple[str, bool]]:
-    """Each content word of a claim with whether the claim denies it ("Denies CP, SOB": both; see ``_reading``)."""
-    return [(word, denied) for part in clauses(claim) for word, denied, _ in _reading(part)]
-
-
-def readings(term: str, evidence: Evidence) -> set[bool]:
-    """How the evidence speaks of ``term``: True where it denies it, False where it affirms it (empty: not said,
-    or said only as a condition: "go to the ER if she's drooling"). A question's term is read from the answer:
-    "Any swelling?" "No." denies swelling."""
-    wanted = term_keys(term)
-    found: set[bool] = set()
-    turns = evidence.turns
-    for position, turn in enumerate(turns):
-        follows = turns[position + 1] if position + 1 < len(turns) else None
-        answer = follows if follows is not None and follows.speaker != turn.speaker else None
-        for part, asked in parts(turn.text):
-            if not wanted & keys(part):
-                continue
-            if asked:
-                reply = answer_reading(wanted, part, answer.text) if answer is not None else None
-                if reply is not None:
-                    found.add(reply)
-            else:
-                found |= _polarities(wanted, part)
-    return found
-
-
-def answer_reading(wanted: set[str], question: str, answer: str) -> bool | None:
-    """Whether an answer denies (True) or affirms (False) what ``question`` asked about; None if unclear. A bare
-    "No" denies all that was asked; an answer that names some of it ("No chest pain. I get winded") decides only
-    what it names."""
-    for part in clauses(answer):
-        if wanted & keys(part):
-            said = _polarities(wanted, part)
-            return next(iter(said)) if len(said) == 1 else None
-    words = tokens(answer)
-    opening = " ".join(words[:3])
-    first_clause = clauses(answer)[0] if clauses(answer) else ""
-    names_other = bool((keys(first_clause) & keys(question)) - wanted)
-    if words[:1] and words[0] in ONLY_ANSWERS:
-        return True  # "Just chills": what the question asked and the answer does not name is denied
-    if names_other:
-        return None
-    if any(opening.startswith(no) for no in NO_ANSWERS):
-        return True
-    if any(opening.startswith(yes) for yes in YES_ANSWERS):
-        return False
-    return None
-
-
-def _polarities(wanted: set[str], clause: str) -> set[bool]:
-    """Whether each mention of ``wanted`` in ``clause`` is denied (True) or affirmed (False); mentions under a
-    condition ("if", "unless") are neither."""
-    found: set[bool] = set()
-    for word, denied, conditional in _reading(clause):
-        if conditional:
-            continue
-        if wanted & term_keys(word):
-            found.add(denied)
-    for key, members in terms(clause).items():  # a phrase: "thrown up" in "I haven't thrown up"
-        if key in wanted:
-            states = {(d, c) for w, d, c in _reading(clause) if w in members}
-            found |= {d for d, c in states if not c}
-    return found
-
-
-def _reading(text: str) -> list[tuple[str, bool, bool]]:
-    """Each content word of ``text`` with whether a negation before it in its part denies it, and whether it
-    stands under a condition. A negation reaches to the end of its comma-separated part and on through the short
-    parts of a list that name clinical terms ("no fever, chills, or sweats": all three; "no accessory muscle use,
-    RR 20": not the rate; "no back pain, equal BP": not the pressure)."""
-    result = []
-    denied = conditional = False
-    for piece in text.split(","):
-        words = tokens(piece)
-        listed = len(words) <= 3 and not any(not w.isalpha() and numbers(w) for w in words)
-        if denied and not (listed and any(k.startswith("~") for k in keys(piece))):
-            denied = False  # a list goes on only through short parts that name a clinical term
-        for word in words:
-            if word in NEGATIONS:
-                denied = True
-            elif word in CONDITIONS:
-                conditional = True
-            elif content(word) and word not in UNITS:
-                result.append((word, denied, conditional))
-    return result
 
 
 def _speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from aftercall.notes import checks, drugs
-from aftercall.notes.grounding import Grounded, span
+from aftercall.notes import drugs
+from aftercall.notes.evidence import gather
+from aftercall.notes.grounding import Grounded, answer_schema, span
 from aftercall.notes.lexicon import UNITS
+from aftercall.notes.polarity import readings
 from aftercall.notes.reading import Reading
 from aftercall.notes.segments import Segment
-from aftercall.notes.words import content, tokens
+from aftercall.notes.tokens import tokens
+from aftercall.notes.words import content
 
 MODEL_CATEGORIES = ("problem", "symptom", "medication", "allergy", "procedure", "test", "vital", "follow-up")
 _MAX_EVIDENCE = 8  # spans listed per concept
@@ -29,35 +32,15 @@ _SYSTEM = (
 
 
 def _answer(limit: int) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["concepts"],
-        "additionalProperties": False,
-        "properties": {
-            "concepts": {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": limit,
-                "items": {
-                    "type": "object",
-                    "required": ["text", "category", "negated", "segments", "quotes"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "text": {"type": "string", "minLength": 3, "maxLength": 48},
-                        "category": {"enum": list(MODEL_CATEGORIES)},
-                        "negated": {"type": "boolean"},
-                        "segments": {"type": "array", "minItems": 1, "maxItems": 4, "items": {"type": "integer"}},
-                        "quotes": {
-                            "type": "array",
-                            "minItems": 1,
-                            "maxItems": 2,
-                            "items": {"type": "string", "minLength": 2, "maxLength": 100},
-                        },
-                    },
-                },
-            }
+    return answer_schema(
+        "concepts",
+        limit,
+        {
+            "text": {"type": "string", "minLength": 3, "maxLength": 48},
+            "category": {"enum": list(MODEL_CATEGORIES)},
+            "negated": {"type": "boolean"},
         },
-    }
+    )
 
 
 class _Concepts:
@@ -85,10 +68,10 @@ def concept_list(reading: Reading) -> dict[str, Any]:
     concepts = _Concepts()
     transcript = reading.transcript
     for segment in reading.segments.items:
-        evidence = checks.gather([segment], transcript.segments)
+        evidence = gather([segment], transcript.segments)
         for mention in drugs.find(segment.text):
             allergic = mention.name in transcript.allergens
-            denied = checks.readings(mention.said, evidence) == {True} and not allergic
+            denied = readings(mention.said, evidence) == {True} and not allergic
             category = "allergy" if allergic else "medication"
             concepts.add(mention.name, category, denied, [segment], mention.codes)
     dropped: list[Grounded] = []
@@ -118,7 +101,7 @@ def _concept_problem(item: Grounded, concepts: _Concepts) -> str | None:
     if len([w for w in tokens(item.text) if content(w) and w not in UNITS]) > _MAX_WORDS:
         return "too-long"
     assert item.evidence is not None
-    said = checks.readings(item.text, item.evidence)
+    said = readings(item.text, item.evidence)
     if said and bool(item.item["negated"]) not in said:
         return "polarity"
     return None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aftercall.notes import checks, quotes
+from aftercall.notes.evidence import Evidence, gather
 from aftercall.notes.segments import Segment
 
 # Reasons found before the claim is read: it cites nothing the model was shown; its quotes are not in those turns.
@@ -21,7 +22,7 @@ class Grounded:
 
     item: dict[str, Any]
     text: str
-    evidence: checks.Evidence | None
+    evidence: Evidence | None
     reason: str | None = None
 
     def dropped(self, reason: str) -> Grounded:
@@ -48,12 +49,34 @@ def ground(item: dict[str, Any], chunk: dict[int, Segment], transcript: Transcri
     found = quotes.located(item.get("quotes", []), cited, chunk)
     if found is None:
         return Grounded(item, text, None, QUOTE)
-    evidence = checks.gather(
+    evidence = gather(
         sorted({s.index: s for s in [*found, *cited]}.values(), key=lambda s: s.index), transcript.segments
     )
     diagnosis = item.get("section") == "assessment" or item.get("category") == "problem"
     reason = checks.problem(text, evidence, set(transcript.allergens), concept=concept, diagnosis=diagnosis)
     return Grounded(item, text, evidence, reason)
+
+
+def answer_schema(key: str, limit: int, fields: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of a notes answer: a list ``key`` of at most ``limit`` items, each with ``fields`` and the
+    turn numbers it cites and one or two verbatim quotes of them (what ``ground`` checks)."""
+    grounds = {
+        "segments": {"type": "array", "minItems": 1, "maxItems": 4, "items": {"type": "integer"}},
+        "quotes": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 2,
+            "items": {"type": "string", "minLength": 2, "maxLength": 100},
+        },
+    }
+    item = {
+        "type": "object",
+        "required": [*fields, *grounds],
+        "additionalProperties": False,
+        "properties": {**fields, **grounds},
+    }
+    answer = {"type": "array", "minItems": 1, "maxItems": limit, "items": item}
+    return {"type": "object", "required": [key], "additionalProperties": False, "properties": {key: answer}}
 
 
 def span(segment: Segment) -> dict[str, float | int]:

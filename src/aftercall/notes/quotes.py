@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
+from aftercall.notes.numbers import numbers
 from aftercall.notes.segments import Segment
-from aftercall.notes.words import numbers, tokens
+from aftercall.notes.tokens import tokens
 
 MIN_SHARE = 0.75  # of a quote's words that must be found in order in one segment
 _SLACK = 3  # words a quoted stretch may run longer than the quote (a word split in two by speech recognition)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aftercall.notes.grounding import Grounded, span
+from aftercall.notes.grounding import Grounded, answer_schema, span
 from aftercall.notes.reading import Reading
 
 SECTIONS = ("subjective", "objective", "assessment", "plan")
@@ -22,34 +22,14 @@ _SYSTEM = (
 
 
 def _answer(limit: int) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["statements"],
-        "additionalProperties": False,
-        "properties": {
-            "statements": {
-                "type": "array",
-                "minItems": 1,
-                "maxItems": limit,
-                "items": {
-                    "type": "object",
-                    "required": ["section", "text", "segments", "quotes"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "section": {"enum": list(SECTIONS)},
-                        "text": {"type": "string", "minLength": 3, "maxLength": 160},
-                        "segments": {"type": "array", "minItems": 1, "maxItems": 4, "items": {"type": "integer"}},
-                        "quotes": {
-                            "type": "array",
-                            "minItems": 1,
-                            "maxItems": 2,
-                            "items": {"type": "string", "minLength": 2, "maxLength": 100},
-                        },
-                    },
-                },
-            }
+    return answer_schema(
+        "statements",
+        limit,
+        {
+            "section": {"enum": list(SECTIONS)},
+            "text": {"type": "string", "minLength": 3, "maxLength": 160},
         },
-    }
+    )
 
 
 def soap_note(reading: Reading) -> dict[str, Any]:

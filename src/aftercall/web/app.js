@@ -243,8 +243,9 @@ async function renderNotes(links, stale) {
         element("ul", { class: "statements", id: `soap-${name}` }, ...items),
       );
     }
-    const { dropped, model } = soap.metadata;
-    const note = `${dropped} statement(s) left out: their evidence did not check out. Written by ${model}.`;
+    const { dropped, model, dropped_reasons: reasons = {} } = soap.metadata;
+    const why = Object.entries(reasons).map(([reason, count]) => `${reason} ${count}`).join(", ");
+    const note = `${dropped} statement(s) left out: their evidence did not check out${why ? ` (${why})` : ""}. Written by ${model}.`;
     sections.push(element("p", { class: "hint", id: "soap-dropped", text: note }));
   }
   if (links.concept) {

@@ -1,0 +1,98 @@
+"""Whether a text affirms or denies what it names: read per comma-separated part, through lists, with conditions
+neither affirmed nor denied, and a question read with its answer ("Any swelling?" "No." denies swelling)."""
+
+from __future__ import annotations
+
+from aftercall.notes.evidence import Evidence, parts
+from aftercall.notes.lexicon import CONDITIONS, NEGATIONS, NO_ANSWERS, ONLY_ANSWERS, UNITS, YES_ANSWERS
+from aftercall.notes.numbers import numbers
+from aftercall.notes.tokens import clauses, tokens
+from aftercall.notes.words import content, keys, term_keys, terms
+
+
+def claim_terms(claim: str) -> list[tuple[str, bool]]:
+    """Each content word of a claim with whether the claim denies it ("Denies CP, SOB": both; see ``_reading``)."""
+    return [(word, denied) for part in clauses(claim) for word, denied, _ in _reading(part)]
+
+
+def readings(term: str, evidence: Evidence) -> set[bool]:
+    """How the evidence speaks of ``term``: True where it denies it, False where it affirms it (empty: not said,
+    or said only as a condition: "go to the ER if she's drooling"). A question's term is read from the answer:
+    "Any swelling?" "No." denies swelling."""
+    wanted = term_keys(term)
+    found: set[bool] = set()
+    turns = evidence.turns
+    for position, turn in enumerate(turns):
+        follows = turns[position + 1] if position + 1 < len(turns) else None
+        answer = follows if follows is not None and follows.speaker != turn.speaker else None
+        for part, asked in parts(turn.text):
+            if not wanted & keys(part):
+                continue
+            if asked:
+                reply = answer_reading(wanted, part, answer.text) if answer is not None else None
+                if reply is not None:
+                    found.add(reply)
+            else:
+                found |= _polarities(wanted, part)
+    return found
+
+
+def answer_reading(wanted: set[str], question: str, answer: str) -> bool | None:
+    """Whether an answer denies (True) or affirms (False) what ``question`` asked about; None if unclear. A bare
+    "No" denies all that was asked; an answer that names some of it ("No chest pain. I get winded") decides only
+    what it names."""
+    for part in clauses(answer):
+        if wanted & keys(part):
+            said = _polarities(wanted, part)
+            return next(iter(said)) if len(said) == 1 else None
+    words = tokens(answer)
+    opening = " ".join(words[:3])
+    first_clause = clauses(answer)[0] if clauses(answer) else ""
+    names_other = bool((keys(first_clause) & keys(question)) - wanted)
+    if words[:1] and words[0] in ONLY_ANSWERS:
+        return True  # "Just chills": what the question asked and the answer does not name is denied
+    if names_other:
+        return None
+    if any(opening.startswith(no) for no in NO_ANSWERS):
+        return True
+    if any(opening.startswith(yes) for yes in YES_ANSWERS):
+        return False
+    return None
+
+
+def _polarities(wanted: set[str], clause: str) -> set[bool]:
+    """Whether each mention of ``wanted`` in ``clause`` is denied (True) or affirmed (False); mentions under a
+    condition ("if", "unless") are neither."""
+    found: set[bool] = set()
+    for word, denied, conditional in _reading(clause):
+        if conditional:
+            continue
+        if wanted & term_keys(word):
+            found.add(denied)
+    for key, members in terms(clause).items():  # a phrase: "thrown up" in "I haven't thrown up"
+        if key in wanted:
+            states = {(d, c) for w, d, c in _reading(clause) if w in members}
+            found |= {d for d, c in states if not c}
+    return found
+
+
+def _reading(text: str) -> list[tuple[str, bool, bool]]:
+    """Each content word of ``text`` with whether a negation before it in its part denies it, and whether it
+    stands under a condition. A negation reaches to the end of its comma-separated part and on through the short
+    parts of a list that name clinical terms ("no fever, chills, or sweats": all three; "no accessory muscle use,
+    RR 20": not the rate; "no back pain, equal BP": not the pressure)."""
+    result = []
+    denied = conditional = False
+    for piece in text.split(","):
+        words = tokens(piece)
+        listed = len(words) <= 3 and not any(not w.isalpha() and numbers(w) for w in words)
+        if denied and not (listed and any(k.startswith("~") for k in keys(piece))):
+            denied = False  # a list goes on only through short parts that name a clinical term
+        for word in words:
+            if word in NEGATIONS:
+                denied = True
+            elif word in CONDITIONS:
+                conditional = True
+            elif content(word) and word not in UNITS:
+                result.append((word, denied, conditional))
+    return result
