@@ -67,7 +67,8 @@ class Script:
             return {"summary": " ".join(conversation["turns"][i - 1]["text"] for i in sorted(shown)[:3])[:1000]}
         key = "statements" if "statements" in properties else "concepts"
         self.requests.append(key)
-        items = [_as_answered(item, key) for item in conversation["soap" if key == "statements" else "concepts"]]
+        fields = set(properties[key]["items"]["properties"])
+        items = [_as_answered(item, fields) for item in conversation["soap" if key == "statements" else "concepts"]]
         items = [item for item in items if set(item["segments"]) <= shown]
         limit = properties[key].get("maxItems", len(items))
         self.truncated += max(0, len(items) - limit)
@@ -112,12 +113,9 @@ def _schema(body: dict[str, Any]) -> dict[str, Any]:
     return dict(response_format.get("schema") or {})
 
 
-def _as_answered(item: dict[str, Any], key: str) -> dict[str, Any]:
-    """A labelled item as the model returns it (without its label)."""
-    fields = ("section", "text", "segments", "quotes") if key == "statements" else (
-        "text", "category", "negated", "segments", "quotes"
-    )  # fmt: skip
-    return {name: item[name] for name in fields}
+def _as_answered(item: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+    """A labelled item as the model returns it: only the fields the request's schema asks for (never its label)."""
+    return {name: value for name, value in item.items() if name in fields}
 
 
 def _chance(text: str) -> float:

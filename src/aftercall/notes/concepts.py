@@ -1,4 +1,4 @@
-"""Clinical concepts (SPEC §3.6). Medications come from a drug dictionary run over every segment, so a model can
+"""Clinical concepts (docs/notes.md). Medications come from a drug dictionary run over every segment, so a model can
 neither invent nor miss one it can read, and each is an allergy or a medication by what its sentence says. The other
 categories come from the model and are kept only when their quotes are found in the turns they cite and those turns
 name every word of them. Whether a concept is denied is read from the transcript, a question with its answer; a

@@ -1,7 +1,7 @@
 """A transcript as numbered segments (speaker, start, end, text): what the notes read and what evidence cites.
 
 Read from aftercall's own transcript JSON, or from a transcript a client points at (``transcriptUri``): txt
-(``Speaker N: text`` lines), srt, vtt, or the Deepgram-shaped JSON of SPEC §3.1. Pure functions only."""
+(``Speaker N: text`` lines), srt, vtt, or aftercall's own Deepgram-shaped transcript JSON. Pure functions only."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def parse_transcript(data: bytes) -> Segments:
 
 
 def from_json(document: dict[str, Any]) -> Segments:
-    """Segments of a transcript JSON of SPEC §3.1: its utterances, else its words as one speaker-0 segment each run."""
+    """Segments of a transcript JSON of Deepgram's shape: its utterances, else its words as one speaker-0 segment each run."""
     try:
         results = document["results"]
         utterances = results.get("utterances")

@@ -1,4 +1,4 @@
-"""The SOAP note (SPEC §3.5): statements a model writes chunk by chunk, each with the verbatim spans it rests on,
+"""The SOAP note (docs/notes.md): statements a model writes chunk by chunk, each with the verbatim spans it rests on,
 kept only if those spans are found in the turns it cites and the turns say what it says (``grounding``)."""
 
 from __future__ import annotations

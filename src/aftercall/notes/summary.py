@@ -1,4 +1,4 @@
-"""The summary (SPEC §3.4): one to three paragraphs that cover the whole call. Each chunk is summarised on its own;
+"""The summary (docs/notes.md): one to three paragraphs that cover the whole call. Each chunk is summarised on its own;
 with more than three chunks, consecutive chunk summaries are merged into three paragraphs, so the end of a long call
 always has a paragraph that was written from it."""
 
