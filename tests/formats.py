@@ -1,4 +1,4 @@
-"""Parsers and rule checks for the transcript formats of SPEC §3, shared by unit and end-to-end tests."""
+"""Parsers and rule checks for the transcript formats of docs/api.md §3, shared by unit and end-to-end tests."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def parse_vtt(text: str) -> tuple[str, list[ParsedCue]]:
 
 
 def check_cues(cues: list[ParsedCue], duration: float) -> None:
-    """SPEC §3.3: in time order, never overlapping, at most 10 s and 2 lines of 42 characters, within the media."""
+    """docs/api.md §3.3: in time order, never overlapping, at most 10 s and 2 lines of 42 characters each."""
     assert cues, "at least one cue"
     previous_end = 0.0
     for cue in cues:
@@ -66,7 +66,7 @@ def check_cues(cues: list[ParsedCue], duration: float) -> None:
 
 
 def check_txt(text: str) -> list[tuple[int, str]]:
-    """SPEC §3.2: ``Speaker N: text`` per turn, a blank line between turns; returns the turns."""
+    """docs/api.md §3.2: ``Speaker N: text`` per turn, a blank line between turns; returns the turns."""
     blocks = text.strip().split("\n\n")
     turns = []
     for block in blocks:
@@ -77,7 +77,7 @@ def check_txt(text: str) -> list[tuple[int, str]]:
 
 
 def check_json(raw: bytes, *, job_id: str, duration: float) -> dict:
-    """SPEC §3.1: Deepgram's shape; every word timed within the media; speakers numbered from 0."""
+    """docs/api.md §3.1: Deepgram's shape; every word timed within the media; speakers numbered from 0."""
     doc = json.loads(raw)
     meta = doc["metadata"]
     assert meta["request_id"] == job_id

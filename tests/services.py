@@ -46,7 +46,7 @@ def _free_port() -> int:
 
 @contextmanager
 def moto_s3_server() -> Iterator[str]:
-    """moto's S3-compatible server on 127.0.0.1 (DESIGN §5); yields its endpoint URL."""
+    """moto's S3-compatible server on 127.0.0.1 (the S3 server the tests use); yields its endpoint URL."""
     try:
         from moto.server import ThreadedMotoServer
     except ImportError as exc:

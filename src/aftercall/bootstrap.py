@@ -152,7 +152,7 @@ def build(settings: Settings, role: Role = "embedded") -> Runtime:
     jobs = SqlJobStore(database)
     webhook_store = WebhookStore(jobs.engine)
 
-    def webhook_client() -> httpx.Client:  # never follows redirects (SPEC §5)
+    def webhook_client() -> httpx.Client:  # never follows redirects (docs/api.md §5)
         return guarded_client(
             allow_private=settings.allow_private_urls, follow_redirects=False, timeout=TIMEOUT_SECONDS
         )

@@ -180,7 +180,7 @@ def dispatcher(log_level: str) -> None:
     default="transcript",
     show_default=True,
 )
-@click.option("--language", default="en", show_default=True, help="A language tag of SPEC §2, or auto.")
+@click.option("--language", default="en", show_default=True, help="A language tag of docs/api.md §2, or auto.")
 @click.option(
     "--out",
     "out_dir",

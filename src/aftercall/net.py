@@ -1,4 +1,4 @@
-"""The guarded outbound HTTP client of SPEC §6, used for media downloads and (later) webhook deliveries.
+"""The guarded outbound HTTP client of docs/api.md §6, used for media downloads and (later) webhook deliveries.
 
 Every request's host is resolved by the transport itself and each address is checked before connecting; the
 connection then goes to the checked address (with the original Host header and TLS server name), so a DNS answer

@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     max_media_seconds: float = Field(6 * 3600.0, gt=0, description="Longest media accepted, in seconds.")
 
     webhook_retry_scale: float = Field(
-        1.0, gt=0, description="Multiplies every webhook retry delay (the schedule of SPEC §5); tests shrink it."
+        1.0, gt=0, description="Multiplies every webhook retry delay (the schedule of docs/api.md §5); tests shrink it."
     )
 
     asr_model_en: str = Field("tiny.en", description="English model: a shipped name (tiny.en, base) or a path.")

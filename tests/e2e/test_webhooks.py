@@ -1,4 +1,4 @@
-"""Webhooks through a real ``aftercall serve``: at-least-once delivery survives kill -9 (SPEC §5)."""
+"""Webhooks through a real ``aftercall serve``: at-least-once delivery survives kill -9 (docs/api.md §5)."""
 
 import signal
 import threading

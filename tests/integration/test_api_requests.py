@@ -1,4 +1,4 @@
-"""The API in-process: authentication, validation, errors and idempotency (SPEC §1–§2, §4)."""
+"""The API in-process: authentication, validation, errors and idempotency (docs/api.md §1–§2, §4)."""
 
 import pytest
 

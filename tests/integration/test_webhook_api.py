@@ -1,4 +1,4 @@
-"""``/v1/webhooks`` in-process: verification, validation, updates, the delivery log and redelivery (SPEC §5)."""
+"""``/v1/webhooks`` in-process: verification, validation, updates, the delivery log and redelivery (docs/api.md §5)."""
 
 import base64
 

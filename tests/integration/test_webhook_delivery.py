@@ -1,4 +1,4 @@
-"""The dispatcher against real HTTP receivers on 127.0.0.1, with a clock the test drives (SPEC §5)."""
+"""The dispatcher against real HTTP receivers on 127.0.0.1, with a clock the test drives (docs/api.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reading a transcript a client points at (transcriptUri): txt, srt, vtt and the JSON of SPEC §3.1."""
+"""Reading a transcript a client points at (transcriptUri): txt, srt, vtt and the JSON of docs/api.md §3.1."""
 
 from __future__ import annotations
 

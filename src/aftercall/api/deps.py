@@ -31,7 +31,7 @@ def require_api_key(request: Request, _documented: Annotated[Any, Security(_bear
 
 
 async def json_body(request: Request) -> Any:
-    """The body parsed as JSON whatever the Content-Type says (SPEC §1), refused if any of its text could not be
+    """The body parsed as JSON whatever the Content-Type says (docs/api.md §1), refused if any of its text could not be
     stored or sent on: a field that reaches a webhook event must never be one that cannot be serialised."""
     raw = await request.body()
     try:

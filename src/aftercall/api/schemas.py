@@ -1,4 +1,4 @@
-"""Request bodies of the wire contract (SPEC §2), validated into domain objects."""
+"""Request bodies of the wire contract (docs/api.md §2), validated into domain objects."""
 
 from __future__ import annotations
 

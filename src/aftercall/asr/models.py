@@ -1,4 +1,4 @@
-"""Where whisper models come from: PyPI packages (DESIGN §3), a local path, or faster-whisper's own names."""
+"""Where whisper models come from: PyPI packages (README, "Models"), a local path, or faster-whisper's own names."""
 
 from __future__ import annotations
 

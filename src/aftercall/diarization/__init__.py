@@ -17,7 +17,7 @@ class SpeakerTurn:
 
 @dataclass(frozen=True)
 class SpeakerCount:
-    """``num_speakers`` / ``min_speakers`` / ``max_speakers`` of a job's ``extra`` (SPEC §2)."""
+    """``num_speakers`` / ``min_speakers`` / ``max_speakers`` of a job's ``extra`` (docs/api.md §2)."""
 
     minimum: int = 1
     maximum: int = 8

@@ -1,4 +1,4 @@
-"""Webhook events: which exist, what their payload holds, and the envelope they travel in (SPEC §5)."""
+"""Webhook events: which exist, what their payload holds, and the envelope they travel in (docs/api.md §5)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from aftercall.domain.jobs import Job, Status
 EVENT_VERSION = "1.0.0"
 JOB_FINISHED = "batch-processor.job-finished"
 JOB_ERROR = "batch-processor.error"
-# Extensions (SPEC §5): stored and sent only when a subscription names them.
+# Extensions (docs/api.md §5): stored and sent only when a subscription names them.
 JOB_STARTED = "batch-processor.job-started"
 JOB_PROGRESS = "batch-processor.job-progress"
 PROGRESS_STEP = 10  # at most one progress event per this many percent of a job

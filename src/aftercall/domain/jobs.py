@@ -61,7 +61,7 @@ class SourceType(StrEnum):
     TRANSCRIPT_URI = "transcriptUri"
 
 
-# Daily's list of transcription languages (SPEC §2), plus "auto".
+# Daily's list of transcription languages (docs/api.md §2), plus "auto".
 LANGUAGES = frozenset(
     [
         "da",
@@ -109,7 +109,7 @@ _TEMPLATE_CHARS = re.compile(r"[0-9A-Za-z./_-]*")
 
 
 def template_problem(template: str) -> str | None:
-    """Why an ``s3KeyTemplate`` is unacceptable, or None if it is fine (SPEC §2)."""
+    """Why an ``s3KeyTemplate`` is unacceptable, or None if it is fine (docs/api.md §2)."""
     if not template:
         return "must not be empty"
     if len(template) > MAX_TEMPLATE_LENGTH:
@@ -146,7 +146,7 @@ class OutputTarget:
     use_replacement: bool
 
     def key(self, *, domain: str, job_id: str, kind: str, extension: str) -> str:
-        """The object key of one output (SPEC §2 "Output keys"). ``kind``: transcript|summary|soap|concept."""
+        """The object key of one output (docs/api.md §2 "Output keys"). ``kind``: transcript|summary|soap|concept."""
         if self.use_replacement:
             suffix = "" if kind == "transcript" else f"-{kind}"
             return f"{self.stem}{suffix}.{extension}"
@@ -155,7 +155,7 @@ class OutputTarget:
 
 @dataclass(frozen=True)
 class TranscriptOptions:
-    """``transformParams.transcript`` of SPEC §2, normalised."""
+    """``transformParams.transcript`` of docs/api.md §2, normalised."""
 
     language: str = "en"
     model: str | None = None
@@ -178,7 +178,7 @@ class JobSpec:
     transcript: TranscriptOptions
 
     def input_view(self) -> dict[str, Any]:
-        """The ``input`` object clients see (SPEC §2: sourceType, uri | recordingId, language)."""
+        """The ``input`` object clients see (docs/api.md §2: sourceType, uri | recordingId, language)."""
         source_field = "recordingId" if self.source_type is SourceType.RECORDING_ID else "uri"
         return {"sourceType": self.source_type.value, source_field: self.source, "language": self.transcript.language}
 
@@ -237,7 +237,7 @@ class Job:
     attempts: int = 0
 
     def public_view(self) -> dict[str, Any]:
-        """The object of ``GET /v1/batch-processor/{id}``; webhook payloads reuse it (SPEC §2, §5)."""
+        """The object of ``GET /v1/batch-processor/{id}``; webhook payloads reuse it (docs/api.md §2, §5)."""
         view: dict[str, Any] = {
             "id": self.id,
             "preset": self.spec.preset.value,

@@ -1,4 +1,4 @@
-"""Stored recordings (SPEC §4), so that ``sourceType: recordingId`` has something to name."""
+"""Stored recordings (docs/api.md §4), so that ``sourceType: recordingId`` has something to name."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Webhook subscriptions (SPEC §5)."""
+"""Webhook subscriptions (docs/api.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The outbox: an event and its deliveries, written inside the caller's transaction (SPEC §5)."""
+"""The outbox: an event and its deliveries, written inside the caller's transaction (docs/api.md §5)."""
 
 from __future__ import annotations
 

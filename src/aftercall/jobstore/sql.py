@@ -288,7 +288,7 @@ class SqlJobStore:
             conn.execute(recordings.delete().where(recordings.c.id == recording_id))
         return Recording(**row._mapping)
 
-    # -- pagination (SPEC §1: newest first, cursors by id) --------------------------------------------
+    # -- pagination (docs/api.md §1: newest first, cursors by id) --------------------------------------------
     def _paginate(self, table: sa.Table, filters: list[Any], page: Page) -> tuple[int, Sequence[Row[Any]]]:
         position = sa.tuple_(table.c.created_at, table.c.id)
         newest_first = (table.c.created_at.desc(), table.c.id.desc())

@@ -50,7 +50,7 @@ idempotency_keys = sa.Table(
     sa.Column("created_at", sa.Double, nullable=False),
 )
 
-# -- webhooks (SPEC §5) and the outbox of events they deliver ---------------------------------------------
+# -- webhooks (docs/api.md §5) and the outbox of events they deliver ---------------------------------------------
 
 webhooks = sa.Table(
     "webhooks",

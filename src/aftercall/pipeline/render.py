@@ -1,4 +1,4 @@
-"""Transcript files in Daily's formats (SPEC §3.1–§3.3): txt, srt, vtt and Deepgram-shaped json."""
+"""Transcript files in Daily's formats (docs/api.md §3.1–§3.3): txt, srt, vtt and Deepgram-shaped json."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ def transcript_keys(target: OutputTarget, *, domain: str, job_id: str) -> dict[s
 
 
 def upload_transcripts(store: ObjectStore, keys: dict[str, str], files: dict[str, bytes]) -> dict[str, Any]:
-    """Upload each format and return ``{"transcription": [{"format", "s3Config"}]}`` (SPEC §2)."""
+    """Upload each format and return ``{"transcription": [{"format", "s3Config"}]}`` (docs/api.md §2)."""
     for fmt in FORMATS:
         store.put_bytes(keys[fmt], files[fmt], CONTENT_TYPES[fmt])
     return {"transcription": [{"format": fmt, "s3Config": store.location(keys[fmt])} for fmt in FORMATS]}

@@ -1,4 +1,4 @@
-"""One signed POST of an event to a webhook, and the verification probe (SPEC §5)."""
+"""One signed POST of an event to a webhook, and the verification probe (docs/api.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/v1/batch-processor``: submit, list, inspect, link and delete jobs (SPEC §2)."""
+"""``/v1/batch-processor``: submit, list, inspect, link and delete jobs (docs/api.md §2)."""
 
 from __future__ import annotations
 

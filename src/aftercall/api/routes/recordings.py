@@ -1,4 +1,4 @@
-"""``/v1/recordings``: upload and manage media that jobs can name by ``recordingId`` (SPEC §4)."""
+"""``/v1/recordings``: upload and manage media that jobs can name by ``recordingId`` (docs/api.md §4)."""
 
 from __future__ import annotations
 

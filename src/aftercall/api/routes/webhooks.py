@@ -1,4 +1,4 @@
-"""``/v1/webhooks``: subscriptions, their delivery log, and redelivery (SPEC §5)."""
+"""``/v1/webhooks``: subscriptions, their delivery log, and redelivery (docs/api.md §5)."""
 
 from __future__ import annotations
 
