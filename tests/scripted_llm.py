@@ -72,7 +72,7 @@ class Script:
         items = [item for item in items if set(item["segments"]) <= shown]
         limit = properties[key].get("maxItems", len(items))
         self.truncated += max(0, len(items) - limit)
-        return {key: items[:limit] or items[:1]}
+        return {key: items[:limit]}
 
     def _conversation(self, user: str) -> tuple[dict[str, Any], set[int]]:
         shown = {int(n): " ".join(text.split()) for n, text in _SEGMENT.findall(user)}

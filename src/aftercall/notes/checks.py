@@ -20,6 +20,7 @@ from aftercall.notes.lexicon import (
     ALLERGY_CUES,
     CLAIM_HEDGES,
     CLAIMED_RESULTS,
+    FREQUENCIES,
     HEDGES,
     PENDING,
     RESULT_WORDS,
@@ -48,11 +49,11 @@ def problem(
     A ``diagnosis`` (an assessment, a problem) must not be a possibility the clinician only raised."""
     statement_checks = () if concept else (_allergen, _polarity)
     diagnosis_checks = (_speculative,) if diagnosis else ()
-    for check in (_drug, *statement_checks, _number, _laterality, _result, *diagnosis_checks):
+    for check in (_drug, *statement_checks, _number, _frequency, _laterality, _result, *diagnosis_checks):
         reason = check(claim, evidence, allergens)
         if reason:
             return reason
-    return None if _covered(claim, evidence, every_term=concept) else "unsupported"
+    return None if _covered(claim, evidence, every_term=concept, named=concept and diagnosis) else "unsupported"
 
 
 def _drug(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
@@ -173,6 +174,39 @@ def _unit(after: tuple[str, ...]) -> str | None:
     return UNIT_NAMES.get(after[0]) if after else None
 
 
+def _frequency(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A dosing frequency the claim gives ("BID") is one the evidence gives for the same drug ("twice a day"), when
+    the evidence gives any."""
+    claimed = _frequencies(claim)
+    if not claimed:
+        return None
+    named = {m.name for m in _medications(claim)}
+    about = [s for s in sentences(evidence.text) if named & {m.name for m in drugs.find(s)}] if named else []
+    said = _frequencies(" ".join(about) if about else evidence.text)
+    return "frequency" if said and not claimed & said else None
+
+
+_PER_DAY = re.compile(
+    r"\b(once|twice|one time|two times|three times|four times)\s+(?:a|per|each)\s+day|\bevery (\w+) hours"
+)
+_TIMES = {"once": 1, "one time": 1, "twice": 2, "two times": 2, "three times": 3, "four times": 4}
+_DAILY = re.compile(r"\b(?:every|each)\s+(?:day|morning|evening|night)\b|\bat bedtime\b")
+
+
+def _frequencies(text: str) -> set[float]:
+    """How many times a day ``text`` says something is taken: "BID", "twice a day", "every 12 hours" are 2."""
+    lowered = " ".join(tokens(text))
+    found = {float(FREQUENCIES[t]) for t in tokens(text) if t in FREQUENCIES}
+    for times, hours in _PER_DAY.findall(lowered):
+        if times:
+            found.add(float(_TIMES[times]))
+        elif numbers(hours):
+            found |= {24 / h for h in numbers(hours) if h}
+    if _DAILY.search(lowered):
+        found.add(1.0)
+    return found
+
+
 def _laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     """Each side the claim gives is given in the evidence, and what the claim puts on that side (the words after
     it, the numbers beside it) is not what the evidence puts on the other: "tingling in the right foot" is not "my
@@ -251,15 +285,17 @@ def _hedge_keys() -> set[str]:
     return {stem(w) for h in HEDGES for w in tokens(h)}
 
 
-def _covered(claim: str, evidence: Evidence, *, every_term: bool) -> bool:
-    """Enough of the claim is in the evidence: half of its units (see ``units``), and every clinical term of a
-    concept ("lower extremity edema" needs the edema, said as "swelling in your legs")."""
+def _covered(claim: str, evidence: Evidence, *, every_term: bool, named: bool = False) -> bool:
+    """Enough of the claim is in the evidence: half of its units (see ``units``), every clinical term of a concept
+    ("lower extremity edema" needs the edema, said as "swelling in your legs"), and all of a ``named`` diagnosis."""
     heard = keys(evidence.context)
     spoken = tokens(evidence.context)
     wanted = units(claim)
     if not wanted:
         return False
     found = sum(1 for alternatives in wanted if alternatives & heard or _drug_heard(alternatives, spoken))
+    if named:  # a diagnosis as a concept: every word of it said ("hepatitis" is not "the drinking")
+        return found == len(wanted)
     if every_term:  # a concept: each clinical term of it said, and most of its other words
         terms_found = all(alternatives & heard for alternatives in wanted if _is_term(alternatives))
         return terms_found and found >= COVERAGE * len(wanted)

@@ -36,7 +36,7 @@ def _answer(limit: int) -> dict[str, Any]:
         "concepts",
         limit,
         {
-            "text": {"type": "string", "minLength": 3, "maxLength": 48},
+            "text": {"type": "string", "minLength": 2, "maxLength": 48},
             "category": {"enum": list(MODEL_CATEGORIES)},
             "negated": {"type": "boolean"},
         },

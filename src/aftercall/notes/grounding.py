@@ -75,7 +75,7 @@ def answer_schema(key: str, limit: int, fields: dict[str, Any]) -> dict[str, Any
         "additionalProperties": False,
         "properties": {**fields, **grounds},
     }
-    answer = {"type": "array", "minItems": 1, "maxItems": limit, "items": item}
+    answer = {"type": "array", "minItems": 0, "maxItems": limit, "items": item}  # a chunk may hold nothing to note
     return {"type": "object", "required": [key], "additionalProperties": False, "properties": {key: answer}}
 
 

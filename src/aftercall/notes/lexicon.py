@@ -15,7 +15,9 @@ ABBREVIATIONS: dict[str, str] = {
     "hr": "heart rate pulse", "pr": "pulse rate", "rr": "respiratory rate breathing",
     "spo2": "oxygen saturation sats", "sao2": "oxygen saturation", "o2": "oxygen", "sats": "oxygen saturation",
     "sat": "oxygen saturation", "tmax": "maximum temperature highest fever",
-    "afebrile": "no fever", "normotensive": "normal blood pressure",
+    "afebrile": "no fever", "alt": "liver enzyme test", "ast": "liver enzyme test", "ggt": "liver enzyme test",
+    "duplex": "ultrasound doppler scan", "lle": "left lower extremity leg", "rle": "right lower extremity leg",
+    "normotensive": "normal blood pressure",
     "temp": "temperature", "t": "temperature", "wt": "weight", "ht": "height", "bmi": "body mass index weight",
     "bpm": "beats per minute", "mmhg": "millimeters mercury", "hgb": "hemoglobin", "hb": "hemoglobin",
     "wbc": "white blood cell count", "plt": "platelets", "bg": "blood glucose sugar", "bgl": "blood glucose sugar",
@@ -121,7 +123,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
      "blood in the mucus"),
     ("hyperlipidemia", "cholesterol", "lipids", "dyslipidemia"),
     ("dyspnea", "short of breath", "shortness of breath", "breathless", "breathlessness", "winded",
-     "trouble breathing", "hard to breathe", "catch my breath", "out of breath", "difficulty breathing"),
+     "trouble breathing", "hard to breathe", "catch my breath", "out of breath", "difficulty breathing",
+     "can't breathe", "cannot breathe", "couldn't breathe"),
     ("tachycardia", "heart racing", "racing heart", "fast heart", "heart fast", "palpitations", "pounding heart"),
     ("bradycardia", "slow heart", "heart slow"),
     ("syncope", "fainted", "passed out", "blacked out", "faint", "loss of consciousness"),
@@ -214,6 +217,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("diet", "eating", "food", "meals"),
     ("sleep", "sleeping", "slept", "asleep"),
     ("allergy", "allergic", "allergies", "reaction"),
+    ("orthopnea", "extra pillows", "more pillows", "propped up", "lie flat", "lying flat", "sleep sitting up"),
+    ("fracture", "fractured", "broken", "broke", "break", "cracked"),
     ("lymphadenopathy", "swollen glands", "swollen lymph nodes", "swollen nodes", "glands", "lymph nodes"),
     ("splenomegaly", "big spleen", "enlarged spleen", "spleen"),
     ("hepatomegaly", "big liver", "enlarged liver"),
@@ -230,6 +235,14 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("previous", "prior", "previously", "last time", "before", "earlier", "used to"),
 )
 
+# Words that say a finding has gone: "nausea that resolved" is neither simply affirmed nor denied.
+RESOLVED = frozenset(("resolved", "resolving", "subsided", "gone", "cleared", "went", "settled", "disappeared"))
+# How many times a day a frequency is: "BID" and "twice a day" are 2.
+FREQUENCIES = {
+    "qd": 1, "od": 1, "daily": 1, "qam": 1, "qpm": 1, "qhs": 1, "nightly": 1, "bid": 2, "twice": 2, "tid": 3,
+    "thrice": 3, "qid": 4,
+}
+
 # Words that deny what follows them in the same clause ("denies chest pain"; "I haven't thrown up").
 NEGATIONS = frozenset((
     "no", "not", "denies", "denied", "deny", "denying", "without", "never", "negative", "none", "nor", "neither",
@@ -239,7 +252,10 @@ NEGATIONS = frozenset((
 # Words after which what is said is a condition, neither affirmed nor denied ("go to the ER if she's drooling").
 CONDITIONS = frozenset(("if", "unless", "whether", "otherwise", "case"))
 # A short answer that denies everything the question asked about ("Any chest pain?" "No.").
-NO_ANSWERS = frozenset(("no", "nope", "nah", "never", "none", "negative", "not really", "not at all", "no no"))
+NO_ANSWERS = frozenset((
+    "no", "nope", "nah", "never", "none", "negative", "not really", "not at all", "no no", "i don't think so",
+    "don't think so", "i don't believe so", "not that i know",
+))
 YES_ANSWERS = frozenset(("yes", "yeah", "yep", "yup", "uh-huh", "mm-hmm", "correct", "right", "sometimes", "some",
                          "a little", "a bit", "kind of", "sort of", "definitely", "absolutely", "i do", "it does",
                          "it is", "i have", "i am", "lots", "a lot"))

@@ -4,15 +4,21 @@ neither affirmed nor denied, and a question read with its answer ("Any swelling?
 from __future__ import annotations
 
 from aftercall.notes.evidence import Evidence, parts
-from aftercall.notes.lexicon import CONDITIONS, NEGATIONS, NO_ANSWERS, ONLY_ANSWERS, UNITS, YES_ANSWERS
+from aftercall.notes.lexicon import CONDITIONS, NEGATIONS, NO_ANSWERS, ONLY_ANSWERS, RESOLVED, UNITS, YES_ANSWERS
 from aftercall.notes.numbers import numbers
 from aftercall.notes.tokens import clauses, tokens
 from aftercall.notes.words import content, keys, term_keys, terms
 
 
 def claim_terms(claim: str) -> list[tuple[str, bool]]:
-    """Each content word of a claim with whether the claim denies it ("Denies CP, SOB": both; see ``_reading``)."""
-    return [(word, denied) for part in clauses(claim) for word, denied, _ in _reading(part)]
+    """Each content word of a claim with whether the claim denies it ("Denies CP, SOB": both; see ``_reading``);
+    none of a part that says something has gone ("nausea, resolved by week 2")."""
+    return [
+        (word, denied)
+        for part in clauses(claim)
+        if not set(tokens(part)) & RESOLVED
+        for word, denied, _ in _reading(part)
+    ]
 
 
 def readings(term: str, evidence: Evidence) -> set[bool]:
@@ -38,26 +44,35 @@ def readings(term: str, evidence: Evidence) -> set[bool]:
 
 
 def answer_reading(wanted: set[str], question: str, answer: str) -> bool | None:
-    """Whether an answer denies (True) or affirms (False) what ``question`` asked about; None if unclear. A bare
-    "No" denies all that was asked; an answer that names some of it ("No chest pain. I get winded") decides only
-    what it names."""
+    """Whether an answer denies (True) or affirms (False) what ``question`` asked about; None if unclear. A "No"
+    on its own ("No.", "No, I sleep on one pillow") denies all that was asked; a "No" attached to one of the things
+    asked ("No chest pain. I get winded") decides only what the answer names; "Just chills" denies the rest."""
     for part in clauses(answer):
         if wanted & keys(part):
             said = _polarities(wanted, part)
             return next(iter(said)) if len(said) == 1 else None
     words = tokens(answer)
-    opening = " ".join(words[:3])
-    first_clause = clauses(answer)[0] if clauses(answer) else ""
-    names_other = bool((keys(first_clause) & keys(question)) - wanted)
-    if words[:1] and words[0] in ONLY_ANSWERS:
-        return True  # "Just chills": what the question asked and the answer does not name is denied
-    if names_other:
+    if not words:
         return None
+    opening = " ".join(words[:4])
+    first_piece = answer.split(",")[0].split(".")[0]
+    if _is_particle(first_piece) and any(opening.startswith(no) for no in NO_ANSWERS):
+        return True
+    asked_terms = {k for k in keys(question) if k.startswith("~")} - wanted
+    if words[0] in ONLY_ANSWERS:  # "Just chills": the rest of what was asked is denied
+        return True if asked_terms & keys(clauses(answer)[0]) else None
+    if asked_terms & keys(first_piece):
+        return None  # it answers about something else that was asked
     if any(opening.startswith(no) for no in NO_ANSWERS):
         return True
     if any(opening.startswith(yes) for yes in YES_ANSWERS):
         return False
     return None
+
+
+def _is_particle(piece: str) -> bool:
+    """A bare answer word: "No", "Nope", "No no", "I don't think so"."""
+    return not [w for w in tokens(piece) if content(w) and w not in NEGATIONS]
 
 
 def _polarities(wanted: set[str], clause: str) -> set[bool]:
@@ -70,7 +85,9 @@ def _polarities(wanted: set[str], clause: str) -> set[bool]:
         if wanted & term_keys(word):
             found.add(denied)
     for key, members in terms(clause).items():  # a phrase: "thrown up" in "I haven't thrown up"
-        if key in wanted:
+        if key in wanted and members & NEGATIONS:
+            found.add(False)  # the phrase holds its own negation: "can't breathe", "no energy" affirm
+        elif key in wanted:
             states = {(d, c) for w, d, c in _reading(clause) if w in members}
             found |= {d for d, c in states if not c}
     return found
@@ -88,11 +105,13 @@ def _reading(text: str) -> list[tuple[str, bool, bool]]:
         listed = len(words) <= 3 and not any(not w.isalpha() and numbers(w) for w in words)
         if denied and not (listed and any(k.startswith("~") for k in keys(piece))):
             denied = False  # a list goes on only through short parts that name a clinical term
+        if words and all(w in NEGATIONS for w in words):
+            continue  # an answer's bare "No," denies nothing that follows it in the sentence
         for word in words:
             if word in NEGATIONS:
                 denied = True
-            elif word in CONDITIONS:
-                conditional = True
+            elif word in CONDITIONS or word in RESOLVED:
+                conditional = True  # "if she's drooling", "the nausea went away": neither affirmed nor denied
             elif content(word) and word not in UNITS:
                 result.append((word, denied, conditional))
     return result

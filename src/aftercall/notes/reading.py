@@ -33,7 +33,7 @@ class Reading:
     _done: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
-        self.answer_tokens = min(4096, self.model.context_tokens // 2)
+        self.answer_tokens = min(4096, self.model.context_tokens // 3)
         self.budget = self.model.context_tokens - self.answer_tokens - _INSTRUCTION_TOKENS  # text per request
         self.chunks = chunks(self.segments, budget=self.budget, count_tokens=self.model.count_tokens)
         self.transcript = Transcript.of(self.segments.items)

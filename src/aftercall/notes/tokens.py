@@ -18,6 +18,7 @@ def tokens(text: str) -> list[str]:
     text = text.lower().replace("’", "'").replace("‘", "'")
     text = re.sub(r"(?<![a-z\d.])(\d+(?:\.\d+)?)([a-z])", r"\1 \2", text)  # "10mg" → "10 mg"; "hba1c" stays
     text = re.sub(r"\b(x)(\d)", r"\1 \2", text)  # "x2" → "x 2"
+    text = re.sub(r"\b([a-z]+)-(\d+)\b", r"\1\2", text)  # a name with a number ("phq-9", "covid-19") is a word
     text = text.replace("-", " ")
     text = re.sub(r"\bq(\d+)", r"every \1", text)  # "q6-8h" is every 6 to 8 hours
     result = []
