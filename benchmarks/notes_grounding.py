@@ -146,8 +146,9 @@ def run(set_names: list[str], judge: str, explain: bool) -> Tally:
             soap = httpx.get(links["soap"]["link"], timeout=30).json()
             concepts = httpx.get(links["concept"]["link"], timeout=30).json()
             score(tally, conversation, soap, concepts)
-    if script.truncated:
-        print(f"(the answers' item limits left out {script.truncated} scripted items)")
+    if script.truncated or script.invalid:
+        print(f"(left out of the answers: {script.truncated} scripted items over the item limit, {script.invalid} the")
+        print(" request's schema does not allow)")
     if explain:
         print("\n".join(sorted(tally.notes)))
     return tally

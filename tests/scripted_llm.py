@@ -21,6 +21,8 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+
 from tests.serving import serving
 
 GROUNDING = Path(__file__).resolve().parents[1] / "benchmarks" / "grounding"
@@ -52,6 +54,7 @@ class Script:
     judge_misses: float = JUDGE_MISSES
     judge_rejects: float = JUDGE_REJECTS
     truncated: int = 0  # items left out because a chunk's answer may hold no more
+    invalid: int = 0  # items left out because the request's schema does not allow them
     requests: list[str] = field(default_factory=list)
 
     def answer(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -67,9 +70,13 @@ class Script:
             return {"summary": " ".join(conversation["turns"][i - 1]["text"] for i in sorted(shown)[:3])[:1000]}
         key = "statements" if "statements" in properties else "concepts"
         self.requests.append(key)
-        fields = set(properties[key]["items"]["properties"])
+        item_schema = properties[key]["items"]
+        fields = set(item_schema["properties"])
         items = [_as_answered(item, fields) for item in conversation["soap" if key == "statements" else "concepts"]]
         items = [item for item in items if set(item["segments"]) <= shown]
+        valid = [item for item in items if jsonschema.Draft202012Validator(item_schema).is_valid(item)]
+        self.invalid += len(items) - len(valid)  # a server holding the model to the schema would not let them out
+        items = valid
         limit = properties[key].get("maxItems", len(items))
         self.truncated += max(0, len(items) - limit)
         return {key: items[:limit]}
