@@ -29,7 +29,7 @@ from aftercall.notes.lexicon import (
     UNITS,
 )
 from aftercall.notes.numbers import Mention, mentions, numbers
-from aftercall.notes.polarity import answer_reading, claim_terms, readings
+from aftercall.notes.polarity import claim_terms, confirms, readings
 from aftercall.notes.segments import Segment
 from aftercall.notes.tokens import clauses, sentences, tokens
 from aftercall.notes.words import keys, stem, term_keys, units
@@ -159,7 +159,7 @@ def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], set[str], 
         short_answer = position and asks(turns[position - 1].text) and len(turn.text.split()) <= _SHORT_ANSWER
         question = turns[position - 1].text if short_answer else ""
         reply = turns[position + 1].text if position + 1 < len(turns) else ""
-        confirmed = answer_reading(set(), "", reply) is False
+        confirmed = confirms(reply)
         for part, asked in parts(turn.text):
             if asked and not confirmed:
                 continue

@@ -70,6 +70,11 @@ def answer_reading(wanted: set[str], question: str, answer: str) -> bool | None:
     return None
 
 
+def confirms(answer: str) -> bool:
+    """Whether ``answer`` says yes to what it answers ("Yes, that's right.")."""
+    return answer_reading(set(), "", answer) is False
+
+
 def _is_particle(piece: str) -> bool:
     """A bare answer word: "No", "Nope", "No no", "I don't think so"."""
     return not [w for w in tokens(piece) if content(w) and w not in NEGATIONS]
