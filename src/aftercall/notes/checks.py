@@ -137,7 +137,7 @@ def _number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     return None
 
 
-def _about(mention: Mention) -> set[str]:
+def _about(mention: Mention) -> frozenset[str]:
     """What a claim's number measures: the words before it, else after it (units aside); a span of time is
     measured by what follows ("1 ppd x 30 years": the thirty is years)."""
     if mention.after[:1] and mention.after[0].rstrip("s") in _TIME_UNITS:
@@ -145,11 +145,11 @@ def _about(mention: Mention) -> set[str]:
     return _keys_of(mention.before) or _keys_of(mention.after)
 
 
-def _keys_of(words: tuple[str, ...]) -> set[str]:
+def _keys_of(words: tuple[str, ...]) -> frozenset[str]:
     return keys(" ".join(w for w in words if w not in UNITS))
 
 
-def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], set[str], str | None]]:
+def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], frozenset[str], str | None]]:
     """The numbers the evidence states, each with what it is about and its unit. A number only asked about is not
     stated ("The twenty-one ones?"), unless the answer says yes ("ten days ago, right?" "Yeah"); an answer's bare
     numbers are about what the question asked ("How bad, zero to ten?" "Maybe a seven.")."""
@@ -223,7 +223,7 @@ def _laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | N
     return None
 
 
-def _sides(text: str) -> list[tuple[str, set[str], set[float]]]:
+def _sides(text: str) -> list[tuple[str, frozenset[str], set[float]]]:
     """Each side word of ``text`` (left, right, both) with what it is about (the words after it, else before) and
     the numbers said beside it (in its comma-separated part)."""
     found = []

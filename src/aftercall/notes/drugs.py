@@ -24,15 +24,20 @@ def words(text: str) -> list[str]:
 
 
 def find(text: str) -> list[DrugMention]:
+    return list(_find(text))
+
+
+@lru_cache(maxsize=16384)  # the evidence checks ask about the same sentences many times
+def _find(text: str) -> tuple[DrugMention, ...]:
     tokens = words(text)
     if not tokens:
-        return []
+        return ()
     mentions = []
     for data, first, last in _finder()(tokens, is_ignore_case=True):
         if data.get("match_type") != "exact" or len(data.get("matching_string", "")) < 4:
             continue  # fuzzy matches and short abbreviations misfire on everyday words
         mentions.append(DrugMention(str(data["name"]), " ".join(tokens[first:last]), first, _codes(data)))
-    return mentions
+    return tuple(mentions)
 
 
 def _codes(data: dict[str, Any]) -> tuple[dict[str, str], ...]:

@@ -58,6 +58,7 @@ _SHORT_CONTENT = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem: plural, tense and -ing endings off, then at most six letters ("hypertension", "hypertensive")."""
     for suffix in ("ically", "ation", "ness", "ing", "ies", "ied", "ed", "es", "ly", "s", "y"):
@@ -89,7 +90,8 @@ def _is_content(word: str) -> bool:
     return len(word) >= 4 or word in ABBREVIATIONS or word in _SHORT_CONTENT
 
 
-def keys(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def keys(text: str) -> frozenset[str]:
     """What ``text`` talks about: the stems of its content words (and of each two words run together, as speech
     recognition splits "micro albumin"), each medication by its dictionary name ("Zyrtec" is cetirizine) and, for
     each clinical term whose lay or clinical phrase it contains within one sentence, that term's key ("~dyspnea"
@@ -100,7 +102,7 @@ def keys(text: str) -> set[str]:
         for a, b in itertools.pairwise(words)
         if a.isalpha() and b.isalpha() and len(a + b) >= _JOINED and content(a) and content(b)
     }
-    return {stem(w) for w in content(text)} | joined | set(terms(text)) | _medications(text)
+    return frozenset({stem(w) for w in content(text)} | joined | set(terms(text)) | _medications(text))
 
 
 def _medications(text: str) -> set[str]:
@@ -113,10 +115,11 @@ def terms(text: str) -> dict[str, set[str]]:
     for sentence in sentences(text):
         words = set(expanded(sentence))
         by_stem = {stem(w): w for w in words}
-        for phrase_words, key in _phrases():
-            members = {w if w in words else by_stem.get(stem(w), "") for w in phrase_words}
-            if "" not in members:
-                found.setdefault(key, set()).update(members)
+        for phrase_words, phrase_stems, key in _phrases():
+            if not all(w in words or s in by_stem for w, s in zip(phrase_words, phrase_stems, strict=True)):
+                continue
+            members = {w if w in words else by_stem[s] for w, s in zip(phrase_words, phrase_stems, strict=True)}
+            found.setdefault(key, set()).update(members)
     # the longer phrase wins: "lower extremity" is a leg, not a decrease
     return {k: m for k, m in found.items() if not any(m < other for o, other in found.items() if o != k)}
 
@@ -142,12 +145,14 @@ def units(text: str) -> list[set[str]]:
 
 
 @lru_cache(maxsize=1)
-def _phrases() -> tuple[tuple[tuple[str, ...], str], ...]:
-    return tuple((tuple(tokens(phrase)), "~" + group[0]) for group in SYNONYMS for phrase in group)
+def _phrases() -> tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...]:
+    """Each phrase of the lexicon as (its words, their stems, its term's key)."""
+    phrases = ((tuple(tokens(phrase)), "~" + group[0]) for group in SYNONYMS for phrase in group)
+    return tuple((words, tuple(stem(w) for w in words), key) for words, key in phrases)
 
 
-def term_keys(term_text: str) -> set[str]:
+def term_keys(term_text: str) -> frozenset[str]:
     """The keys of a short term: its synonym-group keys when it has any, else the stems of its content words."""
     found = keys(term_text)
-    groups = {k for k in found if k.startswith("~")}
+    groups = frozenset(k for k in found if k.startswith("~"))
     return groups or found
