@@ -33,7 +33,12 @@ def benchmark():  # benchmarks/ holds scripts, not a package
 def test_a_good_models_wrong_statements_are_stopped_and_each_drop_is_accounted_for(tmp_path: Path) -> None:
     conversation = conversations("dev")[0]
     with scripted_llm(Script([conversation])) as base:
-        env = {"AFTERCALL_LLM_ENGINE": "openai", "AFTERCALL_LLM_BASE_URL": f"{base}/v1", "AFTERCALL_NOTES_AUDIT": "1"}
+        env = {
+            "AFTERCALL_LLM_ENGINE": "openai",
+            "AFTERCALL_LLM_BASE_URL": f"{base}/v1",
+            "AFTERCALL_NOTES_AUDIT": "1",
+            "AFTERCALL_LLM_CONTEXT_TOKENS": "16384",  # as the benchmark: the visit is one chunk
+        }
         server = Server(tmp_path / "data", **env)
         server.start()
         try:
