@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from aftercall.notes import drugs
 from aftercall.notes.evidence import Evidence, asks, parts
@@ -281,8 +282,9 @@ def _speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | 
     return None
 
 
-def _hedge_keys() -> set[str]:
-    return {stem(w) for h in HEDGES for w in tokens(h)}
+@lru_cache(maxsize=1)
+def _hedge_keys() -> frozenset[str]:
+    return frozenset(stem(w) for h in HEDGES for w in tokens(h))
 
 
 def _covered(claim: str, evidence: Evidence, *, every_term: bool, named: bool = False) -> bool:
