@@ -107,6 +107,12 @@ def test_hostile_json_is_a_json_parsing_error_not_a_500(api, body):
     error_of(api.post("/v1/batch-processor", content=body), 400, "json-parsing-error")
 
 
+@pytest.mark.parametrize("query", ["expires=9999999999&signature=%C3%A9", "expires=9999999999&signature=%ED%A0%80"])
+def test_a_file_link_with_a_hostile_signature_is_refused_not_a_500(api, query):
+    response = api.get(f"/v1/files/x?{query}", headers={"Authorization": ""})
+    assert response.status_code == 401, response.text
+
+
 def test_deepgram_model_names_are_served_by_the_local_default(api):
     response = api.post("/v1/batch-processor", json=job_body(transformParams={"transcript": {"model": "nova-2"}}))
     assert response.status_code == 200

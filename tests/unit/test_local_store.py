@@ -38,3 +38,8 @@ def test_links_are_signed_and_expire():
     assert not signer.valid("a/c.txt", 1060, signature, now=1000)
     assert not signer.valid("a/b.txt", 99999, signature, now=1000)
     assert not LinkSigner(b"other", "http://x").valid("a/b.txt", 1060, signature, now=1000)
+
+
+@pytest.mark.parametrize(("key", "signature"), [("a/b.txt", "é"), ("a/b.txt", "\ud800"), ("a/\ud800", "00")])
+def test_a_hostile_signature_or_key_is_refused_not_an_error(key, signature):
+    assert not LinkSigner(b"secret", "http://x").valid(key, 2**40, signature, now=0)

@@ -14,7 +14,8 @@ class LinkSigner:
         self._base_url = base_url.rstrip("/")
 
     def _signature(self, key: str, expires: int) -> str:
-        return hmac.new(self._secret, f"{key}\n{expires}".encode(), hashlib.sha256).hexdigest()
+        message = f"{key}\n{expires}".encode("utf-8", "surrogatepass")  # a hostile path is refused, not an error
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
     def url(self, key: str, ttl_seconds: int, now: float | None = None) -> str:
         expires = int((time.time() if now is None else now) + ttl_seconds)
@@ -24,4 +25,6 @@ class LinkSigner:
     def valid(self, key: str, expires: int, signature: str, now: float | None = None) -> bool:
         if expires < (time.time() if now is None else now):
             return False
-        return hmac.compare_digest(self._signature(key, expires), signature)
+        # compared as bytes: a signature with non-ASCII characters is simply wrong (str comparison would raise)
+        given = signature.encode("utf-8", "surrogatepass")
+        return hmac.compare_digest(self._signature(key, expires).encode(), given)
