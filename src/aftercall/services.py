@@ -52,10 +52,11 @@ class BatchService:
     def check_supported(self, spec: JobSpec) -> JobSpec:
         """Refuse what this server cannot do yet (rather than silently ignore it); normalise the model name."""
         check_preset(spec)
-        if spec.source_type is SourceType.URI:
+        fetched = {SourceType.URI: "inParams.uri", SourceType.TRANSCRIPT_URI: "inParams.transcriptUri"}
+        if spec.source_type in fetched:
             problem = url_problem(spec.source, allow_private=self.settings.allow_private_urls)
             if problem:
-                raise InvalidRequest("inParams.uri", problem)
+                raise InvalidRequest(fetched[spec.source_type], problem)
         if spec.source_type is SourceType.RECORDING_ID and self.jobs.get_recording(spec.source) is None:
             raise InvalidRequest("inParams.recordingId", f"there is no recording with id {spec.source!r}")
         options = spec.transcript

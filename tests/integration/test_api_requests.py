@@ -66,6 +66,11 @@ def test_json_is_read_whatever_the_content_type(api):
             job_body(inParams={"sourceType": "transcriptUri", "transcriptUri": "https://e.com/t.vtt"}),
             "inParams.sourceType",
         ),
+        *[
+            (job_body(preset="summarize", inParams={"sourceType": "transcriptUri", "transcriptUri": uri}), field)
+            for uri in ("file:///etc/passwd", "gopher://e.com/t.txt", "ftp://e.com/t.txt", "http://127.0.0.1/t.txt")
+            for field in ["inParams.transcriptUri"]
+        ],
         (job_body(transformParams={"transcript": {"redact": "ssn"}}), "transformParams.transcript.redact"),
         (job_body(transformParams={"transcript": {"extra": {"num_speakers": 0}}}), "transformParams.transcript.extra"),
         (job_body(transformParams={"transcript": {"extra": {"multichannel": 1}}}), "transformParams.transcript.extra"),
