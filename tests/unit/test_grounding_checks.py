@@ -153,6 +153,14 @@ def test_an_allergen_is_never_a_medication() -> None:
     assert checks.allergens_of(list(turns("I take Zyrtec for my allergies."))) == set(), "a drug for allergies"
 
 
+def test_the_answer_to_an_allergy_question_names_allergens() -> None:
+    said = ("Any allergies to medications?", "Yeah, codeine.", "What happens?", "I throw up and get itchy.")
+    assert checks.allergens_of(list(turns(*said))) == {"Codeine"}
+    assert problem("Home meds: codeine PRN", *said) == "allergen-as-medication"
+    denied = ("Any drug allergies?", "No, I take lisinopril and that's it.")
+    assert checks.allergens_of(list(turns(*denied))) == set(), "a 'No' answer names no allergen"
+
+
 # -- hedges -----------------------------------------------------------------------------------------------------
 def test_a_possibility_to_rule_out_is_not_a_diagnosis() -> None:
     said = "I want to rule out a blood clot, so we'll get an ultrasound of the leg."

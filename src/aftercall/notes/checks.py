@@ -30,7 +30,7 @@ from aftercall.notes.lexicon import (
     UNITS,
 )
 from aftercall.notes.numbers import Mention, mentions, numbers
-from aftercall.notes.polarity import claim_terms, confirms, readings
+from aftercall.notes.polarity import answer_reading, claim_terms, confirms, readings
 from aftercall.notes.segments import Segment
 from aftercall.notes.tokens import clauses, sentences, tokens
 from aftercall.notes.words import keys, stem, term_keys, units
@@ -99,16 +99,25 @@ def _allergen(claim: str, evidence: Evidence, allergens: set[str]) -> str | None
 
 
 def allergens_of(segments: list[Segment]) -> set[str]:
-    """The drugs a transcript names as ones the patient is allergic to, wherever the cue stands in the sentence
-    ("allergic to penicillin", "penicillin gives me hives", "sulfa, I'm allergic to that")."""
+    """The drugs a transcript names as ones the patient is allergic to: wherever the cue stands in the sentence
+    ("allergic to penicillin", "penicillin gives me hives", "sulfa, I'm allergic to that"), and every drug named in
+    the answer to a question about allergies ("Any allergies to medicines?" "Yeah, codeine."), unless it says no."""
     found: set[str] = set()
-    for segment in segments:
+    for position, segment in enumerate(segments):
         for sentence in sentences(segment.text):
             words = tokens(sentence)
             cued = any(w in ALLERGY_CUES and words[max(0, i - 2) : i].count("for") == 0 for i, w in enumerate(words))
             if cued or "can't take" in sentence.lower():  # ("Zyrtec for her allergies" treats one)
                 found |= {m.name for m in drugs.find(sentence)}
+        question = segments[position - 1] if position else None
+        if question is not None and question.speaker != segment.speaker and _asks_about_allergies(question.text):
+            if answer_reading(set(), question.text, segment.text) is not True:
+                found |= {m.name for m in drugs.find(segment.text)}
     return found
+
+
+def _asks_about_allergies(text: str) -> bool:
+    return any(asked and set(tokens(part)) & ALLERGY_CUES for part, asked in parts(text))
 
 
 def _number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:

@@ -59,13 +59,13 @@ def ground(item: dict[str, Any], chunk: dict[int, Segment], transcript: Transcri
 
 def answer_schema(key: str, limit: int, fields: dict[str, Any]) -> dict[str, Any]:
     """The JSON Schema of a notes answer: a list ``key`` of at most ``limit`` items, each with ``fields`` and the
-    turn numbers it cites and one or two verbatim quotes of them (what ``ground`` checks)."""
+    turn numbers it cites and one to four verbatim quotes of them (what ``ground`` checks)."""
     grounds = {
         "segments": {"type": "array", "minItems": 1, "maxItems": 4, "items": {"type": "integer"}},
         "quotes": {
             "type": "array",
             "minItems": 1,
-            "maxItems": 2,
+            "maxItems": 4,
             "items": {"type": "string", "minLength": 2, "maxLength": 100},
         },
     }

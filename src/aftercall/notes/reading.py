@@ -15,8 +15,8 @@ from aftercall.notes.grounding import Grounded, Transcript, ground
 from aftercall.notes.segments import Segment, Segments
 
 _INSTRUCTION_TOKENS = 400  # system prompt and instructions, generously
-_TOKENS_PER_ITEM = 120  # an answered item with its quotes, at its longest
-_WORDS_PER_ITEM = 20  # of conversation: a chunk may yield one item per this many words (a 15-min visit: 100)
+_TOKENS_PER_ITEM = 90  # an answered item with its quotes: longer than 19 in 20 (the mean is about 55)
+_WORDS_PER_ITEM = 15  # of conversation: a chunk may yield one item per this many words (a 15-min visit: 130)
 MIN_ITEMS = 8
 
 Schema = Callable[[int], dict[str, Any]]  # the answer schema for a chunk, given how many items it may hold
@@ -33,7 +33,7 @@ class Reading:
     _done: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
-        self.answer_tokens = min(4096, self.model.context_tokens // 3)
+        self.answer_tokens = self.model.context_tokens // 3
         self.budget = self.model.context_tokens - self.answer_tokens - _INSTRUCTION_TOKENS  # text per request
         self.chunks = chunks(self.segments, budget=self.budget, count_tokens=self.model.count_tokens)
         self.transcript = Transcript.of(self.segments.items)
