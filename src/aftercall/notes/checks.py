@@ -110,10 +110,14 @@ def allergens_of(segments: list[Segment]) -> set[str]:
             if cued or "can't take" in sentence.lower():  # ("Zyrtec for her allergies" treats one)
                 found |= {m.name for m in drugs.find(sentence)}
         question = segments[position - 1] if position else None
-        if question is not None and question.speaker != segment.speaker and _asks_about_allergies(question.text):
-            if answer_reading(set(), question.text, segment.text) is not True:
-                found |= {m.name for m in drugs.find(segment.text)}
+        answers = question is not None and question.speaker != segment.speaker
+        if answers and _asks_about_allergies(question.text) and not _says_no(question.text, segment.text):
+            found |= {m.name for m in drugs.find(segment.text)}
     return found
+
+
+def _says_no(question: str, answer: str) -> bool:
+    return answer_reading(set(), question, answer) is True
 
 
 def _asks_about_allergies(text: str) -> bool:
