@@ -109,9 +109,9 @@ def allergens_of(segments: list[Segment]) -> set[str]:
             cued = any(w in ALLERGY_CUES and words[max(0, i - 2) : i].count("for") == 0 for i, w in enumerate(words))
             if cued or "can't take" in sentence.lower():  # ("Zyrtec for her allergies" treats one)
                 found |= {m.name for m in drugs.find(sentence)}
-        question = segments[position - 1] if position else None
-        answers = question is not None and question.speaker != segment.speaker
-        if answers and _asks_about_allergies(question.text) and not _says_no(question.text, segment.text):
+        question = segments[position - 1] if position else segment  # (the first turn answers nothing)
+        answers = question.speaker != segment.speaker and _asks_about_allergies(question.text)
+        if answers and not _says_no(question.text, segment.text):
             found |= {m.name for m in drugs.find(segment.text)}
     return found
 
