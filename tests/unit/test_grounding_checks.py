@@ -111,6 +111,18 @@ def test_a_result_needs_one_given_not_a_test_pending() -> None:
     assert problem("Urine culture negative", "The urine culture came back negative.") is None
 
 
+def test_a_result_is_the_tests_own_not_one_said_of_something_else() -> None:
+    put_off = "Your exam last time was normal, so I don't think we need an MRI."
+    assert problem("MRI brain normal", put_off) == "result"
+    assert problem("CT head negative", "I thought about a CT scan of your head, but you didn't hit it.") == "result"
+    assert problem("Troponin elevated", "We sent the troponin. The first one was drawn, it's pending.") == "result"
+    said = ("We did the rapid strep swab when you came in.", "And?", "That came back negative.")
+    assert problem("Rapid strep negative", *said) is None, "'that' refers back to the test"
+    assert (
+        problem("If culture positive, start azithromycin", "I sent a culture; azithromycin if it grows strep.") is None
+    ), "a condition claims no result"
+
+
 # -- polarity, with questions read with their answers -----------------------------------------------------------
 def test_polarity_of_the_claim_must_match_the_evidence() -> None:
     said = "Some nausea, but I haven't thrown up."

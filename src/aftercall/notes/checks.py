@@ -21,9 +21,12 @@ from aftercall.notes.lexicon import (
     ALLERGY_CUES,
     CLAIM_HEDGES,
     CLAIMED_RESULTS,
+    CONDITIONS,
     FREQUENCIES,
     HEDGES,
+    NOT_FINDINGS,
     PENDING,
+    PRONOUNS,
     RESULT_WORDS,
     SIDES,
     UNIT_NAMES,
@@ -255,25 +258,68 @@ def _sides(text: str) -> list[tuple[str, frozenset[str], set[float]]]:
 
 
 def _result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
-    """A result claimed ("strep positive", "ECG shows ST elevation") needs one given in the evidence: a result word
-    of the same kind or a measured number; a test still pending or to be done gives none."""
-    claimed = {RESULT_WORDS[t] for t in tokens(claim) if t in CLAIMED_RESULTS}
-    if not claimed:
-        return None
-    said_words = tokens(evidence.text)
-    given = {RESULT_WORDS[t] for t in said_words if t in RESULT_WORDS}
-    if claimed & given:
-        return None
-    measured = bool(numbers(evidence.text)) and not set(said_words) & PENDING
-    return None if measured and claimed <= {"high", "low", "normal"} else "result"
+    """A result claimed ("strep positive", "ECG shows ST elevation") needs one given in the evidence about the same
+    test: a result word of the same kind, or a measured number, in a part that names the test or refers back to it
+    ("we did the swab... that came back negative"). A test only ordered, pending, considered or put off ("I thought
+    about a CT", "I don't think we need an MRI") gives none, and a result said of something else ("your exam was
+    normal") is not the test's."""
+    for part in clauses(claim):
+        words = tokens(part)
+        claimed = {RESULT_WORDS[t] for t in words if t in CLAIMED_RESULTS}
+        if not claimed or set(words) & CONDITIONS:  # "if culture positive, start azithromycin" claims no result
+            continue
+        test = _tested(words)
+        about = _about_test(test, evidence) if test else []
+        if not about:  # the evidence does not name the test: any result it gives must do
+            about = [evidence.text]
+        given: set[str] = set()
+        for said in about:
+            said_words = set(tokens(said))
+            if said_words & PENDING or any(h in said.lower() for h in HEDGES):
+                continue
+            given |= {RESULT_WORDS[t] for t in said_words if t in RESULT_WORDS}
+            measured = [v for v in numbers(said) if v != 1]  # ("the first one was drawn" measures nothing)
+            if measured and claimed <= {"high", "low", "normal"}:
+                given |= claimed
+        if not claimed & given:
+            return "result"
+    return None
+
+
+def _tested(words: list[str]) -> frozenset[str]:
+    """What a claimed result is a result of: the words before its first result word ("CT head negative"), else
+    those after it ("positive strep test")."""
+    first = next(i for i, w in enumerate(words) if w in CLAIMED_RESULTS)
+    before = [w for w in words[:first] if w not in RESULT_WORDS]
+    return keys(" ".join(before or [w for w in words[first + 1 :] if w not in RESULT_WORDS]))
+
+
+_REFERS_BACK = 2  # pieces after a test is named in which "it", "that" or "they" still means the test
+
+
+def _about_test(test: frozenset[str], evidence: Evidence) -> list[str]:
+    """The comma-separated pieces of the evidence that name the test, or refer back to it with a pronoun."""
+    found = []
+    since = _REFERS_BACK + 1
+    for turn in evidence.turns:
+        for part in clauses(turn.text):
+            for piece in part.split(","):
+                if test & keys(piece):
+                    since = 0
+                    found.append(piece)
+                    continue
+                since += 1
+                if since <= _REFERS_BACK and set(tokens(piece)[:3]) & PRONOUNS:
+                    found.append(piece)
+    return found
 
 
 def _polarity(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     """A term the claim denies that the evidence only affirms, or a clinical finding (a term of the lexicon, such as
-    vomiting or fever) the claim affirms that the evidence only denies. Plain words are not held to a polarity: the
-    "chest" of "chest wall soreness" is not the denied "chest pain"."""
+    vomiting or fever, not a body part or a test) the claim affirms that the evidence only denies. Plain words are
+    not held to a polarity: the "chest" of "chest wall soreness" is not the denied "chest pain"."""
     for term, denied in claim_terms(claim):
-        if not denied and not any(key.startswith("~") for key in term_keys(term)):
+        if not denied and not any(key.startswith("~") and key[1:] not in NOT_FINDINGS for key in term_keys(term)):
             continue
         said = readings(term, evidence)
         if said and denied not in said:

@@ -83,7 +83,10 @@ ABBREVIATIONS: dict[str, str] = {
     "cxr": "chest x-ray xray", "xr": "x-ray xray", "ct": "cat scan", "mri": "scan", "us": "ultrasound",
     "echo": "echocardiogram ultrasound heart", "cbc": "blood count blood work labs",
     "bmp": "metabolic panel blood work labs", "cmp": "metabolic panel blood work labs",
-    "lfts": "liver function blood work", "ua": "urinalysis urine",
+    "lfts": "liver function blood work", "ua": "urinalysis urine", "hcg": "pregnancy test",
+    "tm": "eardrum ear drum tympanic membrane ear", "tms": "eardrums ear drums tympanic membranes ears",
+    "heent": "head eyes ears nose throat", "op": "oropharynx throat mouth", "pharynx": "throat",
+    "oropharynx": "throat mouth", "slr": "straight leg raise",
     "bnp": "heart failure blood test", "trop": "troponin", "strep": "streptococcus throat",
     "rads": "rapid strep", "covid": "coronavirus", "flu": "influenza", "abx": "antibiotics antibiotic",
     "nsaid": "anti-inflammatory ibuprofen", "nsaids": "anti-inflammatory ibuprofen", "ssri": "antidepressant",
@@ -234,6 +237,13 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("improving", "improved", "improvement", "better", "getting better", "coming down", "resolving"),
     ("previous", "prior", "previously", "last time", "before", "earlier", "used to"),
 )
+# Terms above that are not findings (body parts, tests, people): a claim that names one affirms nothing a denial
+# could contradict ("straight leg raise" is a test, not a finding about the leg). Actions and times are held to
+# their polarity ("stop the furosemide" is not "don't stop it"; "at night" is not "not at night").
+NOT_FINDINGS = frozenset((
+    "leg", "arm", "electrocardiogram", "radiograph", "computed tomography", "blood work", "father", "child",
+    "generalized", "respiratory", "facial", "readings", "previous",
+))
 
 # Words that say a finding has gone: "nausea that resolved" is neither simply affirmed nor denied.
 RESOLVED = frozenset(("resolved", "resolving", "subsided", "gone", "cleared", "went", "settled", "disappeared"))
@@ -270,7 +280,8 @@ RESULT_WORDS = {
     "positive": "positive", "pos": "positive", "detected": "positive", "confirmed": "positive", "shows": "positive",
     "showed": "positive", "revealed": "positive", "reveals": "positive", "consistent": "positive",
     "negative": "normal", "neg": "normal", "normal": "normal", "unremarkable": "normal", "clear": "normal",
-    "wnl": "normal", "fine": "normal", "ok": "normal", "okay": "normal", "good": "normal", "stable": "normal",
+    "wnl": "normal", "fine": "normal", "clean": "normal", "ok": "normal", "okay": "normal", "good": "normal",
+    "stable": "normal",
     "elevated": "high", "raised": "high", "increased": "high", "abnormal": "high", "high": "high", "up": "high",
     "decreased": "low", "reduced": "low", "low": "low", "down": "low",
 }
@@ -278,7 +289,7 @@ RESULT_WORDS = {
 CLAIMED_RESULTS = frozenset(("positive", "pos", "detected", "confirmed", "shows", "showed", "revealed", "reveals",
                              "negative", "neg", "normal", "unremarkable", "wnl", "elevated", "raised", "abnormal"))
 PENDING = frozenset(("pending", "waiting", "await", "awaiting", "ordered", "order", "ordering", "send", "sending",
-                     "sent", "will", "we'll", "i'll", "gonna", "going", "tomorrow", "later", "yet", "should",
+                     "sent", "drawn", "will", "we'll", "i'll", "gonna", "going", "tomorrow", "later", "yet", "should",
                      "schedule", "scheduled", "check", "checking", "get", "getting", "run", "running", "do", "draw"))
 # Words that make a diagnosis a possibility to exclude, not a diagnosis made.
 HEDGES = (
