@@ -138,11 +138,31 @@ def test_a_question_and_its_answer_are_read_together() -> None:
     assert polarity.readings("cough", ev) == {False}
 
 
+def test_how_often_answers_yes() -> None:
+    assert problem("Denies vomiting", "Have you thrown up?", "Once. This morning, around six.") == "polarity"
+    assert problem("Emesis x2", "Have you thrown up?", "Twice, yeah.") is None
+
+
+def test_a_phrase_or_two_plain_words_the_evidence_denies_are_not_affirmed() -> None:
+    said = ("Did you black out, lose consciousness at all?", "No, no. I knew where I was.")
+    assert problem("Brief loss of consciousness", *said) == "polarity"
+    assert problem("Denies loss of consciousness", *said) is None
+    stools = ("Any black or tarry stools?", "No, not that I've seen.")
+    assert problem("Reports dark tarry stools", *stools) == "polarity"
+    assert problem("Chest wall soreness", "No chest pain. The wall here is sore.") is None, "one plain word is not"
+
+
+def test_a_possibility_or_an_abbreviated_negation_is_read_as_such() -> None:
+    said = "Nothing today makes me worried about cauda equina syndrome."
+    assert problem("Cauda equina syndrome not suspected", said) is None
+    assert problem("NPO after midnight except water", "Nothing after midnight except water.") is None
+
+
 def test_a_negation_runs_through_a_list_but_not_past_it() -> None:
-    assert dict(polarity.claim_terms("Denies fever, chills, or night sweats")) == {
-        "fever": True, "chills": True, "night": True, "sweats": True,
+    assert dict(*polarity.claim_terms("Denies fever, chills, or night sweats")) == {
+        "fever": True, "chills": True, "night": True, "sweats": True, "night sweats": True,
     }  # fmt: skip
-    terms = dict(polarity.claim_terms("No edema, HR 88"))
+    terms = dict(*polarity.claim_terms("No edema, HR 88"))
     assert terms["edema"] is True
     assert terms["hr"] is False
 

@@ -27,6 +27,7 @@ from aftercall.notes.lexicon import (
     NOT_FINDINGS,
     PENDING,
     PRONOUNS,
+    RESOLVED,
     RESULT_WORDS,
     SIDES,
     UNIT_NAMES,
@@ -314,15 +315,42 @@ def _about_test(test: frozenset[str], evidence: Evidence) -> list[str]:
     return found
 
 
+# Words of when, which a denial reaches without denying them ("haven't eaten since yesterday lunch").
+_WHEN = frozenset((
+    "today", "yesterday", "tonight", "tomorrow", "morning", "afternoon", "evening", "night", "overnight", "week",
+    "weeks", "month", "months", "year", "years", "days", "hours", "since", "ago", "last", "recent", "recently",
+    "breakfast", "lunch", "dinner", "weekend",
+))  # fmt: skip
+
+
+def _hedged_parts(claim: str) -> list[bool]:
+    """For each part of the claim ``claim_terms`` reads, whether it states a possibility rather than a finding."""
+    return [any(h in part.lower() for h in CLAIM_HEDGES) for part in clauses(claim) if not set(tokens(part)) & RESOLVED]
+
+
+_PLAIN_DENIED = 2  # plain words of one part ("tarry stools", "locking of the knee") denied make it a denial
+
+
 def _polarity(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     """A term the claim denies that the evidence only affirms, or a clinical finding (a term of the lexicon, such as
-    vomiting or fever, not a body part or a test) the claim affirms that the evidence only denies. Plain words are
-    not held to a polarity: the "chest" of "chest wall soreness" is not the denied "chest pain"."""
-    for term, denied in claim_terms(claim):
-        if not denied and not any(key.startswith("~") and key[1:] not in NOT_FINDINGS for key in term_keys(term)):
-            continue
-        said = readings(term, evidence)
-        if said and denied not in said:
+    vomiting or fever, not a body part or a test; or a phrase such as "loss of consciousness") the claim affirms that
+    the evidence only denies. One plain word is not held to a polarity: the "chest" of "chest wall soreness" is not
+    the denied "chest pain"; two of one part are ("dark tarry stools" after "Any black or tarry stools?" "No.")."""
+    for part, hedged in zip(claim_terms(claim), _hedged_parts(claim), strict=True):
+        plain_denied = 0  # plain words the claim affirms that the evidence only denies
+        for term, denied in part:
+            if hedged and not denied:
+                continue  # "cauda equina not suspected", "HF considered unlikely" affirm nothing
+            keys_of_term = term_keys(term)
+            finding = any(key.startswith("~") and key[1:] not in NOT_FINDINGS for key in keys_of_term)
+            said = readings(term, evidence)
+            if not said or denied in said:
+                continue
+            if denied or finding:
+                return "polarity"
+            if not any(key.startswith("~") for key in keys_of_term) and term not in _WHEN and term not in SIDES:
+                plain_denied += 1
+        if plain_denied >= _PLAIN_DENIED:
             return "polarity"
     return None
 

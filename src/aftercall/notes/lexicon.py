@@ -84,6 +84,7 @@ ABBREVIATIONS: dict[str, str] = {
     "echo": "echocardiogram ultrasound heart", "cbc": "blood count blood work labs",
     "bmp": "metabolic panel blood work labs", "cmp": "metabolic panel blood work labs",
     "lfts": "liver function blood work", "ua": "urinalysis urine", "hcg": "pregnancy test",
+    "npo": "nothing by mouth",
     "tm": "eardrum ear drum tympanic membrane ear", "tms": "eardrums ear drums tympanic membranes ears",
     "heent": "head eyes ears nose throat", "op": "oropharynx throat mouth", "pharynx": "throat",
     "oropharynx": "throat mouth", "slr": "straight leg raise",

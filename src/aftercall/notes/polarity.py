@@ -4,21 +4,39 @@ neither affirmed nor denied, and a question read with its answer ("Any swelling?
 from __future__ import annotations
 
 from aftercall.notes.evidence import Evidence, parts
-from aftercall.notes.lexicon import CONDITIONS, NEGATIONS, NO_ANSWERS, ONLY_ANSWERS, RESOLVED, UNITS, YES_ANSWERS
+from aftercall.notes.lexicon import (
+    ABBREVIATIONS,
+    CONDITIONS,
+    NEGATIONS,
+    NO_ANSWERS,
+    ONLY_ANSWERS,
+    RESOLVED,
+    UNITS,
+    YES_ANSWERS,
+)
 from aftercall.notes.numbers import numbers
 from aftercall.notes.tokens import clauses, tokens
 from aftercall.notes.words import content, keys, term_keys, terms
 
+_COUNT_WORDS = 4  # an answer opening with how often, this short ("Once", "Two times", "A couple times"), says yes
+_HOW_OFTEN = frozenset(("once", "twice", "times", "couple", "few", "several"))
 
-def claim_terms(claim: str) -> list[tuple[str, bool]]:
-    """Each content word of a claim with whether the claim denies it ("Denies CP, SOB": both; see ``_reading``);
+
+def claim_terms(claim: str) -> list[list[tuple[str, bool]]]:
+    """Each part of a claim as its terms, each with whether the claim denies it ("Denies CP, SOB": both; see
+    ``_reading``): its content words, and each clinical term it names in several words ("loss of consciousness");
     none of a part that says something has gone ("nausea, resolved by week 2")."""
-    return [
-        (word, denied)
-        for part in clauses(claim)
-        if not set(tokens(part)) & RESOLVED
-        for word, denied, _ in _reading(part)
-    ]
+    found = []
+    for part in clauses(claim):
+        if set(tokens(part)) & RESOLVED:
+            continue
+        words = [(word, denied) for word, denied, _ in _reading(part)]
+        said = set(tokens(part))
+        for members in terms(part).values():
+            if len(members) > 1 and members <= said:  # said in words, not an abbreviation's expansion
+                words.append((" ".join(sorted(members)), any(d for w, d in words if w in members)))
+        found.append(words)
+    return found
 
 
 def readings(term: str, evidence: Evidence) -> set[bool]:
@@ -58,6 +76,9 @@ def answer_reading(wanted: set[str], question: str, answer: str) -> bool | None:
     first_piece = answer.split(",")[0].split(".")[0]
     if _is_particle(first_piece) and any(opening.startswith(no) for no in NO_ANSWERS):
         return True
+    opening_words = tokens(first_piece)
+    if set(opening_words) & _HOW_OFTEN and len(opening_words) <= _COUNT_WORDS:
+        return False  # "Have you thrown up?" "Once. This morning." affirms it
     asked_terms = {k for k in keys(question) if k.startswith("~")} - wanted
     if words[0] in ONLY_ANSWERS:  # "Just chills": the rest of what was asked is denied
         return True if asked_terms & keys(clauses(answer)[0]) else None
@@ -113,7 +134,7 @@ def _reading(text: str) -> list[tuple[str, bool, bool]]:
         if words and all(w in NEGATIONS for w in words):
             continue  # an answer's bare "No," denies nothing that follows it in the sentence
         for word in words:
-            if word in NEGATIONS:
+            if word in NEGATIONS or set(ABBREVIATIONS.get(word, "").split()) & NEGATIONS:  # "NPO", "NKDA"
                 denied = True
             elif word in CONDITIONS or word in RESOLVED:
                 conditional = True  # "if she's drooling", "the nausea went away": neither affirmed nor denied
