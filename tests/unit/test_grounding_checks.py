@@ -105,6 +105,18 @@ def test_a_side_goes_with_its_numbers() -> None:
     assert problem("BP 140/90 right arm", said) == "laterality"
 
 
+def test_a_finding_is_placed_on_the_side_its_sentence_gives() -> None:
+    said = "I hear a little wheeze on the right side, down low. Left side sounds clear."
+    assert problem("Wheeze at L base", said) == "laterality"
+    assert problem("Wheeze at R base", said) is None
+    assert (
+        problem("Trace edema of the right ankle", "Right hip is tender. Trace swelling at both ankles.") == "laterality"
+    ), "both is not one"
+    assert problem("Tender over the MCL, L knee", "Left knee. Tender over the M C L, right here?") is None, (
+        "a spoken 'L' or 'right here' gives no side"
+    )
+
+
 # -- results --------------------------------------------------------------------------------------------------
 def test_a_result_needs_one_given_not_a_test_pending() -> None:
     assert problem("Urine culture positive", "We sent a urine culture, it's still pending.") == "result"

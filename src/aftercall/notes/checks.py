@@ -238,7 +238,29 @@ def _laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | N
         for mine, theirs in ((about, 0), (values, 1)):
             if mine and not any(mine & pair[theirs] for pair in same) and any(mine & pair[theirs] for pair in other):
                 return "laterality"
+    placed = _placed(sentences(evidence.text), SIDES)
+    for side, finding in _placed(clauses(claim), _CLAIM_SIDES):
+        if not any(finding & theirs for s, theirs in placed if s == side) and any(
+            finding & theirs for s, theirs in placed if s != side
+        ):
+            return "laterality"
     return None
+
+
+def _placed(pieces: list[str], sides: dict[str, str]) -> list[tuple[str, frozenset[str]]]:
+    """Each piece that gives one side (left, right or both) with what it says is there: "a little wheeze on the right
+    side, down low" places the wheeze on the right, so "wheeze, left base" places it wrong."""
+    found = []
+    for piece in pieces:
+        words = tokens(piece)
+        given = {sides[w] for w in words if w in sides}
+        if len(given) == 1:
+            found.append((given.pop(), keys(" ".join(w for w in words if w not in sides and w not in _SIDE_WORDS))))
+    return found
+
+
+_SIDE_WORDS = frozenset(("side", "sided", "sides", "one", "ones"))
+_CLAIM_SIDES = {**SIDES, "l": "left", "r": "right"}  # a note writes "L knee"; speech never says a lone "L"
 
 
 def _sides(text: str) -> list[tuple[str, frozenset[str], set[float]]]:
