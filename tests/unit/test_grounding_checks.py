@@ -91,6 +91,23 @@ def test_a_statement_about_something_else_is_unsupported() -> None:
     assert problem("Knee pain after a fall", "Good morning, how are you today?") == "unsupported"
 
 
+def test_a_number_the_speaker_took_back_is_not_said() -> None:
+    said = "Two in the morning and two at night... no, one in the morning, one at night."
+    assert problem("Naproxen 2 tabs BID", "I take the Aleve. " + said) == "number"
+    assert problem("Naproxen 1 in the morning, 1 at night", "I take the Aleve. " + said) is None
+    assert problem("Go up to 30 mg", "Go up to twenty-five, I mean thirty milligrams.") is None
+    assert problem("Go up to 25 mg", "Go up to twenty-five, I mean thirty milligrams.") == "number"
+    assert problem("2 puffs", "Two puffs, no spacer.") is None, "a plain ', no' takes nothing back"
+
+
+def test_a_frequency_may_be_weekly_and_follow_the_drugs_sentence() -> None:
+    said = ("Anything else for the headaches?", "Sometimes Advil. Like maybe two days a week.")
+    assert problem("Ibuprofen TID", *said) == "frequency"
+    assert problem("Ibuprofen ~2 days/week", *said) is None
+    assert problem("PT daily", "Physio twice a week for six weeks.") == "frequency"
+    assert problem("PT 2x/wk x 6 wks", "Physio twice a week for six weeks.") is None
+
+
 # -- laterality -----------------------------------------------------------------------------------------------
 def test_a_side_must_be_the_side_that_was_said() -> None:
     said = "The swelling is in my right ankle. The left one is fine."

@@ -33,7 +33,7 @@ from aftercall.notes.lexicon import (
     UNIT_NAMES,
     UNITS,
 )
-from aftercall.notes.numbers import Mention, mentions, numbers
+from aftercall.notes.numbers import Mention, mentions, numbers, standing
 from aftercall.notes.polarity import answer_reading, claim_terms, confirms, readings
 from aftercall.notes.segments import Segment
 from aftercall.notes.tokens import clauses, sentences, tokens
@@ -178,7 +178,7 @@ def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], frozenset[
         question = turns[position - 1].text if short_answer else ""
         reply = turns[position + 1].text if position + 1 < len(turns) else ""
         confirmed = confirms(reply)
-        for part, asked in parts(turn.text):
+        for part, asked in parts(standing(turn.text)):
             if asked and not confirmed:
                 continue
             for mention in mentions(part):
@@ -199,7 +199,12 @@ def _frequency(claim: str, evidence: Evidence, _allergens: set[str]) -> str | No
     if not claimed:
         return None
     named = {m.name for m in _medications(claim)}
-    about = [s for s in sentences(evidence.text) if named & {m.name for m in drugs.find(s)}] if named else []
+    about = []
+    for turn in evidence.turns if named else ():
+        said_in = sentences(turn.text)
+        for at, sentence in enumerate(said_in):
+            if named & {m.name for m in drugs.find(sentence)}:  # the drug's sentence and the one after it
+                about.extend(said_in[at : at + 2])  # ("Sometimes Advil. Maybe two days a week.")
     said = _frequencies(" ".join(about) if about else evidence.text)
     return "frequency" if said and not claimed & said else None
 
@@ -209,12 +214,16 @@ _PER_DAY = re.compile(
 )
 _TIMES = {"once": 1, "one time": 1, "twice": 2, "two times": 2, "three times": 3, "four times": 4}
 _DAILY = re.compile(r"\b(?:every|each)\s+(?:day|morning|evening|night)\b|\bat bedtime\b")
+_PER_WEEK = re.compile(r"\b(\w+)\s+(?:(?:x|times|days)\s+(?:(?:a|per|each|every)\s+)?|(?:a|per|each)\s+)(?:week|wk)\b")
 
 
 def _frequencies(text: str) -> set[float]:
-    """How many times a day ``text`` says something is taken: "BID", "twice a day", "every 12 hours" are 2."""
+    """How many times a day ``text`` says something is taken: "BID", "twice a day", "every 12 hours" are 2; "twice a
+    week" is 2/7."""
     lowered = " ".join(tokens(text))
-    found = {float(FREQUENCIES[t]) for t in tokens(text) if t in FREQUENCIES}
+    found = {round(n / 7, 3) for count in _PER_WEEK.findall(lowered) for n in numbers(count) if n}
+    lowered = _PER_WEEK.sub(" ", lowered)  # ("twice a week" is not "twice")
+    found |= {float(FREQUENCIES[t]) for t in lowered.split() if t in FREQUENCIES}
     for times, hours in _PER_DAY.findall(lowered):
         if times:
             found.add(float(_TIMES[times]))

@@ -41,6 +41,21 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 NUMERIC = re.compile(r"\d+(?:\.\d+)?(?:[/:]\d+(?:\.\d+)?)*%?")
 
 
+# Speech corrects itself: "two in the morning... no, one in the morning"; "go up to twenty-five... actually, thirty";
+# "five, I mean six". What comes before such a correction, back to the sentence's start, was taken back (a plain
+# ", no" is not one: "two puffs, no spacer").
+_TAKEN_BACK = re.compile(
+    r"[^.?!;]*(?:(?:\.\.\.|…|—|--)\s*(?=(?:no|actually|sorry|i mean|wait|make that)\b)"
+    r"|,\s*(?=(?:actually|sorry|i mean|wait|make that)\b))",
+    re.IGNORECASE,
+)
+
+
+def standing(text: str) -> str:
+    """``text`` without what the speaker took back."""
+    return _TAKEN_BACK.sub(" ", text)
+
+
 def numbers(text: str, *, spoken: bool = True) -> set[float]:
     """Every number said in ``text``: digits ("150/92", "8.2"), number words ("one fifty over ninety-two" is 150 and
     92; "eight point two" is 8.2), counts ("twice", "a pack"). With ``spoken`` also the other readings of a spoken
