@@ -39,6 +39,9 @@ def problem(claim: str, *texts: str, concept: bool = False, diagnosis: bool = Fa
         ("about half a pack a day", {0.5}),
         ("at fourteen twenty", {1420}),
         ("scheduled for the twentieth", {20}),
+        ("heart rate one oh eight", {108}),
+        ("one oh one point four", {101.4}),
+        ("about two and a half weeks ago", {2.5}),
     ],
 )
 def test_spoken_numbers_are_read_as_digits(spoken: str, values: set[float]) -> None:
@@ -56,6 +59,8 @@ def test_spoken_numbers_are_read_as_digits(spoken: str, values: set[float]) -> N
         ("BP 138/84, HR 76", "Pressure one thirty-eight over seventy-six, heart rate eighty-four.", "number"),
         ("Mother had stroke at 70", "My mom had a stroke at sixty. She's seventy now.", "number"),
         ("Ibuprofen 400 mg q6-8h PRN", "Ibuprofen four hundred milligrams every six to eight hours as needed.", None),
+        ("HR 108, RR 18", "Heart rate one oh eight, resp eighteen.", None),
+        ("HR 108, RR 18", "Heart rate one oh eight, resp twenty.", "number"),
     ],
 )
 def test_numbers_must_be_said_about_the_same_thing(claim: str, said: str, reason: str | None) -> None:
@@ -70,6 +75,9 @@ def test_a_pain_score_is_read_from_the_answer_to_the_question() -> None:
 def test_a_number_only_asked_about_is_not_said_unless_the_answer_confirms_it() -> None:
     assert problem("Dose 20 units", "Is it twenty units now?", "It's eighteen units.") == "number"
     assert problem("Dose 20 units", "Is it twenty units now?", "Yes, that's right.") is None
+    assert problem("Aura lasts ~20 min", "How long does the aura last?", "Like twenty minutes?") is None, (
+        "an unsure answer is an answer"
+    )
 
 
 # -- abbreviations and clinical words ---------------------------------------------------------------------------

@@ -164,22 +164,29 @@ def _about(mention: Mention) -> frozenset[str]:
 
 
 def _keys_of(words: tuple[str, ...]) -> frozenset[str]:
-    return keys(" ".join(w for w in words if w not in UNITS))
+    """What words say a number measures: units aside, and "rate" (a heart rate is not a respiratory rate)."""
+    return keys(" ".join(w for w in words if w not in UNITS)) - _MEASURE_WORDS
+
+
+_MEASURE_WORDS = frozenset(("rate",))
 
 
 def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], frozenset[str], str | None]]:
     """The numbers the evidence states, each with what it is about and its unit. A number only asked about is not
-    stated ("The twenty-one ones?"), unless the answer says yes ("ten days ago, right?" "Yeah"); an answer's bare
+    stated ("The twenty-one ones?"), unless the answer says yes ("ten days ago, right?" "Yeah") or the question is
+    itself an unsure answer ("How long does it last?" "Like twenty minutes?"); an answer's bare
     numbers are about what the question asked ("How bad, zero to ten?" "Maybe a seven.")."""
     said = []
     turns = evidence.turns
     for position, turn in enumerate(turns):
-        short_answer = position and asks(turns[position - 1].text) and len(turn.text.split()) <= _SHORT_ANSWER
-        question = turns[position - 1].text if short_answer else ""
+        before = turns[position - 1] if position else None
+        answering = before is not None and before.speaker != turn.speaker and asks(before.text)
+        short_answer = answering and len(turn.text.split()) <= _SHORT_ANSWER
+        question = before.text if short_answer and before is not None else ""
         reply = turns[position + 1].text if position + 1 < len(turns) else ""
         confirmed = confirms(reply)
         for part, asked in parts(standing(turn.text)):
-            if asked and not confirmed:
+            if asked and not confirmed and not answering:  # ("How long?" "Like twenty minutes?" is an answer)
                 continue
             for mention in mentions(part):
                 about = _keys_of(mention.before) | _keys_of(mention.after)

@@ -13,6 +13,7 @@ ABBREVIATIONS: dict[str, str] = {
     # vitals and measurements
     "bp": "blood pressure", "sbp": "systolic blood pressure", "dbp": "diastolic blood pressure",
     "hr": "heart rate pulse", "pr": "pulse rate", "rr": "respiratory rate breathing",
+    "resp": "respiratory rate breathing",
     "spo2": "oxygen saturation sats", "sao2": "oxygen saturation", "o2": "oxygen", "sats": "oxygen saturation",
     "sat": "oxygen saturation", "tmax": "maximum temperature highest fever",
     "afebrile": "no fever", "alt": "liver enzyme test", "ast": "liver enzyme test", "ggt": "liver enzyme test",
@@ -265,7 +266,7 @@ CONDITIONS = frozenset(("if", "unless", "whether", "otherwise", "case"))
 # A short answer that denies everything the question asked about ("Any chest pain?" "No.").
 NO_ANSWERS = frozenset((
     "no", "nope", "nah", "never", "none", "negative", "not really", "not at all", "no no", "i don't think so",
-    "don't think so", "i don't believe so", "not that i know",
+    "don't think so", "i don't believe so", "not that i know", "not necessarily",
 ))
 YES_ANSWERS = frozenset(("yes", "yeah", "yep", "yup", "uh-huh", "mm-hmm", "correct", "right", "sometimes", "some",
                          "a little", "a bit", "kind of", "sort of", "definitely", "absolutely", "i do", "it does",
@@ -298,7 +299,8 @@ HEDGES = (
     "could be", "might be", "may be", "possibly", "possible", "unlikely", "doubt", "concern for", "worried about",
     "not sure", "whether", "if it's", "if it is", "to exclude", "exclude", "look for", "looking for", "test for",
     "testing for", "see if", "ruled out", "thought about", "on my mind", "wondered about", "wonder about",
-    "wondering about", "considered", "considering", "don't think", "do not think",
+    "wondering about", "considered", "considering", "don't think", "do not think", "think about", "thinking about",
+    "thought of",
 )
 CLAIM_HEDGES = (
     "rule out", "r/o", "possible", "possibly", "probable", "probably", "likely", "suspected", "suspect", "suspicion",

@@ -74,7 +74,12 @@ def numbers(text: str, *, spoken: bool = True) -> set[float]:
             found.add(1.0)
     for run in _number_runs(words):
         found |= _read_run(run, spoken=spoken)
+    for whole in _AND_A_HALF.findall(" ".join(words)):  # "two and a half" is 2.5
+        found |= {v + 0.5 for v in numbers(whole, spoken=spoken)}
     return found
+
+
+_AND_A_HALF = re.compile(r"(\S+) and a half\b")
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,8 @@ def mentions(clause: str, *, spoken: bool = True, reach: int = 4) -> list[Mentio
             values = {1.0} if run in (["a"], ["an"]) else numbers(" ".join(run), spoken=spoken)
             if not values:
                 continue
+            if words[end : end + 3] == ["and", "a", "half"]:  # "two and a half weeks"
+                values |= {v + 0.5 for v in values}
             floor = spans[n - 1][1] if n else 0
             ceiling = spans[n + 1][0] if n + 1 < len(spans) else len(words)
             after = tuple(words[end : min(ceiling, end + reach)])
@@ -175,10 +182,12 @@ def _read_run(run: list[str], *, spoken: bool) -> set[float]:
     a digit or a teen before a tens word as hundreds ("one fifty" is 150, "fourteen twenty" 1420)."""
     if "point" in run:
         at = run.index("point")
-        whole = _groups(run[:at])
+        whole = _oh_hundreds(run[:at]) or _groups(run[:at])
         fraction = "".join(str(_UNITS.get(w, "")) for w in run[at + 1 :])
         if whole and fraction:
             return {float(f"{int(whole[-1])}.{fraction}"), *whole[:-1]}
+    if oh := _oh_hundreds(run):
+        return set(oh)
     values = set(_groups(run))
     leading = _UNITS.get(run[0], _TEENS.get(run[0]))
     if leading and len(run) >= 2 and (run[1] in _TENS or run[1] in _TEENS):
@@ -186,6 +195,13 @@ def _read_run(run: list[str], *, spoken: bool) -> set[float]:
         hundreds = leading * 100 + (tail[0] if tail else 0)  # "one fifty", and clock times: "fourteen twenty"
         return values | {float(hundreds)} if spoken else {float(hundreds), *tail[1:]}
     return values
+
+
+def _oh_hundreds(run: list[str]) -> list[float]:
+    """A number said digit, "oh", digit: "one oh eight" is 108 (a heart rate), "one oh one" 101 (a temperature)."""
+    if len(run) == 3 and run[1] == "oh" and run[0] in _UNITS and run[0] not in ("oh", "zero") and run[2] in _UNITS:
+        return [float(_UNITS[run[0]] * 100 + _UNITS[run[2]])]
+    return []
 
 
 def _groups(run: list[str]) -> list[float]:
