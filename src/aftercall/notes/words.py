@@ -26,6 +26,10 @@ STOPWORDS = frozenset((
     "patient", "patients", "pt's", "reports", "reported", "report", "reporting", "states", "stated", "says", "said",
     "notes", "noted", "endorses", "endorsed", "describes", "described", "speaker", "doctor", "visit", "today",
     "currently", "current", "per", "presents", "presenting", "mother", "parent", "mom",
+    # how a note frames a finding (when, how often, how it stands), which speech rarely words the same way
+    "several", "multiple", "episode", "episodes", "present", "presence", "subjective", "objective", "baseline",
+    "acute", "chronic", "ongoing", "recent", "recently", "reproduced", "corroborates", "confirms", "status",
+    "overall", "minimal", "self", "limited", "noted", "review",
     # what the clinician did, which a statement paraphrases freely
     "advised", "counseled", "counselled", "discussed", "educated", "instructed", "recommended", "recommends",
     "warned", "explained", "reviewed", "reassured", "encouraged", "consider", "considered", "given", "gave",
