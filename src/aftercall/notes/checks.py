@@ -72,16 +72,18 @@ def _drug(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     return None
 
 
-# A dictionary entry ending so is a class or a form of drugs ("Hypoglycemic Agents", "Nasal Sprays"), not a drug.
+# A dictionary entry holding such a word is a class or a form of drugs ("Hypoglycemic Agents", "Nasal Sprays",
+# "Anti-Inflammatory Agents, Non-Steroidal"), not a drug.
 _CLASS_WORDS = (
     "agents", "inhibitors", "drugs", "antagonists", "agonists", "blockers", "preparations", "sprays", "tablets",
-    "capsules", "drops", "solutions", "injections", "inhalers", "products", "supplements",
+    "capsules", "drops", "solutions", "injections", "inhalers", "products", "supplements", "vaccines",
+    "immunoglobulins",
 )  # fmt: skip
 
 
 def _medications(text: str) -> list[drugs.DrugMention]:
     """The specific drugs ``text`` names: a class of drugs ("hypoglycemic") is a word, not a medication."""
-    return [m for m in drugs.find(text) if not m.name.lower().endswith(_CLASS_WORDS)]
+    return [m for m in drugs.find(text) if not set(re.findall(r"[a-z]+", m.name.lower())) & set(_CLASS_WORDS)]
 
 
 def _spelt_near(name: str, heard: list[str], similarity: float = 0.8) -> bool:
