@@ -189,6 +189,14 @@ def test_a_phrase_or_two_plain_words_the_evidence_denies_are_not_affirmed() -> N
     assert problem("Chest wall soreness", "No chest pain. The wall here is sore.") is None, "one plain word is not"
 
 
+def test_what_a_denial_is_placed_by_is_not_denied() -> None:
+    said = ("Any numbness or tingling in the right leg?", "No. The right one's fine.")
+    assert problem("Denies numbness or tingling in the right leg", *said) is None
+    assert problem("Numbness in the right leg", *said) == "polarity"
+    fall = ("Did you black out or feel dizzy before you fell?", "No no, I just tripped.")
+    assert problem("Denies LOC or dizziness preceding the fall", *fall) is None
+
+
 def test_a_possibility_or_an_abbreviated_negation_is_read_as_such() -> None:
     said = "Nothing today makes me worried about cauda equina syndrome."
     assert problem("Cauda equina syndrome not suspected", said) is None

@@ -30,12 +30,32 @@ def claim_terms(claim: str) -> list[list[tuple[str, bool]]]:
     for part in clauses(claim):
         if set(tokens(part)) & RESOLVED:
             continue
-        words = [(word, denied) for word, denied, _ in _reading(part)]
+        context = _context_words(part)
+        words = [(word, denied) for word, denied, _ in _reading(part) if not (denied and word in context)]
         said = set(tokens(part))
         for members in terms(part).values():
             if len(members) > 1 and members <= said:  # said in words, not an abbreviation's expansion
                 words.append((" ".join(sorted(members)), any(d for w, d in words if w in members)))
         found.append(words)
+    return found
+
+
+# After a denial, these open what the denied finding is placed or timed by, which is not denied itself: "denies
+# numbness in the right leg", "no dizziness before the fall", "no chest pain with exertion".
+_PLACING = frozenset(("in", "on", "at", "of", "with", "before", "after", "during", "preceding", "following", "from"))
+
+
+def _context_words(part: str) -> set[str]:
+    """The words of a claim's part that follow a placing word after its denial."""
+    found: set[str] = set()
+    for piece in part.split(","):
+        words = tokens(piece)
+        negated = next((i for i, w in enumerate(words) if w in NEGATIONS), None)
+        if negated is None:
+            continue
+        placing = next((i for i in range(negated + 1, len(words)) if words[i] in _PLACING), None)
+        if placing is not None:
+            found |= set(words[placing + 1 :])
     return found
 
 
