@@ -189,6 +189,13 @@ def test_a_phrase_or_two_plain_words_the_evidence_denies_are_not_affirmed() -> N
     assert problem("Chest wall soreness", "No chest pain. The wall here is sore.") is None, "one plain word is not"
 
 
+def test_an_answer_denying_a_word_of_the_question_denies_what_it_asked() -> None:
+    said = ("Any headaches? Vision changes, like spots or blurry?", "A headache last week. No vision stuff.")
+    assert problem("Reports blurry vision", *said) == "polarity"
+    walk = ("Any chest pain, shortness of breath when you walk?", "No chest pain. I get winded on the stairs.")
+    assert problem("Exertional dyspnea on stairs; denies chest pain", *walk) is None, "only what the 'No' names"
+
+
 def test_what_a_denial_is_placed_by_is_not_denied() -> None:
     said = ("Any numbness or tingling in the right leg?", "No. The right one's fine.")
     assert problem("Denies numbness or tingling in the right leg", *said) is None

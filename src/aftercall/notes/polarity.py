@@ -16,7 +16,7 @@ from aftercall.notes.lexicon import (
 )
 from aftercall.notes.numbers import numbers
 from aftercall.notes.tokens import clauses, tokens
-from aftercall.notes.words import content, keys, term_keys, terms
+from aftercall.notes.words import content, keys, stem, term_keys, terms
 
 _COUNT_WORDS = 4  # an answer opening with how often, this short ("Once", "Two times", "A couple times"), says yes
 _HOW_OFTEN = frozenset(("once", "twice", "times", "couple", "few", "several"))
@@ -89,6 +89,11 @@ def answer_reading(wanted: set[str], question: str, answer: str) -> bool | None:
         if wanted & keys(part):
             said = _polarities(wanted, part)
             return next(iter(said)) if len(said) == 1 else None
+    for part in clauses(answer):  # "Vision changes, spots or blurry?" "... No vision stuff." answers all it asked
+        named = {stem(w) for members in terms(part).values() for w in members}  # ("No chest pain" is one thing)
+        shared = {k for k in keys(question) & keys(part) if not k.startswith("~") and k not in named}
+        if shared and _polarities(shared, part) == {True}:
+            return True
     words = tokens(answer)
     if not words:
         return None
