@@ -160,6 +160,14 @@ def test_a_result_is_the_tests_own_not_one_said_of_something_else() -> None:
     ), "a condition claims no result"
 
 
+def test_a_finding_under_a_tests_name_is_its_result() -> None:
+    said = "Is my hip broken? I don't think so, but I'd like an X-ray of the right hip today to be safe."
+    assert problem("Hip X-ray: no fracture", said) == "result"
+    assert problem("CBC: no anemia", "Your blood type is O negative. We'll recheck the blood count today.") == "result"
+    seen = "I looked at the chest x-ray from urgent care, there's no pneumonia, the lungs look hyperinflated."
+    assert problem("CXR: hyperinflation, no pneumonia", seen) is None
+
+
 # -- polarity, with questions read with their answers -----------------------------------------------------------
 def test_polarity_of_the_claim_must_match_the_evidence() -> None:
     said = "Some nausea, but I haven't thrown up."

@@ -24,12 +24,14 @@ from aftercall.notes.lexicon import (
     CONDITIONS,
     FREQUENCIES,
     HEDGES,
+    NEGATIONS,
     NOT_FINDINGS,
     PENDING,
     PRONOUNS,
     RESOLVED,
     RESULT_WORDS,
     SIDES,
+    TESTS,
     UNIT_NAMES,
     UNITS,
 )
@@ -324,7 +326,39 @@ def _result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
                 given |= claimed
         if not claimed & given:
             return "result"
-    return None
+    return _headed_result(claim, evidence)
+
+
+_HEADED = re.compile(r"^\s*([^:;]{1,40}):\s*([^;]+)")  # "Hip X-ray: no fracture", "CBC: no anemia"
+
+
+def _headed_result(claim: str, evidence: Evidence) -> str | None:
+    """A finding written under a test's name ("Hip X-ray: no fracture") is a result of that test: the evidence must
+    say something of the test that is not a question, pending or put off, giving a result or naming the finding."""
+    headed = _HEADED.match(claim)
+    if headed is None:
+        return None
+    head, finding = headed.group(1), headed.group(2)
+    test = keys(head)
+    if not test & _test_keys() or set(tokens(head)) & NEGATIONS or set(tokens(finding)) & PENDING or numbers(finding):
+        return None  # not a test ("MRI not indicated"), a plan for one ("CBC: pending"), or measured values
+    for said in _about_test(test, evidence, answered=False):
+        said_words = set(tokens(said))
+        if said_words & PENDING or any(h in said.lower() for h in HEDGES):
+            continue
+        if said_words & set(RESULT_WORDS) or keys(said) & keys(finding) - test:
+            return None
+    return "result"
+
+
+@lru_cache(maxsize=1)
+def _test_keys() -> frozenset[str]:
+    return keys(" ".join(TESTS))
+
+
+@lru_cache(maxsize=1)
+def _generic_test_keys() -> frozenset[str]:
+    return keys("blood test work lab labs result results level")
 
 
 def _tested(words: list[str]) -> frozenset[str]:
@@ -338,19 +372,25 @@ def _tested(words: list[str]) -> frozenset[str]:
 _REFERS_BACK = 2  # pieces after a test is named in which "it", "that" or "they" still means the test
 
 
-def _about_test(test: frozenset[str], evidence: Evidence) -> list[str]:
-    """The comma-separated pieces of the evidence that name the test, or refer back to it with a pronoun."""
+def _about_test(test: frozenset[str], evidence: Evidence, *, answered: bool = True) -> list[str]:
+    """The comma-separated pieces of the evidence that name the test (by more than "blood" or "test"), go on in the
+    same clause ("the chest x-ray, there's no pneumonia") or refer back to it with a pronoun ("that came back
+    negative"); without the questions' pieces unless ``answered``."""
     found = []
     since = _REFERS_BACK + 1
+    named = test - _generic_test_keys()
     for turn in evidence.turns:
-        for part in clauses(turn.text):
+        for part, asked in parts(turn.text):
+            if asked and not answered:
+                continue
+            in_clause = False
             for piece in part.split(","):
-                if test & keys(piece):
-                    since = 0
+                if named & keys(piece):
+                    since, in_clause = 0, True
                     found.append(piece)
                     continue
                 since += 1
-                if since <= _REFERS_BACK and set(tokens(piece)[:3]) & PRONOUNS:
+                if in_clause or (since <= _REFERS_BACK and set(tokens(piece)[:3]) & PRONOUNS):
                     found.append(piece)
     return found
 

@@ -327,6 +327,11 @@ CLAIMED_RESULTS = frozenset(("positive", "pos", "detected", "confirmed", "shows"
 PENDING = frozenset(("pending", "waiting", "await", "awaiting", "ordered", "order", "ordering", "send", "sending",
                      "sent", "drawn", "will", "we'll", "i'll", "gonna", "going", "tomorrow", "later", "yet", "should",
                      "schedule", "scheduled", "check", "checking", "get", "getting", "run", "running", "do", "draw"))
+# Names of tests: a finding written under one ("Hip X-ray: no fracture") claims its result.
+TESTS = frozenset((
+    "x-ray", "xray", "radiograph", "mri", "ct", "scan", "ultrasound", "echo", "cbc", "labs", "ekg", "ecg", "culture",
+    "panel", "test", "swab", "biopsy", "urinalysis", "ua", "spirometry", "doppler", "imaging",
+))
 # Words that make a diagnosis a possibility to exclude, not a diagnosis made.
 HEDGES = (
     "rule out", "r/o", "ruling out", "check for", "checking for", "make sure it's not", "make sure it isn't",
