@@ -60,6 +60,9 @@ def test_spoken_numbers_are_read_as_digits(spoken: str, values: set[float]) -> N
         ("Mother had stroke at 70", "My mom had a stroke at sixty. She's seventy now.", "number"),
         ("Ibuprofen 400 mg q6-8h PRN", "Ibuprofen four hundred milligrams every six to eight hours as needed.", None),
         ("HR 108, RR 18", "Heart rate one oh eight, resp eighteen.", None),
+        ("Took 2 tabs Tylenol ~10 PM", "I took two of the extra strength Tylenol, around ten last night.", None),
+        ("Doxycycline BID x7 days", "Doxycycline twice a day for a week, and prednisone for five days.", None),
+        ("Hgb 11.8", "Your hemoglobin was eleven point eight, that was fine, a recheck today.", None),
         ("HR 108, RR 18", "Heart rate one oh eight, resp twenty.", "number"),
     ],
 )

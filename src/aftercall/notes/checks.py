@@ -142,7 +142,7 @@ def _number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
         for mention in mentions(clause, spoken=False, reach=_WINDOW):
             if mention.before[-1:] == ("type",):
                 continue  # a name ("type 2 diabetes"), not a measure
-            about = _about(mention)
+            about = set() if _when(mention) else _about(mention)  # a clock time or a span: said is enough
             for value in mention.values:
                 places = [context for values, context, _ in said if value in values]
                 if not places:
@@ -152,11 +152,21 @@ def _number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
                     elsewhere = [
                         context
                         for values, context, their_unit in said
-                        if value not in values and about & context and unit in (None, their_unit)
-                    ]
+                        if value not in values and values != {1.0} and about & context and unit in (None, their_unit)
+                    ]  # (a lone "a" or "once" measures nothing in particular)
                     if elsewhere:  # what the claim's number measures is given another number in the evidence
                         return "number"
     return None
+
+
+_CLOCK = frozenset(("am", "pm", "a.m", "p.m", "o'clock", "oclock"))
+
+
+def _when(mention: Mention) -> bool:
+    """Whether a claimed number is a clock time ("~10 PM") or a span of time ("x7 days"): what it measures is its
+    unit, which the evidence may say another way ("for a week"), so it need only be said."""
+    unit = mention.after[0].rstrip("s") if mention.after else ""
+    return unit in _CLOCK or unit in _TIME_UNITS
 
 
 def _about(mention: Mention) -> frozenset[str]:
