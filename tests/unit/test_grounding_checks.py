@@ -261,6 +261,19 @@ def test_a_possibility_to_rule_out_is_not_a_diagnosis() -> None:
     said = "I want to rule out a blood clot, so we'll get an ultrasound of the leg."
     assert problem("DVT", said, diagnosis=True) == "speculative"
     assert problem("Rule out DVT", said, diagnosis=True) is None
+    made = "So this is migraine with aura, same pattern as before, so I don't think we need an MRI."
+    assert problem("Migraine with aura", made, diagnosis=True) is None, "the hedge is about the MRI"
+
+
+def test_a_condition_in_a_claim_affirms_and_denies_nothing() -> None:
+    said = "We'll hold off on the MRI. If you're not better by six weeks, or the weakness gets worse, we'll get one."
+    assert problem("MRI deferred; obtain if no improvement by 6 wks or if weakness worsens", said) is None
+
+
+def test_what_a_concepts_own_words_deny_must_not_be_affirmed() -> None:
+    said = "It's a shimmery zigzag thing first, the aura, and then the migraine."
+    assert problem("migraine without aura", said, concept=True) == "polarity"
+    assert problem("migraine with aura", said, concept=True) is None
 
 
 # -- quotes -----------------------------------------------------------------------------------------------------

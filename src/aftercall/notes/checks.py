@@ -54,7 +54,7 @@ def problem(
     """The first reason ``evidence`` does not support ``claim``, or None when it does. A ``concept`` is a term, not
     a sentence: every word of it must be in the evidence, and its polarity and category are the caller's to read.
     A ``diagnosis`` (an assessment, a problem) must not be a possibility the clinician only raised."""
-    statement_checks = () if concept else (_allergen, _polarity)
+    statement_checks = (_denials,) if concept else (_allergen, _polarity)
     diagnosis_checks = (_speculative,) if diagnosis else ()
     for check in (_drug, *statement_checks, _number, _frequency, _laterality, _result, *diagnosis_checks):
         reason = check(claim, evidence, allergens)
@@ -421,7 +421,13 @@ def _hedged_parts(claim: str) -> list[bool]:
 _PLAIN_DENIED = 2  # plain words of one part ("tarry stools", "locking of the knee") denied make it a denial
 
 
-def _polarity(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+def _denials(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """For a concept (whose own polarity is its ``negated`` flag): what its words deny ("migraine without aura")
+    the evidence must not only affirm."""
+    return _polarity(claim, evidence, _allergens, affirmed=False)
+
+
+def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed: bool = True) -> str | None:
     """A term the claim denies that the evidence only affirms, or a clinical finding (a term of the lexicon, such as
     vomiting or fever, not a body part or a test; or a phrase such as "loss of consciousness") the claim affirms that
     the evidence only denies. One plain word is not held to a polarity: the "chest" of "chest wall soreness" is not
@@ -429,7 +435,7 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str]) -> str | Non
     for part, hedged in zip(claim_terms(claim), _hedged_parts(claim), strict=True):
         plain_denied = 0  # plain words the claim affirms that the evidence only denies
         for term, denied in part:
-            if hedged and not denied:
+            if (hedged or not affirmed) and not denied:
                 continue  # "cauda equina not suspected", "HF considered unlikely" affirm nothing
             keys_of_term = term_keys(term)
             finding = any(key.startswith("~") and key[1:] not in NOT_FINDINGS for key in keys_of_term)
@@ -453,9 +459,10 @@ def _speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | 
     mine = keys(claim)
     for turn in evidence.turns:
         for part in clauses(turn.text):
-            hedged = any(h in part.lower() for h in HEDGES)
-            if hedged and mine & keys(part) - _hedge_keys():
-                return "speculative"
+            for piece in part.split(","):  # a hedge reaches its own piece: "this is migraine, ... I don't think
+                hedged = any(h in piece.lower() for h in HEDGES)  # we need an MRI" leaves the migraine made
+                if hedged and mine & keys(piece) - _hedge_keys():
+                    return "speculative"
     return None
 
 

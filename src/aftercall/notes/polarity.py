@@ -31,7 +31,11 @@ def claim_terms(claim: str) -> list[list[tuple[str, bool]]]:
         if set(tokens(part)) & RESOLVED:
             continue
         context = _context_words(part)
-        words = [(word, denied) for word, denied, _ in _reading(part) if not (denied and word in context)]
+        words = [
+            (w, denied)
+            for w, denied, conditional in _reading(part)
+            if not conditional and not (denied and w in context)
+        ]
         said = set(tokens(part))
         for members in terms(part).values():
             if len(members) > 1 and members <= said:  # said in words, not an abbreviation's expansion
