@@ -56,7 +56,7 @@ def kept(item: dict[str, Any], soap: dict[str, Any], concepts: dict[str, Any], *
     for c in concepts["concepts"]:
         if c["category"] != item["category"] or c["negated"] != item["negated"]:
             continue
-        same_drug = names and names <= {m.name for m in drugs.find(c["text"])}
+        same_drug = names and names <= {c["text"], *(m.name for m in drugs.find(c["text"]))}  # (its own name)
         dose_said = doses <= set(re.findall(r"\d+(?:\.\d+)?", c["text"]))
         if c["text"].lower() == text.lower() or (same_drug and (item["correct"] or dose_said)):
             return True
