@@ -24,7 +24,7 @@ ABBREVIATIONS: dict[str, str] = {
     "wbc": "white blood cell count", "plt": "platelets", "bg": "blood glucose sugar", "bgl": "blood glucose sugar",
     "fbg": "fasting blood glucose sugar", "cbg": "blood glucose sugar", "gluc": "glucose sugar",
     "ldl": "cholesterol", "hdl": "cholesterol", "tc": "cholesterol", "egfr": "kidney function",
-    "cr": "creatinine kidney", "bun": "kidney", "k": "potassium", "na": "sodium", "inr": "clotting blood thinner",
+    "cr": "creatinine kidney", "bun": "kidney", "k": "potassium", "na": "sodium", "inr": "clotting test",
     "peak": "peak flow", "pef": "peak flow", "fev1": "lung function breathing test",
     "pft": "lung function breathing test", "pfts": "lung function breathing test",
     "hba1c": "a1c sugar glucose", "a1c": "a1c sugar glucose", "tsh": "thyroid", "psa": "prostate",
@@ -97,6 +97,14 @@ ABBREVIATIONS: dict[str, str] = {
     "asa": "aspirin", "apap": "acetaminophen tylenol", "ntg": "nitroglycerin", "o2sat": "oxygen saturation",
     "phq": "depression questionnaire", "phq-9": "depression questionnaire", "gad-7": "anxiety questionnaire",
     "yo.": "years old", "mo.": "months", "approx": "about approximately", "~": "about",
+    # clinical words a note uses where speech says the everyday one
+    "bilateral": "both", "unilateral": "one side", "pedal": "feet foot", "cervical": "neck", "lumbar": "back",
+    "thoracic": "chest back", "abdominal": "belly stomach tummy", "gastric": "stomach", "renal": "kidney kidneys",
+    "hepatic": "liver", "cardiac": "heart", "pulmonary": "lung lungs", "cerebral": "brain", "ocular": "eye eyes",
+    "otic": "ear ears", "nasal": "nose", "oral": "mouth", "cutaneous": "skin", "dermal": "skin",
+    "nocturnal": "night nighttime", "postprandial": "after eating meals", "ambulation": "walking walk",
+    "ambulate": "walk walking", "ambulating": "walking", "pruritic": "itchy itching", "erythematous": "red",
+    "edematous": "swollen swelling", "tender": "sore hurts", "supine": "lying flat", "gait": "walking",
 }
 
 # Units of measure: checked with the number they follow, never words a statement must find on their own.
@@ -146,7 +154,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("fatigue", "tired", "tiredness", "exhausted", "no energy", "worn out", "lethargic", "lethargy", "malaise"),
     ("insomnia", "trouble sleeping", "can't sleep", "not sleeping", "poor sleep", "waking up", "sleep problems"),
     ("anorexia", "poor appetite", "no appetite", "not eating", "appetite down", "loss of appetite",
-     "decreased appetite"),
+     "decreased appetite", "not hungry", "haven't been hungry", "haven't wanted to eat", "don't want to eat",
+     "didn't want to eat", "can't eat", "off my food"),
     ("odynophagia", "painful swallowing", "hurts to swallow", "pain swallowing", "swallowing hurts"),
     ("dysphagia", "trouble swallowing", "difficulty swallowing"),
     ("pharyngitis", "sore throat", "throat hurts", "throat pain", "throat sore"),
@@ -211,7 +220,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("continue", "continued", "keep", "keep taking", "stay on", "same dose", "remain"),
     ("adherence", "compliance", "compliant", "missing doses", "missed doses", "forget", "forgetting", "forgot",
      "taking it"),
-    ("pain", "hurts", "hurt", "hurting", "ache", "aches", "aching", "sore", "tender", "tenderness", "painful"),
+    ("pain", "hurts", "hurt", "hurting", "ache", "aches", "aching", "achy", "sore", "tender", "tenderness", "painful"),
     ("father", "dad", "daddy"), ("mother", "mom", "mum", "mommy"), ("brother", "sibling"), ("sister", "sibling"),
     ("child", "kid", "son", "daughter"),
     ("daily", "every day", "a day", "per day", "each day", "every morning", "once a day"),
