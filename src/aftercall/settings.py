@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     max_download_bytes: int = Field(4 * 1024**3, ge=1, description="Largest media download.")
     download_timeout_seconds: float = Field(1800.0, gt=0, description="Longest a whole media download may take.")
     max_upload_bytes: int = Field(4 * 1024**3, ge=1, description="Largest recording upload (413 beyond).")
+    max_json_bytes: int = Field(1024**2, ge=1024, description="Largest JSON request body (413 beyond).")
+    max_json_depth: int = Field(32, ge=4, description="Deepest nesting of a JSON request body (400 beyond).")
     max_media_seconds: float = Field(6 * 3600.0, gt=0, description="Longest media accepted, in seconds.")
 
     webhook_retry_scale: float = Field(

@@ -112,6 +112,25 @@ def test_hostile_json_is_a_json_parsing_error_not_a_500(api, body):
     error_of(api.post("/v1/batch-processor", content=body), 400, "json-parsing-error")
 
 
+def test_a_json_body_over_the_limit_is_413_and_never_read_whole(api):
+    big = b'{"preset": "transcript", "pad": "' + b"x" * (2 * 1024**2) + b'"}'
+    response = api.post("/v1/batch-processor", content=big)
+    assert response.status_code == 413, response.text
+    assert response.json()["info"].startswith("body: ")
+
+    def chunked():  # no Content-Length: the limit holds while reading
+        yield b'{"preset": "transcript", "pad": "'
+        for _ in range(64):
+            yield b"x" * 65536
+        yield b'"}'
+
+    assert api.post("/v1/batch-processor", content=chunked()).status_code == 413
+
+
+def test_a_json_body_nested_past_the_limit_is_a_json_parsing_error(api):
+    error_of(api.post("/v1/batch-processor", content=b"[" * 40 + b"]" * 40), 400, "json-parsing-error")
+
+
 @pytest.mark.parametrize("query", ["expires=9999999999&signature=%C3%A9", "expires=9999999999&signature=%ED%A0%80"])
 def test_a_file_link_with_a_hostile_signature_is_refused_not_a_500(api, query):
     response = api.get(f"/v1/files/x?{query}", headers={"Authorization": ""})

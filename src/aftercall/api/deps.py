@@ -9,7 +9,13 @@ from fastapi import Depends, Query, Request, Security
 from fastapi.security import HTTPBearer
 
 from aftercall.bootstrap import Runtime
-from aftercall.errors import AuthenticationError, AuthorizationHeaderError, InvalidRequest, JsonParsingError
+from aftercall.errors import (
+    AuthenticationError,
+    AuthorizationHeaderError,
+    InvalidRequest,
+    JsonParsingError,
+    PayloadTooLarge,
+)
 from aftercall.jobstore import Page
 
 _bearer_scheme = HTTPBearer(auto_error=False)  # documents the scheme in OpenAPI; the check is ours
@@ -33,7 +39,8 @@ def require_api_key(request: Request, _documented: Annotated[Any, Security(_bear
 async def json_body(request: Request) -> Any:
     """The body parsed as JSON whatever the Content-Type says (docs/api.md §1), refused if any of its text could not be
     stored or sent on: a field that reaches a webhook event must never be one that cannot be serialised."""
-    raw = await request.body()
+    settings = request.app.state.runtime.settings
+    raw = await _read_at_most(request, settings.max_json_bytes)
     try:
         body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -42,10 +49,41 @@ async def json_body(request: Request) -> Any:
         raise JsonParsingError("The request body is nested too deeply") from exc
     except ValueError as exc:  # an integer literal of thousands of digits
         raise JsonParsingError(f"The request body has a number aftercall cannot read ({exc})") from exc
+    if _depth(body) > settings.max_json_depth:
+        raise JsonParsingError(f"The request body is nested more than {settings.max_json_depth} levels deep")
     field = unstorable_field(body)
     if field is not None:
         raise InvalidRequest(field or "body", "must be valid Unicode text (no lone surrogates or NUL characters)")
     return body
+
+
+async def _read_at_most(request: Request, limit: int) -> bytes:
+    """The body, read until it passes ``limit`` bytes and refused then (413): never held whole when too large,
+    whatever Content-Length says or whether it is sent chunked."""
+    declared = request.headers.get("content-length", "")
+    too_large = PayloadTooLarge(f"body: the JSON body is larger than the limit of {limit} bytes")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests lists and objects (a scalar is 0), walked with a stack."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level + 1)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def unstorable_field(value: Any) -> str | None:
