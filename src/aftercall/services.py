@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mimetypes
 import shutil
 import tempfile
 import time
@@ -146,7 +147,8 @@ class RecordingService:
             except MediaError as exc:
                 raise InvalidRequest("file", str(exc)) from exc
             key = f"{self.settings.domain}/recordings/{recording_id}{_extension(filename)}"
-            self.store.put_file(key, path, content_type or "application/octet-stream")
+            content_type = _media_type(content_type)
+            self.store.put_file(key, path, content_type)
         now = time.time()
         recording = Recording(
             id=recording_id,
@@ -155,7 +157,7 @@ class RecordingService:
             duration=duration,
             key=key,
             size=size,
-            content_type=content_type or "application/octet-stream",
+            content_type=content_type,
             created_at=now,
         )
         self.jobs.add_recording(recording)
@@ -184,5 +186,14 @@ class RecordingService:
 
 
 def _extension(filename: str | None) -> str:
+    """A recording key's extension, from the uploaded name only where it names a media type ("x.html" gets none)."""
     suffix = Path(filename or "").suffix.lower()
-    return suffix if suffix[1:].isalnum() and len(suffix) <= 8 else ""
+    guessed = mimetypes.guess_type(f"x{suffix}")[0] or ""
+    return suffix if suffix[1:].isalnum() and len(suffix) <= 8 and guessed.startswith(("audio/", "video/")) else ""
+
+
+def _media_type(declared: str | None) -> str:
+    """The content type a recording is stored and served with: the client's only if it is audio or video (the file
+    was probed as media), never one a browser would render as a page."""
+    kind = (declared or "").split(";", 1)[0].strip().lower()
+    return kind if kind.startswith(("audio/", "video/")) else "application/octet-stream"

@@ -107,6 +107,13 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> FastAPI:
     _document_bodies(app, [CreateJobRequest, CreateWebhookRequest, WebhookFields])
 
     @app.middleware("http")
+    async def no_sniffing(request: Request, call_next: Any) -> Any:
+        """Every response's type is the one it declares: a browser must not guess HTML out of a served file."""
+        response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @app.middleware("http")
     async def refuse_oversized_uploads(request: Request, call_next: Any) -> Any:
         """Answer 413 from Content-Length alone, before a huge upload is spooled to disk."""
         limit = runtime.settings.max_upload_bytes + _MULTIPART_OVERHEAD

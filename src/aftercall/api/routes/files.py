@@ -24,9 +24,7 @@ def download_file(rt: RuntimeDep, key: str, expires: int, signature: str) -> Fil
     path = rt.store.path(key)
     if not path.is_file():
         raise NotFound("The object behind this link no longer exists")
-    media_type = (
-        CONTENT_TYPES.get(path.suffix.lower().lstrip("."))
-        or mimetypes.guess_type(path.name)[0]
-        or "application/octet-stream"
-    )
+    guessed = mimetypes.guess_type(path.name)[0] or ""
+    media = guessed if guessed.startswith(("audio/", "video/")) else None  # a recording, by its extension
+    media_type = CONTENT_TYPES.get(path.suffix.lower().lstrip(".")) or media or "application/octet-stream"
     return FileResponse(path, media_type=media_type, filename=path.name)
