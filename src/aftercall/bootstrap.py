@@ -29,6 +29,7 @@ from aftercall.llm.local import LocalChat
 from aftercall.llm.openai import OpenAIChat
 from aftercall.net import guarded_client
 from aftercall.pipeline.notes import Notes
+from aftercall.pipeline.run import Engines
 from aftercall.pipeline.speech import Speech
 from aftercall.services import BatchService, RecordingService
 from aftercall.settings import Settings
@@ -279,8 +280,7 @@ def _job_runner(
     return JobRunner(
         jobs=jobs,
         store=store,
-        speech=Speech(engine, diarizer),
-        notes=notes(settings),
+        engines=Engines(Speech(engine, diarizer), notes(settings)),
         http_client=lambda: guarded_client(
             allow_private=settings.allow_private_urls, follow_redirects=True, timeout=_HTTP_READ_TIMEOUT
         ),

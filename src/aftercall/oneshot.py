@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 import uuid
@@ -16,12 +15,12 @@ from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextC
 from aftercall.api.schemas import CreateJobRequest, parse
 from aftercall.bootstrap import notes, speech_to_text
 from aftercall.diarization.local import LocalDiarizer
-from aftercall.domain.jobs import JobSpec, Preset, SourceType, Stage
+from aftercall.domain.jobs import JobSpec, SourceType, Stage
 from aftercall.errors import InvalidRequest
 from aftercall.net import guarded_client, url_problem
-from aftercall.notes.segments import from_json, parse_transcript
+from aftercall.pipeline import run as pipeline
 from aftercall.pipeline.fetch import download
-from aftercall.pipeline.speech import Speech, decode_media
+from aftercall.pipeline.speech import Speech
 from aftercall.pipeline.upload import NOTE_OUTPUTS
 from aftercall.services import check_preset
 from aftercall.settings import Settings
@@ -94,29 +93,26 @@ def run_once(source: str, spec: JobSpec, out_dir: Path, settings: Settings, prog
     """Process ``source`` (a local path or an http(s) URL) and write its files into ``out_dir``; returns them.
     Nothing is written unless every step succeeded."""
     stem = _stem(source)
-    transcript = spec.source_type is SourceType.TRANSCRIPT_URI
+    diarizer = LocalDiarizer() if settings.diarization == "local" else None
+    engines = pipeline.Engines(Speech(speech_to_text(settings, parallel=1), diarizer), notes(settings))
     with tempfile.TemporaryDirectory(prefix="aftercall-run-") as tmp:
         local = Path(source)
         if is_url(source):
             local = Path(tmp) / "source"
-            _fetch(source, local, settings, progress, transcript=transcript)
-        if transcript:
-            segments = parse_transcript(local.read_bytes())
-            named: dict[str, bytes] = {}
-        else:
-            audio = decode_media(local, spec.transcript, progress, max_seconds=settings.max_media_seconds)
-    if not transcript:
-        diarizer = LocalDiarizer() if settings.diarization == "local" else None
-        speech = Speech(speech_to_text(settings, parallel=1), diarizer)
-        files = speech.transcript_files(
-            audio, spec.transcript, progress, request_id="aftercall-run", created=time.time()
+            _fetch(source, local, settings, progress, transcript=spec.source_type is SourceType.TRANSCRIPT_URI)
+        outputs = pipeline.run(
+            local,
+            spec,
+            engines,
+            progress,
+            request_id="aftercall-run",
+            created=time.time(),
+            max_media_seconds=settings.max_media_seconds,
         )
-        named = {f"{stem}.{extension}": content for extension, content in files.items()}
-        segments = from_json(json.loads(files["json"]))
-    if spec.preset is not Preset.TRANSCRIPT:
-        for section, content in notes(settings).files(segments, spec.preset, progress).items():
-            kind, extension = NOTE_OUTPUTS[section]
-            named[f"{stem}-{kind}.{extension}"] = content
+    named = {f"{stem}.{extension}": content for extension, content in outputs.transcripts.items()}
+    for section, content in outputs.notes.items():
+        kind, extension = NOTE_OUTPUTS[section]
+        named[f"{stem}-{kind}.{extension}"] = content
     return _write(named, out_dir)
 
 

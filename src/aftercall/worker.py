@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 import threading
 from collections.abc import Callable
@@ -17,10 +16,8 @@ import structlog
 from aftercall.domain.jobs import Job, Preset, SourceType, Stage, crash_sentence
 from aftercall.errors import DownloadError, JobAbandoned, JobFailed, StoreUnavailable
 from aftercall.jobstore import JobStore
-from aftercall.notes.segments import Segments, from_json, parse_transcript
+from aftercall.pipeline import run as pipeline
 from aftercall.pipeline.fetch import download
-from aftercall.pipeline.notes import Notes
-from aftercall.pipeline.speech import Speech, decode_media
 from aftercall.pipeline.upload import job_keys, note_keys, transcript_keys, upload_notes, upload_transcripts
 from aftercall.storage import ObjectStore
 
@@ -122,12 +119,11 @@ class JobRunner:
         *,
         jobs: JobStore,
         store: ObjectStore,
-        speech: Speech,
-        notes: Notes,
+        engines: pipeline.Engines,
         http_client: Callable[[], httpx.Client],
         config: WorkerConfig,
     ) -> None:
-        self.jobs, self.store, self.speech, self.notes = jobs, store, speech, notes
+        self.jobs, self.store, self.engines = jobs, store, engines
         self.http_client = http_client
         self.config = config
 
@@ -153,7 +149,7 @@ class JobRunner:
             return
         except JobFailed as exc:
             error = str(exc)
-        except Exception as exc:
+        except Exception:
             bound.exception("job crashed")
             error = crash_sentence(progress.stage, exc)
         else:
@@ -172,34 +168,35 @@ class JobRunner:
                 self.store.delete(key)
 
     def _process(self, job: Job, progress: _Progress, output: dict[str, Any]) -> None:
+        """Fetch, run the pipeline, store its files: the transcripts as soon as they are rendered (so a failing notes
+        step keeps them), then the notes."""
         spec, domain = job.spec, self.config.domain
+
+        def store_transcripts(files: dict[str, bytes]) -> None:
+            if spec.preset is Preset.TRANSCRIPT:  # a notes job stores its transcripts while rendering
+                progress.enter(Stage.UPLOADING)
+            output.update(
+                upload_transcripts(self.store, transcript_keys(spec.target, domain=domain, job_id=job.id), files)
+            )
+
         with tempfile.TemporaryDirectory(prefix="aftercall-") as tmp:
             source = Path(tmp) / "source"
             progress.enter(Stage.DOWNLOADING)
             self._fetch(job, source, progress)
-            if spec.source_type is SourceType.TRANSCRIPT_URI:
-                segments = parse_transcript(source.read_bytes())
-            else:
-                audio = decode_media(source, spec.transcript, progress, max_seconds=self.config.max_media_seconds)
-        if spec.source_type is not SourceType.TRANSCRIPT_URI:
-            files = self.speech.transcript_files(
-                audio, spec.transcript, progress, request_id=job.id, created=job.created_at
+            outputs = pipeline.run(
+                source,
+                spec,
+                self.engines,
+                progress,
+                request_id=job.id,
+                created=job.created_at,
+                max_media_seconds=self.config.max_media_seconds,
+                on_transcripts=store_transcripts,
             )
-            notes = spec.preset is not Preset.TRANSCRIPT
-            if not notes:  # a notes job stores its transcripts as part of rendering, before the notes
-                progress.enter(Stage.UPLOADING)
-            keys = transcript_keys(spec.target, domain=domain, job_id=job.id)
-            output.update(upload_transcripts(self.store, keys, files))
-            if not notes:
-                return
-            segments = from_json(json.loads(files["json"]))
-        self._write_notes(job, segments, progress, output)
-
-    def _write_notes(self, job: Job, segments: Segments, progress: _Progress, output: dict[str, Any]) -> None:
-        files = self.notes.files(segments, job.spec.preset, progress)
-        progress.enter(Stage.UPLOADING)
-        keys = note_keys(job.spec.target, domain=self.config.domain, job_id=job.id)
-        output.update(upload_notes(self.store, keys, files))
+        if outputs.notes:
+            progress.enter(Stage.UPLOADING)
+            keys = note_keys(spec.target, domain=domain, job_id=job.id)
+            output.update(upload_notes(self.store, keys, outputs.notes))
 
     def _fetch(self, job: Job, destination: Path, progress: _Progress) -> None:
         spec = job.spec

@@ -3,6 +3,7 @@ import json
 
 from aftercall.asr import Recognition, RecognizedWord
 from aftercall.domain.transcript import Transcript, Word, cues, normalise_word, turns, utterances
+from aftercall.notes.segments import from_json, from_transcript
 from aftercall.pipeline.render import render_all, timestamp
 from aftercall.pipeline.transcribe import to_words
 from tests.formats import check_cues, check_json, check_txt, parse_srt, parse_vtt
@@ -123,3 +124,10 @@ def test_engine_times_are_clamped_to_the_media_and_never_run_backwards():
     words = to_words(Recognition(raw, "en", None, "m"), 3.0)
     assert [(w.start, w.end) for w in words] == [(1.0, 1.5), (1.0, 1.0), (2.5, 3.0)]
     assert words[1].confidence == 1.0
+
+
+def test_the_notes_read_the_same_segments_from_the_transcript_as_from_its_json():
+    t = transcript(steady_speech(40, step=0.3337, speaker_every=7), 14.0)
+    rendered = from_json(json.loads(render_all(t, request_id="r", created=0.0)["json"]))
+    assert from_transcript(t) == rendered
+    assert len(rendered.items) > 1

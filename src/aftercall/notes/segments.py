@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from aftercall.domain.transcript import Transcript, utterances
 from aftercall.errors import JobFailed
 
 # A plain-text transcript has no times: each turn is placed on a clock running at this speaking rate, and the notes
@@ -80,6 +81,12 @@ def from_json(document: dict[str, Any]) -> Segments:
             f"Failed to read the transcript: the JSON is not a transcript of Deepgram's shape ({exc!r} is missing or "
             "malformed)"
         ) from None
+    return Segments(_numbered(raw), "media")
+
+
+def from_transcript(transcript: Transcript) -> Segments:
+    """Segments of a transcript aftercall made: its utterances, timed as its JSON output times them."""
+    raw = [(u.speaker, round(u.start, 3), round(u.end, 3), u.text) for u in utterances(transcript.words)]
     return Segments(_numbered(raw), "media")
 
 

@@ -1,5 +1,5 @@
-"""From fetched media to the rendered transcript files: the part of a transcript job that needs no job store or
-object store, shared by the worker and ``aftercall run``."""
+"""From fetched media to a transcript with speakers: decoding, transcription, diarization and redaction (the stages
+``pipeline.run`` strings together)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from aftercall.pipeline import redact as redaction
 from aftercall.pipeline.channels import per_channel_if_separate
 from aftercall.pipeline.decode import Audio, decode
 from aftercall.pipeline.diarize import diarize
-from aftercall.pipeline.render import render_all
 from aftercall.pipeline.transcribe import transcribe, transcribe_channels
 
 
@@ -49,13 +48,9 @@ class Speech:
     engine: SpeechToText
     diarizer: Diarizer | None
 
-    def transcript_files(
-        self, audio: Audio, options: TranscriptOptions, progress: Progress, *, request_id: str, created: float
-    ) -> dict[str, bytes]:
-        """Every transcript format of ``audio``, keyed by extension, with the job's options applied."""
-        transcript = redaction.apply(self.recognise(audio, options, progress), options)
-        progress.enter(Stage.RENDERING)
-        return render_all(transcript, request_id=request_id, created=created)
+    def transcript(self, audio: Audio, options: TranscriptOptions, progress: Progress) -> Transcript:
+        """The transcript of ``audio`` with the job's options applied (redaction included)."""
+        return redaction.apply(self.recognise(audio, options, progress), options)
 
     def recognise(self, audio: Audio, options: TranscriptOptions, progress: Progress) -> Transcript:
         """Words with speakers: one speaker per channel when the audio kept its channels, else transcription then

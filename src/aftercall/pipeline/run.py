@@ -1,0 +1,62 @@
+"""The stages of one job, written once: from a fetched source to the job's output files. The worker runs it under a
+lease and uploads what it returns; ``aftercall run`` runs it and writes the files to a folder.
+
+    media:      decode → transcribe (→ diarize) → redact → render → [notes]
+    transcript: read the transcript → notes
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aftercall.domain.jobs import JobSpec, Preset, SourceType, Stage
+from aftercall.notes.segments import from_transcript, parse_transcript
+from aftercall.pipeline.notes import Notes
+from aftercall.pipeline.render import render_all
+from aftercall.pipeline.speech import Progress, Speech, decode_media
+
+
+@dataclass(frozen=True)
+class Engines:
+    """What a job's stages run on."""
+
+    speech: Speech
+    notes: Notes
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """A job's files: its transcripts by extension (none for a transcript source) and its notes by output section."""
+
+    transcripts: dict[str, bytes] = field(default_factory=dict)
+    notes: dict[str, bytes] = field(default_factory=dict)
+
+
+def run(
+    source: Path,
+    spec: JobSpec,
+    engines: Engines,
+    progress: Progress,
+    *,
+    request_id: str,
+    created: float,
+    max_media_seconds: float,
+    on_transcripts: Callable[[dict[str, bytes]], None] = lambda files: None,
+) -> Outputs:
+    """Run ``spec`` over the fetched ``source``. ``on_transcripts`` gets the transcript files as soon as they are
+    rendered, before any notes are written (the worker stores them then, so a failed notes step keeps them)."""
+    transcripts: dict[str, bytes] = {}
+    if spec.source_type is SourceType.TRANSCRIPT_URI:
+        segments = parse_transcript(source.read_bytes())
+    else:
+        audio = decode_media(source, spec.transcript, progress, max_seconds=max_media_seconds)
+        transcript = engines.speech.transcript(audio, spec.transcript, progress)
+        progress.enter(Stage.RENDERING)
+        transcripts = render_all(transcript, request_id=request_id, created=created)
+        on_transcripts(transcripts)
+        segments = from_transcript(transcript)
+    if spec.preset is Preset.TRANSCRIPT:
+        return Outputs(transcripts)
+    return Outputs(transcripts, engines.notes.files(segments, spec.preset, progress))
