@@ -218,6 +218,6 @@ def run(source: str, preset: str, language: str, out_dir: Path) -> None:
     except AftercallError as exc:
         raise click.ClickException(str(exc)) from exc
     except Exception as exc:
-        raise click.ClickException(crash_sentence(bars.stage, exc)) from exc
+        raise click.ClickException(f"{crash_sentence(bars.stage)} ({type(exc).__name__}: {exc})") from exc
     for path in written:
         click.echo(path)

@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 import structlog
 
 from aftercall.asr import SpeechToText
-from aftercall.domain.jobs import Job, JobSpec, Preset, SourceType, Status
+from aftercall.domain.jobs import Job, JobSpec, Preset, SourceType, Status, key_problem
 from aftercall.domain.recordings import Recording
 from aftercall.errors import InvalidRequest, MediaError, NotFound, PayloadTooLarge
 from aftercall.jobstore import JobStore, Page
@@ -73,6 +73,10 @@ class BatchService:
     def submit(self, job_id: str, spec: JobSpec, *, idempotency_key: str | None, request_hash: str) -> str:
         """Store the job durably, then hand its id to the queue; returns the (possibly earlier) job id."""
         spec = self.check_supported(spec)
+        for key in job_keys(spec.target, domain=self.settings.domain, job_id=job_id):
+            problem = key_problem(key)
+            if problem:
+                raise InvalidRequest("outParams.s3Config.s3KeyTemplate", problem)
         idempotency = (idempotency_key, request_hash) if idempotency_key else None
         stored_id, created = self.jobs.create_job(job_id, spec, idempotency=idempotency)
         if created:

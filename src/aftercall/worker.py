@@ -151,7 +151,7 @@ class JobRunner:
             error = str(exc)
         except Exception:
             bound.exception("job crashed")
-            error = crash_sentence(progress.stage, exc)
+            error = crash_sentence(progress.stage)
         else:
             if self.jobs.finish(job_id, attempt, output):
                 bound.info("job finished")

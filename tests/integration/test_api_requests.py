@@ -55,6 +55,8 @@ def test_json_is_read_whatever_the_content_type(api):
         ({"inParams": {}, "outParams": {}}, "preset"),
         (job_body(preset="translate"), "preset"),
         (job_body(outParams={"s3Config": {"s3KeyTemplate": "calls/../../etc"}}), "outParams.s3Config.s3KeyTemplate"),
+        (job_body(outParams={"s3Config": {"s3KeyTemplate": "k" * 1024}}), "outParams.s3Config.s3KeyTemplate"),
+        (job_body(outParams={"s3Config": {"s3KeyTemplate": "a/" + "b" * 300}}), "outParams.s3Config.s3KeyTemplate"),
         (job_body(outParams={"s3Config": {}}), "outParams.s3Config.s3KeyTemplate"),
         (job_body(uri="http://127.0.0.1:8000/a.wav"), "inParams.uri"),
         (job_body(uri="http://localhost/a.wav"), "inParams.uri"),

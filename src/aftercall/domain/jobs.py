@@ -50,9 +50,28 @@ _STAGE_VERB = {
 }
 
 
-def crash_sentence(stage: Stage, exc: BaseException) -> str:
-    """The error of a job that an unexpected exception stopped: which step failed, and what was raised."""
-    return f"Failed to {_STAGE_VERB.get(stage, 'process')}: internal error ({type(exc).__name__}: {exc})"
+def crash_sentence(stage: Stage) -> str:
+    """The error of a job that an unexpected exception stopped: which step failed, and nothing of the server's
+    internals (paths, class names, messages), which go to the log with the job's id."""
+    return (
+        f"Failed to {_STAGE_VERB.get(stage, 'process')}: an internal error stopped it (the server log has the details)"
+    )
+
+
+# The longest object key S3 accepts, and the longest file name of the local store's file systems.
+MAX_KEY_BYTES = 1024
+MAX_KEY_SEGMENT_BYTES = 255
+
+
+def key_problem(key: str) -> str | None:
+    """Why an output key cannot be stored, as the end of a sentence about the key template, or None."""
+    size = len(key.encode("utf-8", "surrogatepass"))
+    if size > MAX_KEY_BYTES:
+        return f"makes an output key of {size} bytes; the limit is {MAX_KEY_BYTES}"
+    longest = max(len(part.encode("utf-8", "surrogatepass")) for part in key.split("/"))
+    if longest > MAX_KEY_SEGMENT_BYTES:
+        return f"makes a key segment (between slashes) of {longest} bytes; the limit is {MAX_KEY_SEGMENT_BYTES}"
+    return None
 
 
 class SourceType(StrEnum):
