@@ -14,7 +14,7 @@ from aftercall.notes.concepts import concept_list
 from aftercall.notes.reading import Reading
 from aftercall.notes.segments import Segment, Segments
 from aftercall.notes.soap import soap_note
-from aftercall.notes.summary import groups, summary_text
+from aftercall.notes.summary import groups, requests, summary_text
 
 LAST_WORDS = "I will start metformin 500 mg tonight and see you in three months."
 
@@ -103,6 +103,17 @@ def test_the_last_minutes_of_a_long_call_reach_every_note() -> None:
 def test_summaries_are_grouped_in_order_into_three_paragraphs() -> None:
     assert groups(["a", "b", "c", "d", "e", "f", "g"], 3) == [["a", "b", "c"], ["d", "e"], ["f", "g"]]
     assert groups(["a", "b"], 3) == [["a"], ["b"]]
+
+
+def test_a_summary_plans_the_requests_it_makes_so_progress_ends_at_the_end() -> None:
+    for minutes in (5, 60):
+        model = QuotingModel()
+        progress: list[float] = []
+        reading = Reading(model, long_call(minutes=minutes), on_progress=progress.append, plan=requests)
+        summary_text(reading)
+        assert reading.steps == len(model.prompts), "the plan counts every request"
+        assert progress[-1] == 1.0
+        assert progress == sorted(progress)
 
 
 def test_the_merge_of_many_summaries_is_split_to_fit() -> None:

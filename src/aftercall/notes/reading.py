@@ -20,6 +20,7 @@ _WORDS_PER_ITEM = 15  # of conversation: a chunk may yield one item per this man
 MIN_ITEMS = 8
 
 Schema = Callable[[int], dict[str, Any]]  # the answer schema for a chunk, given how many items it may hold
+Plan = Callable[[int, int], int]  # how many requests a reading makes, given its chunks and the requests per chunk
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Reading:
     on_progress: Callable[[float], None] = lambda done: None
     judge: bool = False  # ask the model to check the statements that passed the rules
     audit: bool = False  # list every dropped item in the metadata, not only the counts
-    steps: int = 1  # model requests planned in all, for progress
+    plan: Plan = lambda chunks, per_chunk: chunks * per_chunk  # the model requests the reader will make, for progress
     _done: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
@@ -37,6 +38,7 @@ class Reading:
         self.budget = self.model.context_tokens - self.answer_tokens - _INSTRUCTION_TOKENS  # text per request
         self.chunks = chunks(self.segments, budget=self.budget, count_tokens=self.model.count_tokens)
         self.transcript = Transcript.of(self.segments.items)
+        self.steps = self.plan(len(self.chunks), self.requests_per_chunk)  # model requests planned in all
 
     def each_chunk(self) -> Iterator[tuple[dict[int, Segment], str]]:
         """Each chunk as (its segments by number, the text a model reads)."""

@@ -4,7 +4,11 @@ always has a paragraph that was written from it."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from aftercall.notes.reading import Reading
+
+T = TypeVar("T")
 
 PARAGRAPHS = 3
 _SYSTEM = (
@@ -29,7 +33,13 @@ def summary_text(reading: Reading) -> str:
     return "\n\n".join(" ".join(p.split()) for p in paragraphs) + "\n"
 
 
-def groups(parts: list[str], count: int) -> list[list[str]]:
+def requests(chunks: int, _per_chunk: int) -> int:
+    """The requests a summary makes: one a chunk, and one a merged paragraph (more only where a merge must be
+    halved to fit)."""
+    return chunks + sum(len(group) > 1 for group in groups(list(range(chunks)), PARAGRAPHS))
+
+
+def groups(parts: list[T], count: int) -> list[list[T]]:
     """``parts`` cut into at most ``count`` consecutive, near-equal groups."""
     size, extra = divmod(len(parts), count)
     result, start = [], 0

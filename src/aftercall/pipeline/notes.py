@@ -15,7 +15,7 @@ from aftercall.notes.concepts import concept_list
 from aftercall.notes.reading import Reading
 from aftercall.notes.segments import Segments
 from aftercall.notes.soap import soap_note
-from aftercall.notes.summary import summary_text
+from aftercall.notes.summary import requests, summary_text
 from aftercall.pipeline.speech import Progress
 
 
@@ -29,18 +29,25 @@ class Notes:
         """The preset's note outputs keyed by output section (``summary``; or ``soap`` and ``concept``)."""
         progress.enter(Stage.SUMMARIZING)
         verb = "summarize" if preset is Preset.SUMMARIZE else "write the SOAP note"
+        summary = preset is Preset.SUMMARIZE
+        plan = requests if summary else _soap_and_concepts
         try:
-            reading = Reading(self.model, segments, on_progress=progress.fraction, judge=self.judge, audit=self.audit)
-            if preset is Preset.SUMMARIZE:
-                reading.steps = len(reading.chunks) + (len(reading.chunks) > 1) * 3
+            reading = Reading(
+                self.model, segments, on_progress=progress.fraction, judge=self.judge, audit=self.audit, plan=plan
+            )
+            if summary:
                 return {"summary": summary_text(reading).encode()}
-            reading.steps = 2 * len(reading.chunks) * reading.requests_per_chunk
             return {
                 "soap": _checked(soap_note(reading), schemas.SOAP),
                 "concept": _checked(concept_list(reading), schemas.CONCEPT),
             }
         except (NotesError, ModelUnavailable) as exc:
             raise NotesError(f"Failed to {verb}: {exc}") from None
+
+
+def _soap_and_concepts(chunks: int, per_chunk: int) -> int:
+    """The requests of the soap-notes preset: the SOAP note's, then the concepts', over the same chunks."""
+    return 2 * chunks * per_chunk
 
 
 def _checked(document: dict[str, Any], schema: str) -> bytes:
