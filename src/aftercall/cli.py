@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-import structlog
 
 from aftercall import __version__
 
@@ -16,17 +14,9 @@ if TYPE_CHECKING:
 
 
 def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(), format="%(message)s")
-    structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso"),
-            structlog.processors.format_exc_info,
-            structlog.dev.ConsoleRenderer(colors=False),
-        ],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-    )
+    from aftercall.logs import configure
+
+    configure(level)
 
 
 @click.group()
@@ -93,6 +83,7 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, log_level: 
             host=settings.host,
             port=settings.port,
             log_level=log_level.lower(),
+            log_config=None,  # uvicorn's records go through our redacting handler (aftercall/logs.py)
         )
     finally:
         runtime.stop()
@@ -129,6 +120,7 @@ def api(host: str | None, port: int | None, log_level: str) -> None:
         host=host or settings.host,
         port=port or settings.port,
         log_level=log_level.lower(),
+        log_config=None,
     )
 
 

@@ -56,6 +56,9 @@ def test_a_good_models_wrong_statements_are_stopped_and_each_drop_is_accounted_f
                 concepts = httpx.get(links["concept"]["link"], timeout=30).json()
         finally:
             server.kill()
+    log = server.log.read_text()
+    assert "/v1/files/" in log, "the access log records the downloads"
+    assert "signature=" not in log, "but never a working link (aftercall/logs.py)"
     assert schemas.problems(soap, schemas.SOAP) == []
     assert schemas.problems(concepts, schemas.CONCEPT) == []
     kept = {s["text"] for section in SECTIONS for s in soap[section]}
