@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,7 @@ def decode(
     """
     if path.stat().st_size == 0:
         raise MediaError("Input file is empty")
+    _refuse_a_cut_wav(path)
     try:
         container = av.open(str(path))
     except (av.FFmpegError, ValueError, OSError) as exc:
@@ -76,6 +78,7 @@ def probe(path: Path, *, max_seconds: float) -> float:
     """The media duration in seconds, read from the container (decoding only when it declares none)."""
     if path.stat().st_size == 0:
         raise MediaError("Input file is empty")
+    _refuse_a_cut_wav(path)
     try:
         with av.open(str(path)) as container:
             if not container.streams.audio:
@@ -88,6 +91,34 @@ def probe(path: Path, *, max_seconds: float) -> float:
     if declared > max_seconds:
         raise MediaError(f"Input is {declared:.0f} s long; the limit is {max_seconds:.0f} s")
     return declared
+
+
+def _refuse_a_cut_wav(path: Path) -> None:
+    """A WAV file whose data chunk declares more bytes than the file holds was cut off: FFmpeg reads what is there
+    and reports that length, so the header itself is read here."""
+    with path.open("rb") as f:
+        head = f.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return
+        byte_rate = 0
+        while chunk := f.read(8):
+            if len(chunk) < 8:
+                return
+            name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if name == b"fmt ":
+                fmt = f.read(size + (size & 1))
+                byte_rate = struct.unpack("<I", fmt[8:12])[0] if len(fmt) >= 12 else 0
+                continue
+            if name == b"data":
+                present = path.stat().st_size - f.tell()
+                streaming = size in (0, 0xFFFFFFFF)  # a recorder that never went back to write the size
+                if byte_rate and not streaming and present < size * _TRUNCATION_TOLERANCE:
+                    raise MediaError(
+                        f"Input is truncated or corrupt: it declares {size / byte_rate:.1f} s of media but only "
+                        f"{present / byte_rate:.1f} s are in the file"
+                    )
+                return
+            f.seek(size + (size & 1), 1)
 
 
 def _declared_duration(container: av.container.InputContainer, stream: av.AudioStream) -> float | None:
