@@ -1,6 +1,7 @@
 """The API in-process: authentication, validation, errors and idempotency (docs/api.md §1–§2, §4)."""
 
 import pytest
+from fastapi.testclient import TestClient
 
 from aftercall.bootstrap import build
 from aftercall.errors import DataDirInUse
@@ -137,6 +138,17 @@ def test_a_json_body_nested_past_the_limit_is_a_json_parsing_error(api):
 def test_a_file_link_with_a_hostile_signature_is_refused_not_a_500(api, query):
     response = api.get(f"/v1/files/x?{query}", headers={"Authorization": ""})
     assert response.status_code == 401, response.text
+
+
+def test_an_unexpected_error_is_a_500_that_says_the_connection_closes(api):
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    api.app.add_api_route("/boom", boom)
+    response = TestClient(api.app, raise_server_exceptions=False).get("/boom")  # (the app is already started)
+    assert response.status_code == 500
+    assert response.json() == {"error": "server-error", "info": "The server failed to handle this request"}
+    assert response.headers["connection"] == "close"
 
 
 def test_deepgram_model_names_are_served_by_the_local_default(api):

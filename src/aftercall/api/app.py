@@ -72,7 +72,9 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(_request: Request, _exc: Exception) -> JSONResponse:
-    return error_response(500, "server-error", "The server failed to handle this request")
+    # The server closes the connection after an unhandled error; saying so lets a client open a new one instead of
+    # sending its next request into a reset.
+    return error_response(500, "server-error", "The server failed to handle this request", {"Connection": "close"})
 
 
 def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> FastAPI:
