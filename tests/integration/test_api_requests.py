@@ -226,6 +226,24 @@ def test_uploads_over_the_limit_are_413(api, data):
     assert info.startswith("file: ")
 
 
+def test_a_chunked_upload_over_the_limit_is_stopped_while_it_is_received(api):
+    boundary = "cut-here"
+    sent = 0
+
+    def body():  # no Content-Length: a 3 MB "file" the limit (100,000 bytes) must stop long before its end
+        nonlocal sent
+        yield f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\n'.encode()
+        for _ in range(48):
+            sent += 65536
+            yield b"\0" * 65536
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    response = api.post("/v1/recordings", content=body(), headers=headers)
+    assert response.status_code == 413, response.text
+    assert response.json()["info"] == "file: the upload is larger than the limit of 100000 bytes"
+
+
 @pytest.mark.parametrize("name", ["notes.bin", "empty.wav", "truncated.mp4"])
 def test_uploads_that_are_not_media_are_400(api, data, name):
     with (data / name).open("rb") as f:

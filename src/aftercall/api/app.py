@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aftercall import __version__
 from aftercall.api.routes import batch, dashboard, files, recordings, webhooks
@@ -115,18 +116,47 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> FastAPI:
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
-    @app.middleware("http")
-    async def refuse_oversized_uploads(request: Request, call_next: Any) -> Any:
-        """Answer 413 from Content-Length alone, before a huge upload is spooled to disk."""
-        limit = runtime.settings.max_upload_bytes + _MULTIPART_OVERHEAD
-        length = request.headers.get("content-length", "")
-        is_upload = request.method == "POST" and request.url.path == "/v1/recordings"
-        if is_upload and length.isdigit() and int(length) > limit:
-            info = f"file: the upload is larger than the limit of {runtime.settings.max_upload_bytes} bytes"
-            return error_response(413, "invalid-request-error", info)
-        return await call_next(request)
+    app.add_middleware(UploadCap, limit=runtime.settings.max_upload_bytes + _MULTIPART_OVERHEAD)
 
     return app
+
+
+class UploadCap:
+    """Stops a recording upload at the size limit while it is received: at once from a Content-Length over it, and
+    as the bytes arrive when there is none (chunked), so a huge upload is never read or spooled whole."""
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/v1/recordings":
+            await self.app(scope, receive, send)
+            return
+        allowed = self.limit - _MULTIPART_OVERHEAD
+        info = f"file: the upload is larger than the limit of {allowed} bytes"
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.limit:
+            await error_response(413, "invalid-request-error", info)(scope, receive, send)
+            return
+        received, over = 0, False
+
+        async def counted() -> Message:  # past the limit the app is told the client left, and stops reading
+            nonlocal received, over
+            if not over:
+                message = await receive()
+                received += len(message.get("body", b""))
+                over = received > self.limit
+                if not over:
+                    return message
+            return {"type": "http.disconnect"}
+
+        async def unless_over(message: Message) -> None:  # what the app answers to that is not sent
+            if not over:
+                await send(message)
+
+        await self.app(scope, counted, unless_over)
+        if over:  # the rest of the body is never read: the connection closes after this answer
+            await error_response(413, "invalid-request-error", info, {"Connection": "close"})(scope, receive, send)
 
 
 def _document_bodies(app: FastAPI, models: list[type[Any]]) -> None:
