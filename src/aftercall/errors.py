@@ -27,6 +27,14 @@ class AuthenticationError(AftercallError):
     """The key is not one of this deployment's keys."""
 
 
+class RateLimited(AftercallError):
+    """Too many requests for one API key, or too many failed authentications from one client."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class NotFound(AftercallError):
     """The named resource does not exist."""
 

@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     api_keys: str = Field(
         "", description="Comma-separated API keys. Empty: `serve` creates one in the data dir on first start."
     )
+    rate_limit_per_minute: int = Field(3000, ge=1, description="Requests a minute per API key (429 beyond).")
+    auth_failures_per_minute: int = Field(
+        30, ge=1, description="Failed authentications a minute per client address before it gets 429s."
+    )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite (WAL) in the data dir.")
     domain: str = Field("local", description="The deployment's domain name; it appears in output keys.")
     storage_url: str = Field(

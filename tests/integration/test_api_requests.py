@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from aftercall.bootstrap import build
 from aftercall.errors import DataDirInUse
 from aftercall.settings import Settings
-from tests.integration.conftest import KEY, job_body, wait_for_terminal
+from tests.integration.conftest import KEY, job_body, make_client, wait_for_terminal
 
 
 def error_of(response, status: int, kind: str) -> str:
@@ -22,6 +22,27 @@ def test_missing_or_malformed_authorization(api, header):
     headers = {"Authorization": header} if header is not None else {}
     api.headers.pop("Authorization")
     error_of(api.get("/v1/batch-processor", headers=headers), 400, "authorization-header-error")
+
+
+def test_a_key_past_its_rate_gets_429_with_retry_after(tmp_path):
+    with make_client(tmp_path, rate_limit_per_minute=3) as api:
+        assert [api.get("/v1/batch-processor").status_code for _ in range(3)] == [200, 200, 200]
+        response = api.get("/v1/batch-processor")
+        assert error_of(response, 429, "rate-limit-error").startswith("Too many requests for this API key")
+        assert 1 <= int(response.headers["retry-after"]) <= 20
+        other = api.get("/v1/batch-processor", headers={"Authorization": "Bearer second-key"})
+        assert other.status_code == 200, "each key has its own rate"
+
+
+def test_a_client_guessing_keys_is_slowed_down(tmp_path):
+    with make_client(tmp_path, auth_failures_per_minute=2) as api:
+        wrong = {"Authorization": "Bearer guess"}
+        assert [api.get("/v1/batch-processor", headers=wrong).status_code for _ in range(2)] == [401, 401]
+        response = api.get("/v1/batch-processor", headers=wrong)
+        assert error_of(response, 429, "rate-limit-error").startswith("Too many failed authentications")
+        assert int(response.headers["retry-after"]) >= 1
+        blocked = api.get("/v1/batch-processor")
+        assert blocked.status_code == 429, "while it waits, even a right key is not read from that address"
 
 
 def test_unknown_key_is_an_authentication_error(api):

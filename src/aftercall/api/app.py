@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aftercall import __version__
+from aftercall.api.limits import Limits
 from aftercall.api.routes import batch, dashboard, files, recordings, webhooks
 from aftercall.api.schemas import CreateJobRequest, CreateWebhookRequest, WebhookFields, validation_problem
 from aftercall.bootstrap import Runtime
@@ -26,6 +28,7 @@ from aftercall.errors import (
     JsonParsingError,
     NotFound,
     PayloadTooLarge,
+    RateLimited,
     StoreUnavailable,
 )
 
@@ -38,6 +41,7 @@ ERROR_TABLE: list[tuple[type[AftercallError], int, str]] = [
     (NotFound, 404, "not-found-error"),
     (Conflict, 409, "invalid-request-error"),
     (PayloadTooLarge, 413, "invalid-request-error"),
+    (RateLimited, 429, "rate-limit-error"),
     (StoreUnavailable, 503, "server-error"),
 ]
 
@@ -52,7 +56,8 @@ def error_response(status: int, kind: str, info: str, headers: dict[str, str] | 
 async def _aftercall_error(_request: Request, exc: Exception) -> JSONResponse:
     for cls, status, kind in ERROR_TABLE:
         if isinstance(exc, cls):
-            retry = {"Retry-After": "5"} if status == 503 else None
+            retry = {"Retry-After": str(math.ceil(exc.retry_after))} if isinstance(exc, RateLimited) else None
+            retry = {"Retry-After": "5"} if status == 503 else retry
             return error_response(status, kind, str(exc), headers=retry)
     return error_response(500, "server-error", "The server failed to handle this request")
 
@@ -98,6 +103,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.limits = Limits.of(runtime.settings.rate_limit_per_minute, runtime.settings.auth_failures_per_minute)
     app.add_exception_handler(AftercallError, _aftercall_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

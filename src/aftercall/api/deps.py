@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Security
 from fastapi.security import HTTPBearer
 
+from aftercall.api.limits import Limits
 from aftercall.bootstrap import Runtime
 from aftercall.errors import (
     AuthenticationError,
@@ -15,6 +17,7 @@ from aftercall.errors import (
     InvalidRequest,
     JsonParsingError,
     PayloadTooLarge,
+    RateLimited,
 )
 from aftercall.jobstore import Page
 
@@ -26,14 +29,29 @@ def runtime(request: Request) -> Runtime:
 
 
 def require_api_key(request: Request, _documented: Annotated[Any, Security(_bearer_scheme)] = None) -> None:
-    header = request.headers.get("authorization")
+    """A valid key within its rate; a client that keeps failing is answered 429 before its next guess is read."""
+    limits: Limits = request.app.state.limits
+    client = request.client.host if request.client else "unknown"
+    if wait := limits.failures.wait(client):
+        raise RateLimited("Too many failed authentications from this address; wait before trying again", wait)
+    try:
+        key = _bearer_key(request.headers.get("authorization"))
+        if not runtime(request).key_matches(key):
+            raise AuthenticationError("The API key is not valid")
+    except (AuthorizationHeaderError, AuthenticationError):
+        limits.failures.take(client)
+        raise
+    if wait := limits.requests.take(hashlib.sha256(key.encode()).hexdigest()):
+        raise RateLimited("Too many requests for this API key; wait before sending more", wait)
+
+
+def _bearer_key(header: str | None) -> str:
     if not header:
         raise AuthorizationHeaderError("Missing Authorization header; send 'Authorization: Bearer <API key>'")
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise AuthorizationHeaderError("Malformed Authorization header; expected 'Bearer <API key>'")
-    if not runtime(request).key_matches(key.strip()):
-        raise AuthenticationError("The API key is not valid")
+    return key.strip()
 
 
 async def json_body(request: Request) -> Any:
