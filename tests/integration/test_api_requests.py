@@ -1,5 +1,7 @@
 """The API in-process: authentication, validation, errors and idempotency (docs/api.md §1–§2, §4)."""
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -170,6 +172,18 @@ def test_an_unexpected_error_is_a_500_that_says_the_connection_closes(api):
     assert response.status_code == 500
     assert response.json() == {"error": "server-error", "info": "The server failed to handle this request"}
     assert response.headers["connection"] == "close"
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_the_api_docs_load_everything_from_this_server(api, page):
+    html = api.get(page).text
+    assert not re.findall(r"https?://", html), "no CDN, no web font: nothing leaves the machine"
+    scripts = re.findall(r'src="([^"]+\.js)"', html)
+    assert scripts
+    for script in scripts:
+        served = api.get(script)
+        assert served.status_code == 200
+        assert len(served.content) > 100_000, "the whole bundle, packaged"
 
 
 def test_deepgram_model_names_are_served_by_the_local_default(api):
