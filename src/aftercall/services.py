@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import mimetypes
 import shutil
 import tempfile
 import time
@@ -21,7 +20,7 @@ from aftercall.domain.recordings import Recording
 from aftercall.errors import InvalidRequest, MediaError, NotFound, PayloadTooLarge
 from aftercall.jobstore import JobStore, Page
 from aftercall.net import url_problem
-from aftercall.pipeline.decode import probe
+from aftercall.pipeline.decode import media_type, probe
 from aftercall.pipeline.upload import NOTE_OUTPUTS, job_keys
 from aftercall.settings import Settings
 from aftercall.storage import ObjectStore
@@ -134,9 +133,7 @@ class RecordingService:
     def __init__(self, *, jobs: JobStore, store: ObjectStore, settings: Settings) -> None:
         self.jobs, self.store, self.settings = jobs, store, settings
 
-    def upload(
-        self, source: BinaryIO, *, filename: str | None, content_type: str | None, room_name: str | None
-    ) -> Recording:
+    def upload(self, source: BinaryIO, *, room_name: str | None) -> Recording:
         recording_id = str(uuid.uuid4())
         limit = self.settings.max_upload_bytes
         with tempfile.TemporaryDirectory(prefix="aftercall-upload-") as tmp:
@@ -150,8 +147,8 @@ class RecordingService:
                 duration = probe(path, max_seconds=self.settings.max_media_seconds)
             except MediaError as exc:
                 raise InvalidRequest("file", str(exc)) from exc
-            key = f"{self.settings.domain}/recordings/{recording_id}{_extension(filename)}"
-            content_type = _media_type(content_type)
+            content_type, extension = media_type(path)  # what the file is, whatever the client called it
+            key = f"{self.settings.domain}/recordings/{recording_id}{extension}"
             self.store.put_file(key, path, content_type)
         now = time.time()
         recording = Recording(
@@ -187,17 +184,3 @@ class RecordingService:
         recording = self.get(recording_id)
         ttl = self.settings.link_ttl_seconds
         return {"download_link": self.store.link(recording.key, ttl), "expires": int(time.time()) + ttl}
-
-
-def _extension(filename: str | None) -> str:
-    """A recording key's extension, from the uploaded name only where it names a media type ("x.html" gets none)."""
-    suffix = Path(filename or "").suffix.lower()
-    guessed = mimetypes.guess_type(f"x{suffix}")[0] or ""
-    return suffix if suffix[1:].isalnum() and len(suffix) <= 8 and guessed.startswith(("audio/", "video/")) else ""
-
-
-def _media_type(declared: str | None) -> str:
-    """The content type a recording is stored and served with: the client's only if it is audio or video (the file
-    was probed as media), never one a browser would render as a page."""
-    kind = (declared or "").split(";", 1)[0].strip().lower()
-    return kind if kind.startswith(("audio/", "video/")) else "application/octet-stream"

@@ -286,14 +286,15 @@ def test_uploads_that_are_not_media_are_400(api, data, name):
     assert error_of(response, 400, "invalid-request-error").startswith("file: Input ")
 
 
-def test_a_served_file_is_never_a_page_whatever_its_upload_was_called(api, data):
+def test_a_served_file_has_the_type_of_what_it_is_not_what_its_upload_was_called(api, data):
     with (data / "speech.ogg").open("rb") as f:
         upload = api.post("/v1/recordings", files={"file": ("page.html", f, "text/html")})
     assert upload.status_code == 200, upload.text
     link = api.get(f"/v1/recordings/{upload.json()['id']}/access-link").json()["download_link"]
     served = api.get(link.replace("http://testserver", ""), headers={"Authorization": ""})
     assert served.status_code == 200
-    assert served.headers["content-type"] == "application/octet-stream"
+    assert served.headers["content-type"] == "audio/ogg", "read from the file: an Ogg file called page.html"
+    assert link.split("?")[0].endswith(".ogg")
     assert served.headers["x-content-type-options"] == "nosniff"
     assert api.get("/v1/batch-processor").headers["x-content-type-options"] == "nosniff", "every response"
 

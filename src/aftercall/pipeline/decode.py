@@ -93,6 +93,30 @@ def probe(path: Path, *, max_seconds: float) -> float:
     return declared
 
 
+# A container FFmpeg recognised → (content type, file extension), audio or video by whether it holds a video stream.
+_CONTAINERS = {
+    "wav": (("audio/wav", ".wav"), None),
+    "mp3": (("audio/mpeg", ".mp3"), None),
+    "ogg": (("audio/ogg", ".ogg"), ("video/ogg", ".ogv")),
+    "flac": (("audio/flac", ".flac"), None),
+    "aac": (("audio/aac", ".aac"), None),
+    "mov,mp4,m4a,3gp,3g2,mj2": (("audio/mp4", ".m4a"), ("video/mp4", ".mp4")),
+    "matroska,webm": (("audio/webm", ".webm"), ("video/webm", ".webm")),
+}
+UNKNOWN_MEDIA = ("application/octet-stream", "")
+
+
+def media_type(path: Path) -> tuple[str, str]:
+    """The content type and file extension of the media at ``path``, read from the file (never from a name a client
+    gave it); ``UNKNOWN_MEDIA`` for a container without one here."""
+    try:
+        with av.open(str(path)) as container:
+            audio, video = _CONTAINERS.get(container.format.name, (UNKNOWN_MEDIA, None))
+            return (video or audio) if container.streams.video else audio
+    except (av.FFmpegError, ValueError, OSError):
+        return UNKNOWN_MEDIA
+
+
 def _refuse_a_cut_wav(path: Path) -> None:
     """A WAV file whose data chunk declares more bytes than the file holds was cut off: FFmpeg reads what is there
     and reports that length, so the header itself is read here."""

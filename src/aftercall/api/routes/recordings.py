@@ -15,9 +15,7 @@ router = APIRouter(prefix="/recordings", tags=["recordings"], dependencies=[Depe
 def upload_recording(
     rt: RuntimeDep, file: Annotated[UploadFile, File()], room_name: Annotated[str | None, Form()] = None
 ) -> dict[str, Any]:
-    recording = rt.recordings.upload(
-        file.file, filename=file.filename, content_type=file.content_type, room_name=room_name
-    )
+    recording = rt.recordings.upload(file.file, room_name=room_name)  # its type is read from the file itself
     return recording.public_view()
 
 
