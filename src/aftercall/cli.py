@@ -13,10 +13,10 @@ if TYPE_CHECKING:
     from aftercall.bootstrap import Role, Runtime
 
 
-def _configure_logging(level: str) -> None:
+def _configure_logging(level: str, log_format: str) -> None:
     from aftercall.logs import configure
 
-    configure(level)
+    configure(level, log_format)
 
 
 @click.group()
@@ -61,9 +61,9 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, log_level: 
     from aftercall.errors import AftercallError
     from aftercall.settings import Settings
 
-    _configure_logging(log_level)
     overrides = {name: value for name, value in {"host": host, "port": port, "data_dir": data_dir}.items() if value}
     settings = Settings(**overrides)  # type: ignore[arg-type]
+    _configure_logging(log_level, settings.log_format)
     try:
         runtime = build(settings)
         runtime.start()
@@ -94,9 +94,10 @@ def _runtime(role: Role, log_level: str) -> Runtime:
     from aftercall.errors import AftercallError
     from aftercall.settings import Settings
 
-    _configure_logging(log_level)
+    settings = Settings()
+    _configure_logging(log_level, settings.log_format)
     try:
-        runtime = build(Settings(), role)
+        runtime = build(settings, role)
         runtime.start()
     except AftercallError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -19,31 +19,37 @@ def redact(text: str) -> str:
     return _BEARER.sub(r"\1[redacted]", _QUERY.sub(r"\1?[redacted]", text))
 
 
-class Redacting(logging.Filter):
-    """Rewrites each record's message, arguments applied, without its secrets."""
+class Redacting(structlog.stdlib.ProcessorFormatter):
+    """Formats every record, aftercall's or a library's, as the one format of the process, then cuts its secrets."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
-def configure(level: str) -> None:
-    """Log at ``level`` to standard error through one redacting handler; uvicorn's loggers propagate to it (start
-    uvicorn with ``log_config=None``)."""
-    logging.basicConfig(level=level.upper(), format="%(message)s")
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, Redacting) for f in handler.filters):
-            handler.addFilter(Redacting())
+def configure(level: str, log_format: str = "console") -> None:
+    """Log at ``level`` to standard error, every line in one format whoever wrote it: readable text (``console``) or
+    one JSON object a line (``json``), with time, level and logger, and no secrets (uvicorn's loggers propagate here:
+    start uvicorn with ``log_config=None``)."""
+    json_lines = log_format == "json"
+    renderer = structlog.processors.JSONRenderer() if json_lines else structlog.dev.ConsoleRenderer(colors=False)
+    shared: list[structlog.types.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso"),
+    ]
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        Redacting(
+            foreign_pre_chain=shared,  # a library's record gets the same time, level and logger name
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    wrap = structlog.stdlib.ProcessorFormatter.wrap_for_formatter
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso"),
-            structlog.processors.format_exc_info,
-            structlog.dev.ConsoleRenderer(colors=False),
-        ],
+        processors=[*shared, structlog.processors.format_exc_info, wrap],
         logger_factory=structlog.stdlib.LoggerFactory(),
     )

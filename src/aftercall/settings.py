@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     api_keys: str = Field(
         "", description="Comma-separated API keys. Empty: `serve` creates one in the data dir on first start."
     )
+    log_format: Literal["console", "json"] = Field(
+        "console", description="Log lines as readable text, or one JSON object a line (for a log collector)."
+    )
     rate_limit_per_minute: int = Field(3000, ge=1, description="Requests a minute per API key (429 beyond).")
     auth_failures_per_minute: int = Field(
         30, ge=1, description="Failed authentications a minute per client address before it gets 429s."

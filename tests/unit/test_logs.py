@@ -1,8 +1,22 @@
-"""No log line holds a working link or a key (aftercall/logs.py)."""
+"""Every log line in one format, and none holding a working link or a key (aftercall/logs.py)."""
 
+import json
 import logging
 
-from aftercall.logs import Redacting, redact
+import pytest
+import structlog
+
+from aftercall.logs import configure, redact
+
+
+@pytest.fixture
+def restored_logging():
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    structlog.reset_defaults()
 
 
 def test_query_strings_and_bearer_tokens_are_cut_out() -> None:
@@ -16,10 +30,22 @@ def test_query_strings_and_bearer_tokens_are_cut_out() -> None:
     assert redact("job finished in 3.2 s (what? nothing secret)") == "job finished in 3.2 s (what? nothing secret)"
 
 
-def test_an_access_log_record_is_redacted_with_its_arguments_applied() -> None:
-    record = logging.LogRecord(
-        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
-        ("127.0.0.1:5", "GET", "/v1/files/x.json?expires=1&signature=s", "1.1", 200), None,
-    )  # fmt: skip
-    assert Redacting().filter(record)
-    assert record.getMessage() == '127.0.0.1:5 - "GET /v1/files/x.json?[redacted] HTTP/1.1" 200'
+def test_json_lines_for_aftercall_and_for_every_library_without_secrets(restored_logging, capsys) -> None:
+    configure("info", "json")
+    structlog.get_logger("aftercall.worker").info("job started", job_id="j1", uri="https://e.com/a.wav?token=t")
+    access = '%s - "%s %s HTTP/%s" %d'
+    logging.getLogger("uvicorn.access").info(access, "1.2.3.4:5", "GET", "/v1/files/x?signature=s", "1.1", 200)
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert [line["logger"] for line in lines] == ["aftercall.worker", "uvicorn.access"]
+    assert all(line["level"] == "info" and line["timestamp"] for line in lines)
+    assert lines[0]["job_id"] == "j1"
+    assert lines[0]["uri"] == "https://e.com/a.wav?[redacted]"
+    assert lines[1]["event"] == '1.2.3.4:5 - "GET /v1/files/x?[redacted] HTTP/1.1" 200'
+
+
+def test_console_lines_by_default(restored_logging, capsys) -> None:
+    configure("info")
+    logging.getLogger("httpx").info("HTTP Request: %s %s", "GET", "https://b.s3/a.wav?X-Amz-Signature=ff")
+    line = capsys.readouterr().err.strip()
+    assert line.endswith("HTTP Request: GET https://b.s3/a.wav?[redacted] [httpx]")
+    assert "[info" in line
