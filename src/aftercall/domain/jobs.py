@@ -53,9 +53,7 @@ _STAGE_VERB = {
 def crash_sentence(stage: Stage) -> str:
     """The error of a job that an unexpected exception stopped: which step failed, and nothing of the server's
     internals (paths, class names, messages), which go to the log with the job's id."""
-    return (
-        f"Failed to {_STAGE_VERB.get(stage, 'process')}: an internal error stopped it (the server log has the details)"
-    )
+    return f"Failed to {_STAGE_VERB.get(stage, 'process')}: an internal error stopped it"
 
 
 # The longest object key S3 accepts, and the longest file name of the local store's file systems.
