@@ -70,6 +70,49 @@ def test_numbers_must_be_said_about_the_same_thing(claim: str, said: str, reason
     assert problem(claim, said) == reason
 
 
+_INR = "Last week it was two point nine. Monday on the home meter it was three point four."
+
+
+@pytest.mark.parametrize(
+    ("claim", "said", "reason"),
+    [
+        ("INR 2.9 on home check Monday", _INR, "number"),
+        ("INR 3.4 on home check Monday", _INR, None),
+        ("Uncle had knee replacement at 66", "My uncle had his knee replaced, he was fifty-eight. He's sixty-six now.",
+         "number"),
+        ("Uncle had knee replacement at 58", "My uncle had his knee replaced, he was fifty-eight. He's sixty-six now.",
+         None),
+        ("Headache days 12 -> 5 per month", "It went from twelve headache days a month down to five.", None),
+    ],
+)  # fmt: skip
+def test_a_numbers_nearest_words_are_not_bound_to_another_number(claim: str, said: str, reason: str | None) -> None:
+    assert problem(claim, said) == reason
+
+
+def test_a_number_said_only_of_someone_else_is_not_theirs() -> None:
+    said = ("Any family history of cancer?", "My aunt had breast cancer. And my uncle, colon cancer. He was fifty-one.")
+    assert problem("FHx: uncle with colon cancer at 51", *said) is None
+    assert problem("FHx: aunt with breast cancer at 51", *said) == "number", "he is not the aunt"
+    assert problem("FHx: brother with colon cancer at 51", *said) is None, "a daughter's uncle is a patient's brother"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bound"),
+    [
+        ("five milligrams on Mondays and two and a half the other days", [({5}, "mondays"), ({2.5}, "other days")]),
+        ("it was two point four, then last Friday three point one", [({2.4}, ""), ({3.1}, "last friday")]),
+        ("he's been like, two sixty, two seventy", [({260, 270}, "")]),
+        ("fifteen headache days a month", [({15}, "headache days")]),
+    ],
+)
+def test_each_number_is_bound_to_the_words_around_it(sentence: str, bound: list[tuple[set[float], str]]) -> None:
+    found = numbers.bindings(sentence)
+    for (values, words), mention in zip(bound, found, strict=False):
+        assert values <= mention.values
+        assert set(words.split()) <= set(mention.before + mention.after)
+    assert len(found) >= len(bound)
+
+
 def test_a_pain_score_is_read_from_the_answer_to_the_question() -> None:
     assert problem("Pain 6/10", "How bad is the pain, zero to ten?", "Maybe a six.") is None  # /10 is a scale
     assert problem("Pain 8/10", "How bad is the pain, zero to ten?", "Maybe a six.") == "number"
@@ -143,6 +186,21 @@ def test_a_finding_is_placed_on_the_side_its_sentence_gives() -> None:
     assert problem("Tender over the MCL, L knee", "Left knee. Tender over the M C L, right here?") is None, (
         "a spoken 'L' or 'right here' gives no side"
     )
+
+
+def test_a_finding_denied_on_a_side_is_not_there() -> None:
+    said = ("Does the tingling go into your foot?", "Yes, the outside of the foot.",
+            "Any tingling in the right leg?", "No, the right one's fine.")  # fmt: skip
+    assert problem("Tingling in the lateral foot", *said) is None
+    assert problem("Tingling in the right foot", *said) == "laterality"
+    assert problem("No tingling in the right leg", *said) is None
+
+
+def test_a_comparison_of_two_sides_keeps_its_direction() -> None:
+    said = "Her right pupil looks a little larger than the left, both react."
+    assert problem("R pupil slightly larger than L", said) is None
+    assert problem("Left pupil smaller than right", said) is None, "the same comparison, said the other way"
+    assert problem("Left pupil larger than right", said) == "laterality"
 
 
 # -- results --------------------------------------------------------------------------------------------------

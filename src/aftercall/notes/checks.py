@@ -12,6 +12,7 @@ clinician wants to rule out, stated as a diagnosis; ``unsupported`` too little o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -23,6 +24,7 @@ from aftercall.notes.lexicon import (
     CLAIMED_RESULTS,
     CONDITIONS,
     FREQUENCIES,
+    GENDERS,
     HEDGES,
     NEGATIONS,
     NOT_FINDINGS,
@@ -35,11 +37,11 @@ from aftercall.notes.lexicon import (
     UNIT_NAMES,
     UNITS,
 )
-from aftercall.notes.numbers import Mention, mentions, numbers, standing
-from aftercall.notes.polarity import answer_reading, claim_terms, confirms, readings
+from aftercall.notes.numbers import Mention, bindings, mentions, numbers, standing
+from aftercall.notes.polarity import answer_reading, claim_terms, confirms, readings, word_readings
 from aftercall.notes.segments import Segment
 from aftercall.notes.tokens import clauses, sentences, tokens
-from aftercall.notes.words import keys, stem, term_keys, units
+from aftercall.notes.words import content, keys, stem, term_keys, units
 
 COVERAGE = 0.5  # share of a statement's content that its evidence must contain
 _WINDOW = 3  # words either side of a number in a claim that say what the number is about
@@ -54,9 +56,9 @@ def problem(
     """The first reason ``evidence`` does not support ``claim``, or None when it does. A ``concept`` is a term, not
     a sentence: every word of it must be in the evidence, and its polarity and category are the caller's to read.
     A ``diagnosis`` (an assessment, a problem) must not be a possibility the clinician only raised."""
-    statement_checks = (_denials,) if concept else (_allergen, _polarity)
+    statement_checks = (_denials,) if concept else (_allergen, _polarity, _denied_on_side)
     diagnosis_checks = (_speculative,) if diagnosis else ()
-    for check in (_drug, *statement_checks, _number, _frequency, _laterality, _result, *diagnosis_checks):
+    for check in (_drug, *statement_checks, _number, _bound, _frequency, _laterality, _result, *diagnosis_checks):
         reason = check(claim, evidence, allergens)
         if reason:
             return reason
@@ -159,6 +161,78 @@ def _number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     return None
 
 
+def _bound(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """Each number of the claim stands where the evidence says it: the words nearest it in the claim (what it
+    measures, whose it is, when) are not bound to another number of the evidence (``bindings``: speech puts them
+    further away) by clearly more than to any place its own value is said. "INR 3.8 on fingerstick yesterday" is
+    not "last Thursday it jumped up to three point eight. I rechecked yesterday with the finger stick and it was three
+    point one"; "Father had back surgery at 78" is not "my dad had back surgery, a disc, when he was fifty-five. He's
+    seventy-eight now"."""
+    said = _bound_numbers(evidence)
+    for clause in clauses(_SCALES.sub("", claim)):
+        bound = bindings(clause, spoken=False)
+        claimed = {value for mention in bound for value in mention.values}
+        for mention in bound:
+            if _when(mention):
+                continue  # a clock time or a span: said is enough
+            nearest = _nearest(mention)
+            near = [_keys_of((w,)) for w in nearest]
+            whose = _genders(nearest)
+            unit = _unit(mention.after)
+            for value in mention.values:
+                places = [context for values, context, _ in said if value in values]
+                if whose and places and all(context & _ALL_GENDERS and not context & whose for context in places):
+                    return "number"  # said only of someone else ("my sister... my brother... He was sixty-two")
+                here = max((_shared(near, context) for context in places), default=0)
+                elsewhere = max(
+                    (
+                        _shared(near, context)
+                        for values, context, their_unit in said
+                        if not values & claimed and values != {1.0} and unit in (None, their_unit)
+                    ),  # (another number the claim gives, "15 -> 9 headache days", may share its words)
+                    default=0,
+                )
+                if elsewhere >= here + _CLEARLY_MORE:
+                    return "number"
+    return None
+
+
+_ALL_GENDERS = frozenset(("man:", "woman:"))
+
+
+_NEAREST = 3  # content words either side of a claim's number that say what it is: a note is terse
+
+
+def _nearest(mention: Mention) -> list[str]:
+    meaningful = [w for w in mention.before if content(w) and w not in UNITS][-_NEAREST:]
+    return meaningful + [w for w in mention.after if content(w) and w not in UNITS][:_NEAREST]
+
+
+def _shared(near: list[frozenset[str]], context: frozenset[str]) -> int:
+    """How many of a claim number's nearest words are bound to an evidence number (``context``)."""
+    return sum(1 for word in near if word & context)
+
+
+_CLEARLY_MORE = 2  # words bound to another number beyond those bound to the claimed one
+
+
+def _bound_numbers(evidence: Evidence) -> list[tuple[frozenset[float], frozenset[str], str | None]]:
+    """The numbers the evidence states, as ``_said_numbers`` finds them, each with all the words bound to it."""
+    return _stated(evidence, _bound_words)
+
+
+def _bound_words(part: str) -> list[tuple[Mention, frozenset[str]]]:
+    """Each number of ``part`` with the keys of the words bound to it, and whether a man's or a woman's, where a word
+    says so ("my brother died of a heart attack. He was sixty-two": a man's sixty-two)."""
+    return [(m, _keys_of(m.before + m.after) | _genders(m.before + m.after)) for m in bindings(part)]
+
+
+def _genders(words: tuple[str, ...] | list[str]) -> frozenset[str]:
+    """Whose a number is, as far as any speaker's words tell: a relative's name depends on who speaks (the patient's
+    brother is the daughter's uncle), a man or a woman does not."""
+    return frozenset(f"{GENDERS[w]}:" for w in words if w in GENDERS)
+
+
 _CLOCK = frozenset(("am", "pm", "a.m", "p.m", "o'clock", "oclock"))
 
 
@@ -186,10 +260,17 @@ _MEASURE_WORDS = frozenset(("rate",))
 
 
 def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], frozenset[str], str | None]]:
-    """The numbers the evidence states, each with what it is about and its unit. A number only asked about is not
-    stated ("The twenty-one ones?"), unless the answer says yes ("ten days ago, right?" "Yeah") or the question is
-    itself an unsure answer ("How long does it last?" "Like twenty minutes?"); an answer's bare
-    numbers are about what the question asked ("How bad, zero to ten?" "Maybe a seven.")."""
+    """The numbers the evidence states, each with what it is about (the words either side, see ``mentions``)."""
+    return _stated(evidence, lambda part: [(m, _keys_of(m.before + m.after)) for m in mentions(part)])
+
+
+def _stated(
+    evidence: Evidence, bind: Callable[[str], list[tuple[Mention, frozenset[str]]]]
+) -> list[tuple[frozenset[float], frozenset[str], str | None]]:
+    """The numbers the evidence states, each with the keys of the words ``bind`` gives it and its unit. A number
+    only asked about is not stated ("The twenty-one ones?"), unless the answer says yes ("ten days ago, right?"
+    "Yeah") or the question is itself an unsure answer ("How long does it last?" "Like twenty minutes?"); an
+    answer's bare numbers are about what the question asked ("How bad, zero to ten?" "Maybe a seven.")."""
     said = []
     turns = evidence.turns
     for position, turn in enumerate(turns):
@@ -202,8 +283,7 @@ def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], frozenset[
         for part, asked in parts(standing(turn.text)):
             if asked and not confirmed and not answering:  # ("How long?" "Like twenty minutes?" is an answer)
                 continue
-            for mention in mentions(part):
-                about = _keys_of(mention.before) | _keys_of(mention.after)
+            for mention, about in bind(part):
                 said.append((mention.values, about or keys(question), _unit(mention.after)))
     return said
 
@@ -274,6 +354,59 @@ def _laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | N
             finding & theirs for s, theirs in placed if s != side
         ):
             return "laterality"
+    said = _comparisons(evidence.text, SIDES)
+    for greater, dimension in _comparisons(claim, _CLAIM_SIDES):
+        if any(d == dimension for _, d in said) and (greater, dimension) not in said:
+            return "laterality"  # "left tonsil larger than right" is not "the right one is bigger than the left"
+    return None
+
+
+# Comparatives, by what they compare and which way: "larger" and "smaller" compare size in opposite directions.
+_COMPARATIVES = {
+    **dict.fromkeys(("larger", "bigger", "greater", "fuller", "wider", "thicker"), ("size", 1)),
+    **dict.fromkeys(("smaller", "narrower", "thinner"), ("size", -1)),
+    "higher": ("height", 1), "lower": ("height", -1), "worse": ("severity", 1), "better": ("severity", -1),
+    "stronger": ("strength", 1), "weaker": ("strength", -1), "more": ("amount", 1), "less": ("amount", -1),
+}  # fmt: skip
+
+
+def _comparisons(text: str, named: dict[str, str]) -> set[tuple[str, str]]:
+    """Each comparison of two sides ``text`` makes, as (the side that has more of it, what is compared): "the right
+    one is a bit bigger than the left" is (right, size); "left weaker than right" is (right, strength)."""
+    found = set()
+    for part in clauses(text):
+        for piece in part.split(","):
+            words = tokens(piece)
+            sides = [(i, named[w]) for i, w in enumerate(words) if w in named]
+            if len(sides) < 2 or "than" not in words:
+                continue
+            than = words.index("than")
+            first = [(i, s) for i, s in sides if i < than]
+            second = [(i, s) for i, s in sides if i > than]
+            compared = [_COMPARATIVES[w] for w in words[first[-1][0] if first else 0 : than] if w in _COMPARATIVES]
+            if first and second and compared and first[-1][1] != second[0][1]:
+                dimension, way = compared[-1]
+                found.add((first[-1][1] if way > 0 else second[0][1], dimension))
+    return found
+
+
+def _denied_on_side(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A finding the claim places on a side that the evidence denies on that side and nowhere affirms there:
+    "numbness of the right foot" is not "Any numbness in the right leg?" "No. The right one's fine."."""
+    for part in clauses(claim):
+        words = tokens(part)
+        given = {_CLAIM_SIDES[w] for w in words if w in _CLAIM_SIDES}
+        if len(given) != 1:
+            continue
+        side = given.pop()
+
+        def on_side(piece: str, side: str = side) -> bool:
+            return {SIDES[w] for w in tokens(piece) if w in SIDES} == {side}
+
+        for word, denied, conditional in word_readings(part):
+            findings = {k for k in term_keys(word) if k.startswith("~") and k[1:] not in NOT_FINDINGS}
+            if findings and not denied and not conditional and readings(word, evidence, on_side) == {True}:
+                return "laterality"
     return None
 
 
@@ -300,6 +433,8 @@ def _sides(text: str) -> list[tuple[str, frozenset[str], set[float]]]:
     for part in clauses(text):
         for piece in part.split(","):
             words = tokens(piece)
+            if "than" in words:
+                continue  # a comparison of two sides ("left larger than right"): see ``_comparisons``
             values = {v for mention in mentions(piece) for v in mention.values}
             at = [i for i, w in enumerate(words) if w in SIDES]
             for n, i in enumerate(at):

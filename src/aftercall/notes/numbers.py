@@ -122,6 +122,64 @@ def mentions(clause: str, *, spoken: bool = True, reach: int = 4) -> list[Mentio
     return found
 
 
+_RANGE = re.compile(r"(\d)\s*[-–]\s*(?=\d)")  # "260-270", "1–2 days"
+# "one fifty over ninety", and in speech "two sixty, two seventy" (a note's comma separates two things)
+_JOINING = frozenset((",", "over", "to", "/", "or"))
+_BREAKS = frozenset((",", "and", "then", "but", "or", "to", "while", "whereas"))  # where a number's words end
+
+
+def bindings(sentence: str, *, spoken: bool = True) -> list[Mention]:
+    """The numbers of one sentence in order, each with all the words bound to it: ``before`` from the sentence's
+    start or the previous number's words, ``after`` up to the last break (a comma, "and", "then") before the next
+    number, or the sentence's end. "Five milligrams on Mondays and Fridays and two and a half the other days" binds
+    the Mondays to the five; "two weeks ago it was two point four, then last Thursday three point eight" binds the
+    Thursday to the 3.8."""
+    sentence = _RANGE.sub(r"\1 to ", sentence)
+    words = [w for piece in sentence.split(",") for w in (*tokens(piece), ",")][:-1]
+    found: list[Mention] = []
+    spans = [
+        (start, end)
+        for start, end in _number_spans(words)
+        if "," not in words[start:end] and words[max(0, start - 2) : end] != ["and", "a", "half"]
+    ]
+    edges = []  # (where a number's own words start, where they end)
+    for n, (start, end) in enumerate(spans):
+        following = spans[n + 1][0] if n + 1 < len(spans) else len(words)
+        gap = words[end:following]
+        if n + 1 == len(spans):
+            cut = len(gap)
+        elif words[following : spans[n + 1][1]] in (["a"], ["an"]):
+            cut = len(gap)  # "fifteen headache days a month": the "a" is "per", its words are the fifteen's
+        else:
+            breaks = [i for i, w in enumerate(gap) if w in _BREAKS]
+            cut = breaks[-1] if breaks else min(1, len(gap))  # without a break only a unit goes with the first
+        edges.append((start, end, end + cut))
+    floor = previous = 0
+    for start, end, ceiling in edges:
+        run = words[start:end]
+        values = {1.0} if run in (["a"], ["an"]) else numbers(" ".join(run), spoken=spoken)
+        before = tuple(w for w in words[floor:start] if w not in _BREAKS)
+        after = tuple(w for w in words[end:ceiling] if w not in _BREAKS)
+        if words[start - 1 : start] == ["type"]:  # "type two diabetes" is a name: its words go to the next number
+            previous = end
+            continue
+        floor = ceiling
+        if not values:
+            continue
+        if words[end : end + 3] == ["and", "a", "half"]:  # "two and a half weeks"
+            values |= {v + 0.5 for v in values}
+        if spoken and after[:1] in (("week",), ("weeks",)):
+            values |= {v * 7 for v in values}
+        gap = set(words[previous:start])
+        joined = found and not before and gap and gap <= (_JOINING if spoken else _JOINING - {","})
+        previous = end
+        if joined:  # "one fifty over ninety", "six to eight hours", "1-2 days": one thing measured
+            found[-1] = Mention(found[-1].values | frozenset(values), found[-1].before, after)
+            continue
+        found.append(Mention(frozenset(values), before, after))
+    return found
+
+
 def _number_spans(words: list[str]) -> list[tuple[int, int]]:
     """Where numbers stand: each digit token on its own, and each run of number words."""
     spans: list[tuple[int, int]] = []

@@ -3,6 +3,8 @@ neither affirmed nor denied, and a question read with its answer ("Any swelling?
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aftercall.notes.evidence import Evidence, parts
 from aftercall.notes.lexicon import (
     ABBREVIATIONS,
@@ -24,7 +26,7 @@ _HOW_OFTEN = frozenset(("once", "twice", "times", "couple", "few", "several"))
 
 def claim_terms(claim: str) -> list[list[tuple[str, bool]]]:
     """Each part of a claim as its terms, each with whether the claim denies it ("Denies CP, SOB": both; see
-    ``_reading``): its content words, and each clinical term it names in several words ("loss of consciousness");
+    ``word_readings``): its content words, and each clinical term it names in several words ("loss of consciousness");
     none of a part that says something has gone ("nausea, resolved by week 2")."""
     found = []
     for part in clauses(claim):
@@ -33,7 +35,7 @@ def claim_terms(claim: str) -> list[list[tuple[str, bool]]]:
         context = _context_words(part)
         words = [
             (w, denied)
-            for w, denied, conditional in _reading(part)
+            for w, denied, conditional in word_readings(part)
             if not conditional and not (denied and w in context)
         ]
         said = set(tokens(part))
@@ -63,10 +65,10 @@ def _context_words(part: str) -> set[str]:
     return found
 
 
-def readings(term: str, evidence: Evidence) -> set[bool]:
+def readings(term: str, evidence: Evidence, where: Callable[[str], bool] = lambda part: True) -> set[bool]:
     """How the evidence speaks of ``term``: True where it denies it, False where it affirms it (empty: not said,
-    or said only as a condition: "go to the ER if she's drooling"). A question's term is read from the answer:
-    "Any swelling?" "No." denies swelling."""
+    or said only as a condition: "go to the ER if she's drooling"), in the parts ``where`` accepts. A question's
+    term is read from the answer: "Any swelling?" "No." denies swelling."""
     wanted = term_keys(term)
     found: set[bool] = set()
     turns = evidence.turns
@@ -74,7 +76,7 @@ def readings(term: str, evidence: Evidence) -> set[bool]:
         follows = turns[position + 1] if position + 1 < len(turns) else None
         answer = follows if follows is not None and follows.speaker != turn.speaker else None
         for part, asked in parts(turn.text):
-            if not wanted & keys(part):
+            if not wanted & keys(part) or not where(part):
                 continue
             if asked:
                 reply = answer_reading(wanted, part, answer.text) if answer is not None else None
@@ -134,7 +136,7 @@ def _polarities(wanted: set[str], clause: str) -> set[bool]:
     """Whether each mention of ``wanted`` in ``clause`` is denied (True) or affirmed (False); mentions under a
     condition ("if", "unless") are neither."""
     found: set[bool] = set()
-    for word, denied, conditional in _reading(clause):
+    for word, denied, conditional in word_readings(clause):
         if conditional:
             continue
         if wanted & term_keys(word):
@@ -143,12 +145,12 @@ def _polarities(wanted: set[str], clause: str) -> set[bool]:
         if key in wanted and members & NEGATIONS:
             found.add(False)  # the phrase holds its own negation: "can't breathe", "no energy" affirm
         elif key in wanted:
-            states = {(d, c) for w, d, c in _reading(clause) if w in members}
+            states = {(d, c) for w, d, c in word_readings(clause) if w in members}
             found |= {d for d, c in states if not c}
     return found
 
 
-def _reading(text: str) -> list[tuple[str, bool, bool]]:
+def word_readings(text: str) -> list[tuple[str, bool, bool]]:
     """Each content word of ``text`` with whether a negation before it in its part denies it, and whether it
     stands under a condition. A negation reaches to the end of its comma-separated part and on through the short
     parts of a list that name clinical terms ("no fever, chills, or sweats": all three; "no accessory muscle use,
