@@ -323,6 +323,22 @@ def test_a_possibility_to_rule_out_is_not_a_diagnosis() -> None:
     assert problem("Migraine with aura", made, diagnosis=True) is None, "the hedge is about the MRI"
 
 
+def test_a_diagnosis_the_patient_asked_about_and_was_told_no_is_not_made() -> None:
+    said = ("Your glucose on the screening test was one fifty-two, a bit over.", "So do I have diabetes?",
+            "Not necessarily. That's a screening test, the longer test tells us.")  # fmt: skip
+    assert problem("Diabetes mellitus", *said, diagnosis=True) == "speculative", "the glucose affirms it elsewhere"
+    assert problem("Diabetes not established; needs the longer test", *said, diagnosis=True) is None
+    confirmed = ("Is it strep?", "Yes, the swab was positive.")
+    assert problem("Strep pharyngitis", *confirmed, diagnosis=True) is None
+
+
+def test_a_spinal_level_or_lead_goes_with_what_was_said_there() -> None:
+    said = "This is a right C6 radiculopathy, probably from the disc at C5 C6."
+    assert problem("Right C6 radiculopathy", said) is None
+    assert problem("Right C5 radiculopathy", said) == "number"
+    assert problem("Disc at C5-C6", said) is None
+
+
 def test_a_condition_in_a_claim_affirms_and_denies_nothing() -> None:
     said = "We'll hold off on the MRI. If you're not better by six weeks, or the weakness gets worse, we'll get one."
     assert problem("MRI deferred; obtain if no improvement by 6 wks or if weakness worsens", said) is None

@@ -58,7 +58,8 @@ def problem(
     A ``diagnosis`` (an assessment, a problem) must not be a possibility the clinician only raised."""
     statement_checks = (_denials,) if concept else (_allergen, _polarity, _denied_on_side)
     diagnosis_checks = (_speculative,) if diagnosis else ()
-    for check in (_drug, *statement_checks, _number, _bound, _frequency, _laterality, _result, *diagnosis_checks):
+    quantity_checks = (_number, _bound, _level, _frequency)
+    for check in (_drug, *statement_checks, *quantity_checks, _laterality, _result, *diagnosis_checks):
         reason = check(claim, evidence, allergens)
         if reason:
             return reason
@@ -195,6 +196,39 @@ def _bound(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
                 if elsewhere >= here + _CLEARLY_MORE:
                     return "number"
     return None
+
+
+def _level(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A level or lead ("L5", "S1", "C6", "V4") goes with what the evidence says is there: "left L5 radiculopathy"
+    is not "a left S1 radiculopathy, probably from a disc at L5 S1"."""
+    said = _levelled(evidence.text)
+    for level, what in _levelled(claim):
+        elsewhere = any(what & theirs for other, theirs in said if other != level)
+        if elsewhere and not any(what & theirs for same, theirs in said if same == level):
+            return "number"
+    return None
+
+
+_LEVEL = re.compile(r"[a-z]\d{1,2}")
+_LEVEL_REACH = 3  # words either side of a level that say what is there
+
+
+def _levelled(text: str) -> list[tuple[str, frozenset[str]]]:
+    """Each level ``text`` names with what it names there: the words after it, else before it, within its piece
+    (other levels aside: "L5-S1 disc" places the disc at both)."""
+    found = []
+    for part in clauses(text):
+        for piece in part.split(","):
+            words = tokens(piece)
+            plain = [w for w in words if not _LEVEL.fullmatch(w)]
+            at = 0
+            for word in words:
+                if not _LEVEL.fullmatch(word):
+                    at += 1
+                    continue
+                what = keys(" ".join(plain[at : at + _LEVEL_REACH])) or keys(" ".join(plain[max(0, at - 2) : at]))
+                found.append((word, what))
+    return found
 
 
 _ALL_GENDERS = frozenset(("man:", "woman:"))
@@ -587,13 +621,20 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
 
 
 def _speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
-    """A diagnosis the clinician only wants to rule out ("we'll check it's not a clot"), written as made."""
+    """A diagnosis the clinician only wants to rule out ("we'll check it's not a clot"), or one the patient asked
+    about and was told no ("So do I have diabetes?" "Not necessarily."), written as made."""
     lowered = claim.lower()
-    if any(h in lowered for h in CLAIM_HEDGES):
-        return None
+    if any(h in lowered for h in CLAIM_HEDGES) or set(tokens(claim)) & NEGATIONS:
+        return None  # a possibility, or a diagnosis denied ("no evidence of abscess"), claims nothing made
     mine = keys(claim)
-    for turn in evidence.turns:
-        for part in clauses(turn.text):
+    turns = evidence.turns
+    for position, turn in enumerate(turns):
+        follows = turns[position + 1] if position + 1 < len(turns) else None
+        for part, asked in parts(turn.text):
+            named = mine & keys(part) - _hedge_keys()
+            answered = asked and named and follows is not None and follows.speaker != turn.speaker
+            if answered and answer_reading(set(named), part, follows.text) is True:
+                return "speculative"
             for piece in part.split(","):  # a hedge reaches its own piece: "this is migraine, ... I don't think
                 hedged = any(h in piece.lower() for h in HEDGES)  # we need an MRI" leaves the migraine made
                 if hedged and mine & keys(piece) - _hedge_keys():

@@ -52,7 +52,7 @@ def ground(item: dict[str, Any], chunk: dict[int, Segment], transcript: Transcri
     evidence = gather(
         sorted({s.index: s for s in [*found, *cited]}.values(), key=lambda s: s.index), transcript.segments
     )
-    diagnosis = item.get("section") == "assessment" or item.get("category") == "problem"
+    diagnosis = item.get("section") == "assessment" or (item.get("category") == "problem" and not item["negated"])
     reason = checks.problem(text, evidence, set(transcript.allergens), concept=concept, diagnosis=diagnosis)
     return Grounded(item, text, evidence, reason)
 

@@ -357,7 +357,6 @@ CLAIM_HEDGES = (
 )
 ALLERGY_CUES = frozenset(("allergic", "allergy", "allergies", "hives", "anaphylaxis", "anaphylactic", "reaction",
                           "reactions", "swelled", "intolerant", "intolerance", "can't take", "cannot take"))
-# Words that make a pronoun's referent worth looking for in the turns before ("I stopped it").
 # Whose a number is, in a family history or a visit with a relative: a man's or a woman's ("my brother... He was
 # sixty-two" is not the sister's age).
 GENDERS = {
@@ -366,5 +365,6 @@ GENDERS = {
     **dict.fromkeys(("she", "she's", "her", "hers", "mother", "mom", "mum", "sister", "daughter", "wife",
                      "grandmother", "grandma", "aunt", "niece", "girlfriend"), "woman"),
 }
+# Words that make a pronoun's referent worth looking for in the turns before ("I stopped it").
 PRONOUNS = frozenset(("it", "its", "it's", "that", "this", "them", "those", "these", "one", "ones", "they"))
 # fmt: on
