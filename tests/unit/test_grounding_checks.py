@@ -196,6 +196,14 @@ def test_a_finding_denied_on_a_side_is_not_there() -> None:
     assert problem("No tingling in the right leg", *said) is None
 
 
+def test_a_finding_is_not_placed_where_the_evidence_says_all_is_well() -> None:
+    said = ("Any swelling in your legs or your hands?", "My ankles swell in the evening. My hands are fine.")
+    assert problem("Ankle edema", *said) is None
+    assert problem("Edema of ankles and hands", *said) == "polarity"
+    assert problem("Ankle edema; no swelling of the hands", *said) is None
+    assert problem("Ankle edema; hands normal", *said) is None
+
+
 def test_a_comparison_of_two_sides_keeps_its_direction() -> None:
     said = "Her right pupil looks a little larger than the left, both react."
     assert problem("R pupil slightly larger than L", said) is None
@@ -207,6 +215,12 @@ def test_a_comparison_of_two_sides_keeps_its_direction() -> None:
 def test_a_result_needs_one_given_not_a_test_pending() -> None:
     assert problem("Urine culture positive", "We sent a urine culture, it's still pending.") == "result"
     assert problem("Urine culture negative", "The urine culture came back negative.") is None
+
+
+def test_a_result_is_the_named_tests_not_one_said_of_another_earlier_thing() -> None:
+    said = "Your exam last time was normal, so I don't think we need a CT."
+    assert problem("Prior CT head unremarkable", said) == "result"
+    assert problem("Prior exam normal", said) is None
 
 
 def test_a_result_is_the_tests_own_not_one_said_of_something_else() -> None:

@@ -56,7 +56,7 @@ def problem(
     """The first reason ``evidence`` does not support ``claim``, or None when it does. A ``concept`` is a term, not
     a sentence: every word of it must be in the evidence, and its polarity and category are the caller's to read.
     A ``diagnosis`` (an assessment, a problem) must not be a possibility the clinician only raised."""
-    statement_checks = (_denials,) if concept else (_allergen, _polarity, _denied_on_side)
+    statement_checks = (_denials,) if concept else (_allergen, _polarity, _denied_on_side, _said_fine)
     diagnosis_checks = (_speculative,) if diagnosis else ()
     quantity_checks = (_number, _bound, _level, _frequency)
     for check in (_drug, *statement_checks, *quantity_checks, _laterality, _result, *diagnosis_checks):
@@ -542,10 +542,13 @@ def _generic_test_keys() -> frozenset[str]:
 
 def _tested(words: list[str]) -> frozenset[str]:
     """What a claimed result is a result of: the words before its first result word ("CT head negative"), else
-    those after it ("positive strep test")."""
+    those after it ("positive strep test"); only the test's name where they name one ("Prior MRI brain
+    unremarkable" is the MRI's, not whatever else was "prior")."""
     first = next(i for i, w in enumerate(words) if w in CLAIMED_RESULTS)
     before = [w for w in words[:first] if w not in RESULT_WORDS]
-    return keys(" ".join(before or [w for w in words[first + 1 :] if w not in RESULT_WORDS]))
+    said = before or [w for w in words[first + 1 :] if w not in RESULT_WORDS]
+    named = [w for w in said if keys(w) & _test_keys() - _generic_test_keys()]
+    return keys(" ".join(named or said))
 
 
 _REFERS_BACK = 2  # pieces after a test is named in which "it", "that" or "they" still means the test
@@ -618,6 +621,61 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
         if plain_denied >= _PLAIN_DENIED:
             return "polarity"
     return None
+
+
+def _said_fine(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A finding the claim places where the evidence says all is well: "edema of feet and hands" is not "My feet
+    swell... Hands are fine, my rings still fit"."""
+    return "polarity" if fine_where_affirmed(claim, evidence) else None
+
+
+def fine_where_affirmed(claim: str, evidence: Evidence) -> bool:
+    """Whether the claim affirms a finding in a piece that also names what the evidence says is fine or normal
+    ("Hands are fine", "the left ear looks normal"), on the same side."""
+    fine = _fine(evidence)
+    if not fine:
+        return False
+    for part in (piece for clause in clauses(claim) for piece in clause.split(",")):
+        if set(tokens(part)) & _WELL:
+            continue  # the claim says so too ("TMs normal", "rate controlled")
+        read = [(w, denied) for w, denied, conditional in word_readings(part) if not conditional]
+        findings = [w for w, denied in read if not denied and _is_finding(w)]
+        side = _one_side(part, _CLAIM_SIDES)
+        sites = {k for w, denied in read if not denied and not _is_finding(w) for k in keys(w)}
+        if findings and any(s in (side, None) and sites & what for s, what in fine):
+            return True
+    return False
+
+
+_WELL = frozenset(("fine", "normal", "okay", "ok", "unremarkable", "intact", "controlled", "stable", "wnl", "nl"))
+_FINE = re.compile(
+    r"^(?P<what>[\w' ]+?)\s+(?:is|are|was|were|looks?|feels?|seems?)\s+(?:\w+\s+)?(?:fine|normal|okay|ok)\b"
+)
+
+
+def _fine(evidence: Evidence) -> list[tuple[str | None, frozenset[str]]]:
+    """What the evidence says is fine or normal, not in a question, with the side it gives: "Hands are fine",
+    "the left one looks normal" (the words before the verb, nothing if only a pronoun)."""
+    found = []
+    for turn in evidence.turns:
+        for part, asked in parts(turn.text):
+            for piece in part.split(","):
+                said = _FINE.match(piece.strip().lower())
+                if asked or said is None:
+                    continue
+                what = keys(" ".join(w for w in tokens(said.group("what")) if w not in SIDES))
+                if what:
+                    found.append((_one_side(said.group("what"), SIDES), what))
+    return found
+
+
+def _one_side(text: str, named: dict[str, str]) -> str | None:
+    given = {named[w] for w in tokens(text) if w in named}
+    return given.pop() if len(given) == 1 else None
+
+
+def _is_finding(word: str) -> bool:
+    return any(k.startswith("~") and k[1:] not in NOT_FINDINGS for k in term_keys(word))
 
 
 def _speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:

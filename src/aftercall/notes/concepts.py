@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from aftercall.notes import drugs
+from aftercall.notes.checks import fine_where_affirmed
 from aftercall.notes.evidence import gather
 from aftercall.notes.grounding import Grounded, answer_schema, span
 from aftercall.notes.lexicon import UNITS
@@ -103,5 +104,7 @@ def _concept_problem(item: Grounded, concepts: _Concepts) -> str | None:
     assert item.evidence is not None
     said = readings(item.text, item.evidence)
     if said and bool(item.item["negated"]) not in said:
+        return "polarity"
+    if not item.item["negated"] and fine_where_affirmed(item.text, item.evidence):
         return "polarity"
     return None
