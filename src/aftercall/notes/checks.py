@@ -603,12 +603,17 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
     """A term the claim denies that the evidence only affirms, or a clinical finding (a term of the lexicon, such as
     vomiting or fever, not a body part or a test; or a phrase such as "loss of consciousness") the claim affirms that
     the evidence only denies. One plain word is not held to a polarity: the "chest" of "chest wall soreness" is not
-    the denied "chest pain"; two of one part are ("dark tarry stools" after "Any black or tarry stools?" "No.")."""
-    for part, hedged in zip(claim_terms(claim), _hedged_parts(claim), strict=True):
+    the denied "chest pain"; two of one part are ("dark tarry stools" after "Any black or tarry stools?" "No.").
+    A denial placed where the evidence says all is well ("no swelling of the hands" after "Hands are fine") holds."""
+    well = {key for _, what in _fine(evidence) for key in what}
+    read = [p for p in clauses(claim) if not set(tokens(p)) & RESOLVED]
+    for text, part, hedged in zip(read, claim_terms(claim), _hedged_parts(claim), strict=True):
         plain_denied = 0  # plain words the claim affirms that the evidence only denies
         for term, denied in part:
             if (hedged or not affirmed) and not denied:
                 continue  # "cauda equina not suspected", "HF considered unlikely" affirm nothing
+            if denied and keys(text) & well:
+                continue
             keys_of_term = term_keys(term)
             finding = any(key.startswith("~") and key[1:] not in NOT_FINDINGS for key in keys_of_term)
             said = readings(term, evidence)
