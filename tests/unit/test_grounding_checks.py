@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftercall.notes import checks, numbers, polarity, quotes
+from aftercall.notes import checks, concepts, numbers, polarity, quotes
 from aftercall.notes.evidence import Evidence
 from aftercall.notes.grounding import Transcript, ground
 from aftercall.notes.segments import Segment
@@ -127,6 +127,18 @@ def test_a_number_only_asked_about_is_not_said_unless_the_answer_confirms_it() -
 
 
 # -- abbreviations and clinical words ---------------------------------------------------------------------------
+def test_a_concept_is_a_few_words_its_side_status_and_units_aside() -> None:
+    assert not concepts.too_long("positive straight leg raise, left")
+    assert not concepts.too_long("CT abdomen/pelvis with contrast (pending)")
+    assert concepts.too_long("sharp chest pain radiating to the left arm on climbing stairs")
+
+
+def test_a_term_of_one_sentence_is_not_hidden_by_a_longer_phrase_of_another() -> None:
+    said = ("The pain goes down the leg?", "Yes, down the back of it.", "Positive straight leg raise at forty.")
+    assert problem("straight leg raise", *said, concept=True) is None, "the leg of the sciatica phrase is still said"
+    assert problem("1-hr glucose test 150", "The one hour glucose test was one fifty.") is None, "hr is an hour"
+
+
 @pytest.mark.parametrize(
     ("claim", "said"),
     [

@@ -12,7 +12,7 @@ from aftercall.notes import drugs
 from aftercall.notes.checks import fine_where_affirmed
 from aftercall.notes.evidence import gather
 from aftercall.notes.grounding import Grounded, answer_schema, span
-from aftercall.notes.lexicon import UNITS
+from aftercall.notes.lexicon import PENDING, RESULT_WORDS, SIDES, UNITS
 from aftercall.notes.polarity import readings
 from aftercall.notes.reading import Reading
 from aftercall.notes.segments import Segment
@@ -22,6 +22,9 @@ from aftercall.notes.words import content
 MODEL_CATEGORIES = ("problem", "symptom", "medication", "allergy", "procedure", "test", "vital", "follow-up")
 _MAX_EVIDENCE = 8  # spans listed per concept
 _MAX_WORDS = 4  # content words of a concept: "shortness of breath", "rapid strep test"; a sentence is not one
+# Words that qualify a concept rather than name it: units, a side, a status or a result ("CT abdomen/pelvis with
+# contrast, pending" is four words of a test; "positive straight leg raise, left" three of a sign).
+_QUALIFIERS = UNITS | frozenset(SIDES) | frozenset(RESULT_WORDS) | PENDING
 
 _SYSTEM = (
     "You extract clinical concepts from numbered segments of a conversation between a clinician and a patient: "
@@ -92,6 +95,11 @@ def _listed(item: Grounded, concepts: _Concepts) -> bool:
     return bool(named) and all(concepts.has(m.name, item.item["category"]) for m in named)
 
 
+def too_long(text: str) -> bool:
+    """Whether ``text`` is more than a concept: more than a few words name it, its qualifiers aside."""
+    return len([w for w in tokens(text) if content(w) and w not in _QUALIFIERS]) > _MAX_WORDS
+
+
 def _concept_problem(item: Grounded, concepts: _Concepts) -> str | None:
     """Why a grounded concept is still not one to keep: an allergen offered as anything but an allergy; too long to
     be a concept; denied where the transcript affirms it, or the reverse."""
@@ -99,7 +107,7 @@ def _concept_problem(item: Grounded, concepts: _Concepts) -> str | None:
     category = item.item["category"]
     if named and any(concepts.has(m.name, "allergy") for m in named) and category != "allergy":
         return "allergen-as-medication"
-    if len([w for w in tokens(item.text) if content(w) and w not in UNITS]) > _MAX_WORDS:
+    if too_long(item.text):
         return "too-long"
     assert item.evidence is not None
     said = readings(item.text, item.evidence)

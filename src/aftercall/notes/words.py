@@ -119,13 +119,20 @@ def terms(text: str) -> dict[str, set[str]]:
     for sentence in sentences(text):
         words = set(expanded(sentence))
         by_stem = {stem(w): w for w in words}
+        here: dict[str, set[str]] = {}
         for phrase_words, phrase_stems, key in _phrases():
             if not all(w in words or s in by_stem for w, s in zip(phrase_words, phrase_stems, strict=True)):
                 continue
             members = {w if w in words else by_stem[s] for w, s in zip(phrase_words, phrase_stems, strict=True)}
-            found.setdefault(key, set()).update(members)
-    # the longer phrase wins: "lower extremity" is a leg, not a decrease
-    return {k: m for k, m in found.items() if not any(m < other for o, other in found.items() if o != k)}
+            here.setdefault(key, set()).update(members)
+        # the longer phrase of a sentence wins: "lower extremity" is a leg, not a decrease
+        for key, members in here.items():
+            if not any(members < other for o, other in here.items() if o != key):
+                found.setdefault(key, set()).update(members)
+    return found
+
+
+_SPANS = frozenset(("hr", "hrs", "h", "min", "mins", "wk", "wks", "mo", "mos", "yr", "yrs", "d"))
 
 
 def units(text: str) -> list[set[str]]:
@@ -135,9 +142,13 @@ def units(text: str) -> list[set[str]]:
     named = terms(text)
     inside = set().union(*named.values()) if named else set()
     result = [{key} for key in named]
-    for token in tokens(text):
+    said = tokens(text)
+    for at, token in enumerate(said):
         if token in inside or token in UNITS or not content(token):
             continue
+        if token in _SPANS and at and NUMERIC.fullmatch(said[at - 1]):
+            continue  # "1-hr glucose test": an hour, not a heart rate; it goes with its number
+
         expansion = ABBREVIATIONS.get(token, "")
         if expansion and set(terms(expansion)) and set(terms(expansion)) <= set(named):
             continue  # "htn" is the hypertension already counted
