@@ -221,6 +221,8 @@ def test_a_comparison_of_two_sides_keeps_its_direction() -> None:
     assert problem("R pupil slightly larger than L", said) is None
     assert problem("Left pupil smaller than right", said) is None, "the same comparison, said the other way"
     assert problem("Left pupil larger than right", said) == "laterality"
+    legs = "Her left leg is bigger than the right, the left one's always worse."
+    assert problem("Leg swelling, right worse than left", legs) == "laterality", "bigger and worse point the same way"
 
 
 # -- results --------------------------------------------------------------------------------------------------

@@ -389,24 +389,23 @@ def _laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | N
         ):
             return "laterality"
     said = _comparisons(evidence.text, SIDES)
-    for greater, dimension in _comparisons(claim, _CLAIM_SIDES):
-        if any(d == dimension for _, d in said) and (greater, dimension) not in said:
-            return "laterality"  # "left tonsil larger than right" is not "the right one is bigger than the left"
+    if said and _comparisons(claim, _CLAIM_SIDES) - said:
+        return "laterality"  # "left tonsil larger than right" is not "the right one is bigger than the left"
     return None
 
 
-# Comparatives, by what they compare and which way: "larger" and "smaller" compare size in opposite directions.
+# Comparatives, by which way they point: a side that is larger, worse, higher or weaker has more of what is being
+# compared (swelling, pain, deficit); one that is smaller, better, lower or stronger has less.
 _COMPARATIVES = {
-    **dict.fromkeys(("larger", "bigger", "greater", "fuller", "wider", "thicker"), ("size", 1)),
-    **dict.fromkeys(("smaller", "narrower", "thinner"), ("size", -1)),
-    "higher": ("height", 1), "lower": ("height", -1), "worse": ("severity", 1), "better": ("severity", -1),
-    "stronger": ("strength", 1), "weaker": ("strength", -1), "more": ("amount", 1), "less": ("amount", -1),
+    **dict.fromkeys(("larger", "bigger", "greater", "fuller", "wider", "thicker", "worse", "more", "higher", "weaker",
+                     "puffier", "redder"), 1),
+    **dict.fromkeys(("smaller", "narrower", "thinner", "better", "less", "lower", "stronger"), -1),
 }  # fmt: skip
 
 
-def _comparisons(text: str, named: dict[str, str]) -> set[tuple[str, str]]:
-    """Each comparison of two sides ``text`` makes, as (the side that has more of it, what is compared): "the right
-    one is a bit bigger than the left" is (right, size); "left weaker than right" is (right, strength)."""
+def _comparisons(text: str, named: dict[str, str]) -> set[str]:
+    """The side each comparison of two sides in ``text`` says has more of what is compared: "the right one is a bit
+    bigger than the left" says right; "right stronger than left" says left."""
     found = set()
     for part in clauses(text):
         for piece in part.split(","):
@@ -419,8 +418,7 @@ def _comparisons(text: str, named: dict[str, str]) -> set[tuple[str, str]]:
             second = [(i, s) for i, s in sides if i > than]
             compared = [_COMPARATIVES[w] for w in words[first[-1][0] if first else 0 : than] if w in _COMPARATIVES]
             if first and second and compared and first[-1][1] != second[0][1]:
-                dimension, way = compared[-1]
-                found.add((first[-1][1] if way > 0 else second[0][1], dimension))
+                found.add(first[-1][1] if compared[-1] > 0 else second[0][1])
     return found
 
 
