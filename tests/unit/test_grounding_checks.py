@@ -42,6 +42,8 @@ def problem(claim: str, *texts: str, concept: bool = False, diagnosis: bool = Fa
         ("heart rate one oh eight", {108}),
         ("one oh one point four", {101.4}),
         ("about two and a half weeks ago", {2.5}),
+        ("her eighty-fourth birthday", {84}),
+        ("a liter of saline", {1}),
     ],
 )
 def test_spoken_numbers_are_read_as_digits(spoken: str, values: set[float]) -> None:
@@ -87,6 +89,11 @@ _INR = "Last week it was two point nine. Monday on the home meter it was three p
 )  # fmt: skip
 def test_a_numbers_nearest_words_are_not_bound_to_another_number(claim: str, said: str, reason: str | None) -> None:
     assert problem(claim, said) == reason
+
+
+def test_units_and_abbreviations_that_are_not_numbers_said() -> None:
+    assert problem("Took sildenafil in the past 48 h", "Yesterday, and the day before: two days of Viagra.") is None
+    assert problem("Radiculopathy 2/2 disc herniation", "The nerve is pinched by a herniated disc.") is None
 
 
 def test_a_number_said_only_of_someone_else_is_not_theirs() -> None:
@@ -247,6 +254,12 @@ def test_a_result_is_the_tests_own_not_one_said_of_something_else() -> None:
     assert (
         problem("If culture positive, start azithromycin", "I sent a culture; azithromycin if it grows strep.") is None
     ), "a condition claims no result"
+
+
+def test_values_under_a_tests_name_are_its_result_only_if_it_has_one() -> None:
+    said = ("Your kidney numbers from March: creatinine one point four.", "I'll send a metabolic panel today.")
+    assert problem("Metabolic panel today: creatinine 1.4", *said) == "result", "the panel is only ordered"
+    assert problem("Creatinine 1.4 in March; metabolic panel sent today", *said) is None
 
 
 def test_a_finding_under_a_tests_name_is_its_result() -> None:

@@ -46,6 +46,7 @@ from aftercall.notes.words import content, keys, stem, term_keys, units
 COVERAGE = 0.5  # share of a statement's content that its evidence must contain
 _WINDOW = 3  # words either side of a number in a claim that say what the number is about
 _SCALES = re.compile(r"/\s*(?:10|24\s*h\w*)\b")  # "7/10" is out of ten, "14 mg/24h" a day: not numbers said
+_SECONDARY = re.compile(r"(?<![\d/.])2/2(?![\d/])")  # "2/2" is "secondary to", not a number
 _TIME_UNITS = frozenset(("minute", "min", "hour", "hr", "h", "day", "d", "week", "wk", "month", "mo", "year", "yr"))
 _SHORT_ANSWER = 12  # words of an answer whose bare numbers are about what the question asked
 
@@ -141,7 +142,7 @@ def _number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     seventy-eight"; "Father had MI at 81" is not "heart attack at fifty-five. He's eighty-one now". A number only
     asked about ("The twenty-one ones?") is not said, and a pain score's "/10" is a scale, not a number."""
     said = _said_numbers(evidence)
-    for clause in clauses(_SCALES.sub("", claim)):
+    for clause in clauses(_SCALES.sub("", _SECONDARY.sub("due to", claim))):
         for mention in mentions(clause, spoken=False, reach=_WINDOW):
             if mention.before[-1:] == ("type",):
                 continue  # a name ("type 2 diabetes"), not a measure
@@ -517,14 +518,17 @@ def _headed_result(claim: str, evidence: Evidence) -> str | None:
         return None
     head, finding = headed.group(1), headed.group(2)
     test = keys(head)
-    if not test & _test_keys() or set(tokens(head)) & NEGATIONS or set(tokens(finding)) & PENDING or numbers(finding):
-        return None  # not a test ("MRI not indicated"), a plan for one ("CBC: pending"), or measured values
-    for said in _about_test(test, evidence, answered=False):
+    if not test & _test_keys() or set(tokens(head)) & NEGATIONS or set(tokens(finding)) & PENDING:
+        return None  # not a test ("MRI not indicated"), or a plan for one ("CBC: pending")
+    about = _about_test(test, evidence, answered=False)
+    for said in about:
         said_words = set(tokens(said))
         if said_words & PENDING or any(h in said.lower() for h in HEDGES):
             continue
-        if said_words & set(RESULT_WORDS) or keys(said) & keys(finding) - test:
+        if said_words & set(RESULT_WORDS) or keys(said) & keys(finding) - test or numbers(said):
             return None
+    if numbers(finding) and not about:
+        return None  # measured values of a test the evidence does not name: the number checks hold them
     return "result"
 
 

@@ -24,6 +24,7 @@ ABBREVIATIONS: dict[str, str] = {
     "wbc": "white blood cell count", "plt": "platelets", "bg": "blood glucose sugar", "bgl": "blood glucose sugar",
     "fbg": "fasting blood glucose sugar", "cbg": "blood glucose sugar", "gluc": "glucose sugar",
     "ldl": "cholesterol", "hdl": "cholesterol", "tc": "cholesterol", "egfr": "kidney function",
+    "gfr": "kidney function",
     "cr": "creatinine kidney", "bun": "kidney", "k": "potassium", "na": "sodium", "inr": "clotting test",
     "peak": "peak flow", "pef": "peak flow", "fev1": "lung function breathing test",
     "pft": "lung function breathing test", "pfts": "lung function breathing test",

@@ -29,10 +29,12 @@ _ORDINALS = {
 }
 _COUNT_WORDS = {"once": 1, "twice": 2, "thrice": 3, "dozen": 12, "half": 0.5, "couple": 2, "single": 1, "double": 2}
 _DOSES = frozenset((
+    "liter", "litre", "bag", "vial",
     "pack", "tablet", "pill", "puff", "capsule", "cup", "drink", "glass", "beer", "bottle", "dose", "episode", "spoon",
     "teaspoon", "tablespoon", "shot", "unit",
 ))
 _COUNTED = frozenset((
+    "liter", "litre", "bag", "vial",
     "pack", "tablet", "pill", "puff", "capsule", "cup", "drink", "glass", "beer", "bottle", "week", "month", "year",
     "hour", "minute", "day", "night", "time", "dose", "episode", "spoon", "teaspoon", "tablespoon",
 ))
@@ -70,6 +72,8 @@ def numbers(text: str, *, spoken: bool = True) -> set[float]:
             found.add(_COUNT_WORDS[token])
         if token in _ORDINALS:
             found.add(float(_ORDINALS[token]))
+            if i and words[i - 1] in _TENS and _ORDINALS[token] < 10:  # "eighty-fourth" is 84
+                found.add(float(_TENS[words[i - 1]] + _ORDINALS[token]))
         if token in ("a", "an") and i + 1 < len(words) and _singular(words[i + 1]) in _COUNTED:
             found.add(1.0)
     for run in _number_runs(words):
@@ -92,6 +96,21 @@ class Mention:
     after: tuple[str, ...]
 
 
+def _values(words: list[str], start: int, end: int, *, spoken: bool) -> set[float]:
+    """The values of the number at ``words[start:end]``: "a" before a dose is one, "two and a half" 2.5; and in
+    speech, a span of weeks also in days ("for a week" is 7 days), one of days also in hours ("two days" is 48 h)."""
+    run = words[start:end]
+    values = {1.0} if run in (["a"], ["an"]) else numbers(" ".join(run), spoken=spoken)
+    if words[end : end + 3] == ["and", "a", "half"]:
+        values |= {v + 0.5 for v in values}
+    following = words[end : end + 1]
+    if spoken and following in (["week"], ["weeks"]):
+        values |= {v * 7 for v in values}
+    if spoken and following in (["day"], ["days"]):
+        values |= {v * 24 for v in values}
+    return values
+
+
 _JOINERS = frozenset(("over", "/", "to", "and", "or"))  # "one fifty over ninety": both numbers measure one thing
 
 
@@ -103,17 +122,12 @@ def mentions(clause: str, *, spoken: bool = True, reach: int = 4) -> list[Mentio
         words = tokens(piece)
         spans = _number_spans(words)
         for n, (start, end) in enumerate(spans):
-            run = words[start:end]
-            values = {1.0} if run in (["a"], ["an"]) else numbers(" ".join(run), spoken=spoken)
+            values = _values(words, start, end, spoken=spoken)
             if not values:
                 continue
-            if words[end : end + 3] == ["and", "a", "half"]:  # "two and a half weeks"
-                values |= {v + 0.5 for v in values}
             floor = spans[n - 1][1] if n else 0
             ceiling = spans[n + 1][0] if n + 1 < len(spans) else len(words)
             after = tuple(words[end : min(ceiling, end + reach)])
-            if spoken and after[:1] in (("week",), ("weeks",)):
-                values |= {v * 7 for v in values}  # "for a week" is seven days
             joined = n and start - floor == 1 and words[floor] in _JOINERS and found
             before = found[-1].before if joined else tuple(words[max(floor, start - reach) : start])
             if joined:  # "six to eight hours": the first number of a range is in hours too
@@ -156,8 +170,7 @@ def bindings(sentence: str, *, spoken: bool = True) -> list[Mention]:
         edges.append((start, end, end + cut))
     floor = previous = 0
     for start, end, ceiling in edges:
-        run = words[start:end]
-        values = {1.0} if run in (["a"], ["an"]) else numbers(" ".join(run), spoken=spoken)
+        values = _values(words, start, end, spoken=spoken)
         before = tuple(w for w in words[floor:start] if w not in _BREAKS)
         after = tuple(w for w in words[end:ceiling] if w not in _BREAKS)
         if words[start - 1 : start] == ["type"]:  # "type two diabetes" is a name: its words go to the next number
@@ -166,10 +179,6 @@ def bindings(sentence: str, *, spoken: bool = True) -> list[Mention]:
         floor = ceiling
         if not values:
             continue
-        if words[end : end + 3] == ["and", "a", "half"]:  # "two and a half weeks"
-            values |= {v + 0.5 for v in values}
-        if spoken and after[:1] in (("week",), ("weeks",)):
-            values |= {v * 7 for v in values}
         gap = set(words[previous:start])
         joined = found and not before and gap and gap <= (_JOINING if spoken else _JOINING - {","})
         previous = end
