@@ -347,6 +347,13 @@ def test_an_allergen_is_never_a_medication() -> None:
     assert checks.allergens_of(list(turns("I take Zyrtec for my allergies."))) == set(), "a drug for allergies"
 
 
+def test_an_allergen_class_the_dictionary_lacks_is_never_a_medication() -> None:
+    said = ("Any drug allergies, still the sulfa?", "Yes, I break out in hives.", "And you take lisinopril daily.")
+    assert problem("Meds: lisinopril daily", *said) is None
+    assert problem("Meds: lisinopril, sulfa", *said) == "allergen-as-medication"
+    assert problem("Allergies: sulfa (hives)", *said) is None
+
+
 def test_the_answer_to_an_allergy_question_names_allergens() -> None:
     said = ("Any allergies to medications?", "Yeah, codeine.", "What happens?", "I throw up and get itchy.")
     assert checks.allergens_of(list(turns(*said))) == {"Codeine"}

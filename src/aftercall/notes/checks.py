@@ -19,6 +19,7 @@ from functools import lru_cache
 from aftercall.notes import drugs
 from aftercall.notes.evidence import Evidence, asks, parts
 from aftercall.notes.lexicon import (
+    ALLERGEN_CLASSES,
     ALLERGY_CUES,
     CLAIM_HEDGES,
     CLAIMED_RESULTS,
@@ -106,7 +107,7 @@ def _spelt_near(name: str, heard: list[str], similarity: float = 0.8) -> bool:
 def _allergen(claim: str, evidence: Evidence, allergens: set[str]) -> str | None:
     if set(tokens(claim)) & (ALLERGY_CUES | {"nkda", "nka", "sensitivity", "intolerance"}):
         return None
-    named = {m.name for m in _medications(claim)}
+    named = {m.name for m in _medications(claim)} | set(tokens(claim)) & ALLERGEN_CLASSES
     return "allergen-as-medication" if named & allergens else None
 
 
@@ -120,7 +121,7 @@ def allergens_of(segments: list[Segment]) -> set[str]:
             words = tokens(sentence)
             cued = any(w in ALLERGY_CUES and words[max(0, i - 2) : i].count("for") == 0 for i, w in enumerate(words))
             if cued or "can't take" in sentence.lower():  # ("Zyrtec for her allergies" treats one)
-                found |= {m.name for m in drugs.find(sentence)}
+                found |= {m.name for m in drugs.find(sentence)} | set(words) & ALLERGEN_CLASSES
         question = segments[position - 1] if position else segment  # (the first turn answers nothing)
         answers = question.speaker != segment.speaker and _asks_about_allergies(question.text)
         if answers and not _says_no(question.text, segment.text):

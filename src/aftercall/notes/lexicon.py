@@ -356,6 +356,9 @@ CLAIM_HEDGES = (
     "query", "?", "versus", "vs", "differential", "ddx", "concern", "consider", "unlikely", "excluded", "exclude",
     "ruled out", "evaluate", "evaluation", "workup", "work-up", "assess", "test for", "testing",
 )
+# Allergens a drug dictionary does not list as one drug: "allergic to sulfa" names a class.
+ALLERGEN_CLASSES = frozenset(("sulfa", "sulfonamide", "sulfonamides", "latex", "iodine", "contrast", "nsaid", "nsaids",
+                              "opioid", "opioids", "opiates", "shellfish", "penicillins", "cephalosporins"))
 ALLERGY_CUES = frozenset(("allergic", "allergy", "allergies", "hives", "anaphylaxis", "anaphylactic", "reaction",
                           "reactions", "swelled", "intolerant", "intolerance", "can't take", "cannot take"))
 # Whose a number is, in a family history or a visit with a relative: a man's or a woman's ("my brother... He was
