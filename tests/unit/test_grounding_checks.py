@@ -337,6 +337,17 @@ def test_a_condition_is_neither_affirmed_nor_denied() -> None:
 def test_a_drug_must_be_named_even_if_speech_recognition_split_it() -> None:
     assert problem("Taking atorvastatin 20 mg", "I take the ator va statin, twenty milligrams.") is None
     assert problem("Taking rosuvastatin 20 mg", "I take the atorvastatin, twenty milligrams.") == "drug"
+    assert problem("Losartan 50 mg daily", "The low sartan, fifty milligrams every day.") is None
+    assert problem("Hydromorphone 1 mg IV", "I'll give you morphine, one milligram in the IV.") == "drug", (
+        "a drug the dictionary knows is not a misspelling of another"
+    )
+    assert problem("Acetaminophen as needed", "Tylenol's fine as needed.") is None, "a possessive still names it"
+
+
+def test_a_frequency_in_hours_is_read_however_it_is_written() -> None:
+    said = "Ibuprofen, four hundred milligrams every eight hours with food."
+    assert problem("Ibuprofen 400 mg q8h with food", said) is None
+    assert problem("Ibuprofen 400 mg q6h with food", said) in ("number", "frequency")
 
 
 def test_an_allergen_is_never_a_medication() -> None:

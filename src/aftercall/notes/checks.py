@@ -72,7 +72,8 @@ def _drug(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     """Each medication the claim names is named in the evidence, by the dictionary or, where speech-to-text split or
     misspelt it ("nitro glycerin", "empa gliflozin"), by a near spelling of the same word."""
     said = {m.name for m in drugs.find(evidence.context)}
-    heard = tokens(evidence.context)
+    known = {w for m in _medications(evidence.context) for w in tokens(m.said)}  # (hydromorphone is not morphine)
+    heard = [w if w not in known else "" for w in tokens(evidence.context)]
     for mention in _medications(claim):
         if mention.name not in said and not any(_spelt_near(name, heard) for name in (mention.said, mention.name)):
             return "drug"
@@ -93,10 +94,12 @@ def _medications(text: str) -> list[drugs.DrugMention]:
     return [m for m in drugs.find(text) if not set(re.findall(r"[a-z]+", m.name.lower())) & set(_CLASS_WORDS)]
 
 
-def _spelt_near(name: str, heard: list[str], similarity: float = 0.8) -> bool:
+def _spelt_near(name: str, heard: list[str], similarity: float = 0.75) -> bool:
     wanted = re.sub(r"[^a-z]", "", name.lower())
     for size in (1, 2, 3, 4):
         for i in range(len(heard) - size + 1):
+            if "" in heard[i : i + size]:
+                continue
             candidate = "".join(heard[i : i + size])
             close = abs(len(candidate) - len(wanted)) <= 3
             if close and SequenceMatcher(None, wanted, candidate).ratio() >= similarity:
@@ -347,7 +350,8 @@ def _frequency(claim: str, evidence: Evidence, _allergens: set[str]) -> str | No
 
 
 _PER_DAY = re.compile(
-    r"\b(once|twice|one time|two times|three times|four times)\s+(?:a|per|each)\s+day|\bevery (\w+) hours"
+    r"\b(once|twice|one time|two times|three times|four times)\s+(?:a|per|each)\s+day"
+    r"|\bevery (\w+) (?:hours|hrs|hr|h)\b"
 )
 _TIMES = {"once": 1, "one time": 1, "twice": 2, "two times": 2, "three times": 3, "four times": 4}
 _DAILY = re.compile(r"\b(?:every|each)\s+(?:day|morning|evening|night)\b|\bat bedtime\b")

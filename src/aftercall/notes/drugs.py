@@ -20,7 +20,8 @@ class DrugMention:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    """The words of ``text``, a possessive or "is" cut off ("Tylenol's okay" names Tylenol)."""
+    return [re.sub(r"'s$", "", word) for word in _WORD.findall(text.replace("’", "'"))]
 
 
 def find(text: str) -> list[DrugMention]:

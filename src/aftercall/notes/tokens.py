@@ -16,11 +16,11 @@ _CLAUSE_END = re.compile(r"[.;:?!]+(?:\s|$)|,\s*(?:but|however|though|although|w
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens; numbers keep their decimals and a slash keeps "150/92" and "n/v" whole."""
     text = text.lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"\bq(\d+)", r"every \1", text)  # "q6-8h" is every 6 to 8 hours
     text = re.sub(r"(?<![a-z\d.])(\d+(?:\.\d+)?)([a-z])", r"\1 \2", text)  # "10mg" → "10 mg"; "hba1c" stays
     text = re.sub(r"\b(x)(\d)", r"\1 \2", text)  # "x2" → "x 2"
     text = re.sub(r"\b([a-z]+)-(\d+)\b", r"\1\2", text)  # a name with a number ("phq-9", "covid-19") is a word
     text = text.replace("-", " ")
-    text = re.sub(r"\bq(\d+)", r"every \1", text)  # "q6-8h" is every 6 to 8 hours
     result = []
     for token in _TOKEN.findall(text):
         token = token.removesuffix("'s") if token not in ("it's", "let's", "that's", "what's") else token
