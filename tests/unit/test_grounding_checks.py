@@ -314,6 +314,20 @@ def test_what_a_denial_is_placed_by_is_not_denied() -> None:
     assert problem("Denies LOC or dizziness preceding the fall", *fall) is None
 
 
+def test_a_denial_holds_its_whole_phrase_and_a_reason_is_not_denied() -> None:
+    said = ("Tender right here, over the muscles?", "Yes, ow.", "And on the bone itself?", "No, not there.")
+    assert problem("Tender over the muscles; no bony tenderness", *said) is None, "another tenderness"
+    assert problem("Tender over the muscles; no tenderness", *said) == "polarity"
+    statin = ("Your cholesterol is fine, so I didn't start a statin.", "Okay.")
+    assert problem("Statin not started given cholesterol fine", *statin) is None, "the reason is not denied"
+
+
+def test_denies_reaches_through_its_whole_list() -> None:
+    said = ("Any fever, cough, or sore throat?", "No, none of that.")
+    assert problem("Denies fever, cough or sore throat with the rash", *said) is None
+    assert problem("Reports cough", *said) == "polarity"
+
+
 def test_a_possibility_or_an_abbreviated_negation_is_read_as_such() -> None:
     said = "Nothing today makes me worried about cauda equina syndrome."
     assert problem("Cauda equina syndrome not suspected", said) is None

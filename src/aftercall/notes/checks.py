@@ -616,6 +616,7 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
     read = [p for p in clauses(claim) if not set(tokens(p)) & RESOLVED]
     for text, part, hedged in zip(read, claim_terms(claim), _hedged_parts(claim), strict=True):
         plain_denied = 0  # plain words the claim affirms that the evidence only denies
+        phrases = _denied_phrases(part)
         for term, denied in part:
             if (hedged or not affirmed) and not denied:
                 continue  # "cauda equina not suspected", "HF considered unlikely" affirm nothing
@@ -623,7 +624,10 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
                 continue
             keys_of_term = term_keys(term)
             finding = any(key.startswith("~") and key[1:] not in NOT_FINDINGS for key in keys_of_term)
-            said = readings(term, evidence)
+            phrase = phrases.get(term, ())
+            said = readings(
+                term, evidence, lambda piece, phrase=phrase: all(term_keys(w) & keys(piece) for w in phrase)
+            )
             if not said or denied in said:
                 continue
             if denied or finding:
@@ -688,6 +692,20 @@ def _one_side(text: str, named: dict[str, str]) -> str | None:
 
 def _is_finding(word: str) -> bool:
     return any(k.startswith("~") and k[1:] not in NOT_FINDINGS for k in term_keys(word))
+
+
+def _denied_phrases(part: list[tuple[str, bool]]) -> dict[str, tuple[str, ...]]:
+    """Each word of a run of words the claim denies together, with the run: "no midline bony tenderness" denies a
+    bony tenderness, which tenderness of the muscles beside it does not affirm."""
+    runs: list[list[str]] = [[]]
+    for term, denied in part:
+        if " " in term:
+            continue  # (a lexicon phrase, already whole)
+        if denied:
+            runs[-1].append(term)
+        elif runs[-1]:
+            runs.append([])
+    return {word: tuple(run) for run in runs if len(run) > 1 for word in run}
 
 
 def _speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:

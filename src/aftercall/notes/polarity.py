@@ -33,10 +33,11 @@ def claim_terms(claim: str) -> list[list[tuple[str, bool]]]:
         if set(tokens(part)) & RESOLVED:
             continue
         context = _context_words(part)
+        listed = tokens(part)[:1] in (["denies"], ["denied"]) or tokens(part)[:2] == ["negative", "for"]
         words = [
-            (w, denied)
+            (w, denied or listed)  # "Denies weakness, speech difficulty or numbness": the whole list
             for w, denied, conditional in word_readings(part)
-            if not conditional and not (denied and w in context)
+            if not conditional and not ((denied or listed) and w in context)
         ]
         said = set(tokens(part))
         for members in terms(part).values():
@@ -48,7 +49,10 @@ def claim_terms(claim: str) -> list[list[tuple[str, bool]]]:
 
 # After a denial, these open what the denied finding is placed or timed by, which is not denied itself: "denies
 # numbness in the right leg", "no dizziness before the fall", "no chest pain with exertion".
-_PLACING = frozenset(("in", "on", "at", "of", "with", "before", "after", "during", "preceding", "following", "from"))
+_PLACING = frozenset((
+    "in", "on", "at", "of", "with", "before", "after", "during", "preceding", "following", "from", "for", "given",
+    "due", "because", "per",
+))  # fmt: skip
 
 
 def _context_words(part: str) -> set[str]:
