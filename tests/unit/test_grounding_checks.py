@@ -372,6 +372,13 @@ def test_an_allergen_is_never_a_medication() -> None:
     assert checks.allergens_of(list(turns("I take Zyrtec for my allergies."))) == set(), "a drug for allergies"
 
 
+def test_a_drug_named_beside_an_allergy_is_not_always_one() -> None:
+    said = ("Her amoxicillin reaction was a rash, years ago, and the chance of cross reaction with a cephalosporin "
+            "like cefdinir is small, so I'll prescribe cefdinir.")  # fmt: skip
+    assert problem("Cefdinir prescribed", said) is None
+    assert problem("Amoxicillin as current medication", said) == "allergen-as-medication"
+
+
 def test_an_allergen_class_the_dictionary_lacks_is_never_a_medication() -> None:
     said = ("Any drug allergies, still the sulfa?", "Yes, I break out in hives.", "And you take lisinopril daily.")
     assert problem("Meds: lisinopril daily", *said) is None

@@ -120,16 +120,24 @@ def allergens_of(segments: list[Segment]) -> set[str]:
     the answer to a question about allergies ("Any allergies to medicines?" "Yeah, codeine."), unless it says no."""
     found: set[str] = set()
     for position, segment in enumerate(segments):
-        for sentence in sentences(segment.text):
+        for sentence in (p for s in sentences(segment.text) for p in _JOINED_CLAUSES.split(s)):
             words = tokens(sentence)
-            cued = any(w in ALLERGY_CUES and words[max(0, i - 2) : i].count("for") == 0 for i, w in enumerate(words))
-            if cued or "can't take" in sentence.lower():  # ("Zyrtec for her allergies" treats one)
+            if "can't take" in sentence.lower():
+                found |= {m.name for m in drugs.find(sentence)}
+            cued = any(
+                w in ALLERGY_CUES and not set(words[max(0, i - 2) : i]) & _NOT_ALLERGY for i, w in enumerate(words)
+            )
+            if cued:  # ("Zyrtec for her allergies" treats one; "the risk of cross reaction" is a risk, not one)
                 found |= {m.name for m in drugs.find(sentence)} | set(words) & ALLERGEN_CLASSES
         question = segments[position - 1] if position else segment  # (the first turn answers nothing)
         answers = question.speaker != segment.speaker and _asks_about_allergies(question.text)
         if answers and not _says_no(question.text, segment.text):
             found |= {m.name for m in drugs.find(segment.text)}
     return found
+
+
+_NOT_ALLERGY = frozenset(("for", "cross"))  # words before a cue that make it something else
+_JOINED_CLAUSES = re.compile(r",\s*(?:and|but|so|though|although|whereas)\s")  # a cue reaches its own clause
 
 
 def _says_no(question: str, answer: str) -> bool:
