@@ -419,6 +419,12 @@ def test_a_spinal_level_or_lead_goes_with_what_was_said_there() -> None:
     assert problem("Disc at C5-C6", said) is None
 
 
+def test_a_possibility_leaned_towards_is_not_one_the_clinician_ruled_out() -> None:
+    said = "Nothing on the exam makes me worried about a detached retina, this looks like migraine aura."
+    assert problem("Concern for retinal detachment", said) == "polarity"
+    assert problem("Retinal detachment not suspected; likely migraine aura", said) is None
+
+
 def test_a_condition_in_a_claim_affirms_and_denies_nothing() -> None:
     said = "We'll hold off on the MRI. If you're not better by six weeks, or the weakness gets worse, we'll get one."
     assert problem("MRI deferred; obtain if no improvement by 6 wks or if weakness worsens", said) is None

@@ -601,8 +601,24 @@ _WHEN = frozenset((
 
 
 def _hedged_parts(claim: str) -> list[bool]:
-    """For each part of the claim ``claim_terms`` reads, whether it states a possibility rather than a finding."""
-    return [any(h in part.lower() for h in CLAIM_HEDGES) for part in clauses(claim) if not set(tokens(part)) & RESOLVED]
+    """For each part of the claim ``claim_terms`` reads, whether it states a possibility rather than a finding (one
+    it leans towards, "concern for cauda equina", still may not be what the evidence rules out)."""
+    return [
+        any(h in part.lower() for h in CLAIM_HEDGES) and not _leaning(part)
+        for part in clauses(claim)
+        if not set(tokens(part)) & RESOLVED
+    ]
+
+
+_LEANING = frozenset(("concern", "concerning", "suspect", "suspected", "suspicious", "suspicion", "likely", "probable",
+                      "probably", "possible", "possibly"))  # fmt: skip
+_AGAINST = frozenset(("unlikely", "low", "not", "no", "excluded", "ruled", "doubt", "without"))
+
+
+def _leaning(part: str) -> bool:
+    """Whether a hedged part leans towards what it names ("concern for", "likely") rather than away from it."""
+    words = set(tokens(part))
+    return bool(words & _LEANING) and not words & _AGAINST
 
 
 _PLAIN_DENIED = 2  # plain words of one part ("tarry stools", "locking of the knee") denied make it a denial
