@@ -31,7 +31,7 @@ def benchmark():  # benchmarks/ holds scripts, not a package
 
 
 def test_a_good_models_wrong_statements_are_stopped_and_each_drop_is_accounted_for(tmp_path: Path) -> None:
-    conversation = conversations("dev")[0]
+    conversation = next(c for c in conversations("dev") if c["id"] == "ed-chest-pain-triage-01")
     with scripted_llm(Script([conversation])) as base:
         env = {
             "AFTERCALL_LLM_ENGINE": "openai",
@@ -84,11 +84,11 @@ def test_a_good_models_wrong_statements_are_stopped_and_each_drop_is_accounted_f
 
 def test_the_benchmark_holds_its_figures_on_the_development_set() -> None:
     """A regression guard on the conversations the checks were developed on, at the figures docs/notes.md reports
-    (rules alone: recall 0.863, leak 0.077; with the fallible second reading: 0.829, 0.044), less a margin of a few
-    items. These are not the issue's targets (recall >= 0.90, leak <= 0.03), which the rules do not yet meet on the
-    fourteen conversations; the held-out conversations are not run here: they measure whether this generalises."""
+    (seventeen conversations; rules alone: recall 0.877, leak 0.047; with the fallible second reading: 0.842,
+    0.027), less a margin of a few items. These are not the issue's targets (recall >= 0.90, leak <= 0.03), which
+    are met only in part; the held-out conversations are not run here: they measure whether this generalises."""
     module = benchmark()
-    for judge, least_recall, most_leak in (("off", 0.85, 0.085), ("on", 0.815, 0.05)):
+    for judge, least_recall, most_leak in (("off", 0.865, 0.055), ("on", 0.83, 0.035)):
         tally = module.run(["dev"], judge, False)
         kept, correct = tally.rate(None, True)
         leaked, wrong = tally.rate(None, False)
