@@ -41,6 +41,20 @@ def _find(text: str) -> tuple[DrugMention, ...]:
     return tuple(mentions)
 
 
+# A dictionary entry holding such a word is a class or a form of drugs ("Hypoglycemic Agents", "Nasal Sprays",
+# "Anti-Inflammatory Agents, Non-Steroidal"), not a drug.
+_CLASS_WORDS = frozenset((
+    "agents", "inhibitors", "drugs", "antagonists", "agonists", "blockers", "preparations", "sprays", "tablets",
+    "capsules", "drops", "solutions", "injections", "inhalers", "products", "supplements", "vaccines",
+    "immunoglobulins",
+))  # fmt: skip
+
+
+def medications(text: str) -> list[DrugMention]:
+    """The specific drugs ``text`` names: a class of drugs ("hypoglycemic") is a word, not a medication."""
+    return [m for m in find(text) if not set(re.findall(r"[a-z]+", m.name.lower())) & _CLASS_WORDS]
+
+
 def _codes(data: dict[str, Any]) -> tuple[dict[str, str], ...]:
     # Only DrugBank ids: the package's MeSH ids are wrong for some drugs (aspirin carries acetaminophen's D058633).
     if data.get("drugbank_id"):

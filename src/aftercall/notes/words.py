@@ -7,7 +7,7 @@ import itertools
 from functools import lru_cache
 
 from aftercall.notes import drugs
-from aftercall.notes.lexicon import ABBREVIATIONS, NEGATIONS, SYNONYMS, UNITS
+from aftercall.notes.lexicon import ABBREVIATIONS, NEGATIONS, NOT_FINDINGS, SYNONYMS, UNITS
 from aftercall.notes.numbers import NUMBER_WORDS, NUMERIC
 from aftercall.notes.tokens import sentences, tokens
 
@@ -171,3 +171,8 @@ def term_keys(term_text: str) -> frozenset[str]:
     found = keys(term_text)
     groups = frozenset(k for k in found if k.startswith("~"))
     return groups or found
+
+
+def is_finding(word: str) -> bool:
+    """Whether ``word`` names a clinical finding (a term of the lexicon), not a body part or a test."""
+    return any(k.startswith("~") and k[1:] not in NOT_FINDINGS for k in term_keys(word))

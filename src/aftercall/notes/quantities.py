@@ -1,0 +1,256 @@
+"""Checks of what a claim says in numbers: each number said, about the same thing, bound to the same words and
+person as in the turns, at the same spinal level or lead, at the same frequency (see ``checks`` for the order)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from aftercall.notes import drugs
+from aftercall.notes.evidence import Evidence, asks, parts
+from aftercall.notes.lexicon import FREQUENCIES, GENDERS, UNIT_NAMES, UNITS
+from aftercall.notes.numbers import Mention, bindings, mentions, numbers, standing
+from aftercall.notes.polarity import confirms
+from aftercall.notes.tokens import clauses, sentences, tokens
+from aftercall.notes.words import content, keys
+
+_WINDOW = 3  # words either side of a number in a claim that say what the number is about
+_SCALES = re.compile(r"/\s*(?:10|24\s*h\w*)\b")  # "7/10" is out of ten, "14 mg/24h" a day: not numbers said
+_SECONDARY = re.compile(r"(?<![\d/.])2/2(?![\d/])")  # "2/2" is "secondary to", not a number
+_TIME_UNITS = frozenset(("minute", "min", "hour", "hr", "h", "day", "d", "week", "wk", "month", "mo", "year", "yr"))
+_SHORT_ANSWER = 12  # words of an answer whose bare numbers are about what the question asked
+
+
+def number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """Every number of the claim is said in the evidence, and what it measures (the words before it, else after it)
+    is not given another number there: "BP 148/78, HR 92" is not "one forty-eight over ninety-two, heart rate
+    seventy-eight"; "Father had MI at 81" is not "heart attack at fifty-five. He's eighty-one now". A number only
+    asked about ("The twenty-one ones?") is not said, and a pain score's "/10" is a scale, not a number."""
+    said = _said_numbers(evidence)
+    for clause in clauses(_SCALES.sub("", _SECONDARY.sub("due to", claim))):
+        for mention in mentions(clause, spoken=False, reach=_WINDOW):
+            if mention.before[-1:] == ("type",):
+                continue  # a name ("type 2 diabetes"), not a measure
+            about = set() if _when(mention) else _about(mention)  # a clock time or a span: said is enough
+            for value in mention.values:
+                places = [context for values, context, _ in said if value in values]
+                if not places:
+                    return "number"
+                if about and not any(about & context for context in places):
+                    unit = _unit(mention.after)
+                    elsewhere = [
+                        context
+                        for values, context, their_unit in said
+                        if value not in values and values != {1.0} and about & context and unit in (None, their_unit)
+                    ]  # (a lone "a" or "once" measures nothing in particular)
+                    if elsewhere:  # what the claim's number measures is given another number in the evidence
+                        return "number"
+    return None
+
+
+def bound(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """Each number of the claim stands where the evidence says it: the words nearest it in the claim (what it
+    measures, whose it is, when) are not bound to another number of the evidence (``bindings``: speech puts them
+    further away) by clearly more than to any place its own value is said. "INR 3.8 on fingerstick yesterday" is
+    not "last Thursday it jumped up to three point eight. I rechecked yesterday with the finger stick and it was three
+    point one"; "Father had back surgery at 78" is not "my dad had back surgery, a disc, when he was fifty-five. He's
+    seventy-eight now"."""
+    said = _bound_numbers(evidence)
+    for clause in clauses(_SCALES.sub("", claim)):
+        bound = bindings(clause, spoken=False)
+        claimed = {value for mention in bound for value in mention.values}
+        for mention in bound:
+            if _when(mention):
+                continue  # a clock time or a span: said is enough
+            nearest = _nearest(mention)
+            near = [_keys_of((w,)) for w in nearest]
+            whose = _genders(nearest)
+            unit = _unit(mention.after)
+            for value in mention.values:
+                places = [context for values, context, _ in said if value in values]
+                if whose and places and all(context & _ALL_GENDERS and not context & whose for context in places):
+                    return "number"  # said only of someone else ("my sister... my brother... He was sixty-two")
+                here = max((_shared(near, context) for context in places), default=0)
+                elsewhere = max(
+                    (
+                        _shared(near, context)
+                        for values, context, their_unit in said
+                        if not values & claimed and values != {1.0} and unit in (None, their_unit)
+                    ),  # (another number the claim gives, "15 -> 9 headache days", may share its words)
+                    default=0,
+                )
+                if elsewhere >= here + _CLEARLY_MORE:
+                    return "number"
+    return None
+
+
+def level(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A level or lead ("L5", "S1", "C6", "V4") goes with what the evidence says is there: "left L5 radiculopathy"
+    is not "a left S1 radiculopathy, probably from a disc at L5 S1"."""
+    said = _levelled(evidence.text)
+    for level, what in _levelled(claim):
+        elsewhere = any(what & theirs for other, theirs in said if other != level)
+        if elsewhere and not any(what & theirs for same, theirs in said if same == level):
+            return "number"
+    return None
+
+
+_LEVEL = re.compile(r"[a-z]\d{1,2}")
+_LEVEL_REACH = 3  # words either side of a level that say what is there
+
+
+def _levelled(text: str) -> list[tuple[str, frozenset[str]]]:
+    """Each level ``text`` names with what it names there: the words after it, else before it, within its piece
+    (other levels aside: "L5-S1 disc" places the disc at both)."""
+    found = []
+    for part in clauses(text):
+        for piece in part.split(","):
+            words = tokens(piece)
+            plain = [w for w in words if not _LEVEL.fullmatch(w)]
+            at = 0
+            for word in words:
+                if not _LEVEL.fullmatch(word):
+                    at += 1
+                    continue
+                what = keys(" ".join(plain[at : at + _LEVEL_REACH])) or keys(" ".join(plain[max(0, at - 2) : at]))
+                found.append((word, what))
+    return found
+
+
+_ALL_GENDERS = frozenset(("man:", "woman:"))
+
+
+_NEAREST = 3  # content words either side of a claim's number that say what it is: a note is terse
+
+
+def _nearest(mention: Mention) -> list[str]:
+    meaningful = [w for w in mention.before if content(w) and w not in UNITS][-_NEAREST:]
+    return meaningful + [w for w in mention.after if content(w) and w not in UNITS][:_NEAREST]
+
+
+def _shared(near: list[frozenset[str]], context: frozenset[str]) -> int:
+    """How many of a claim number's nearest words are bound to an evidence number (``context``)."""
+    return sum(1 for word in near if word & context)
+
+
+_CLEARLY_MORE = 2  # words bound to another number beyond those bound to the claimed one
+
+
+def _bound_numbers(evidence: Evidence) -> list[tuple[frozenset[float], frozenset[str], str | None]]:
+    """The numbers the evidence states, as ``_said_numbers`` finds them, each with all the words bound to it."""
+    return _stated(evidence, _bound_words)
+
+
+def _bound_words(part: str) -> list[tuple[Mention, frozenset[str]]]:
+    """Each number of ``part`` with the keys of the words bound to it, and whether a man's or a woman's, where a word
+    says so ("my brother died of a heart attack. He was sixty-two": a man's sixty-two)."""
+    return [(m, _keys_of(m.before + m.after) | _genders(m.before + m.after)) for m in bindings(part)]
+
+
+def _genders(words: tuple[str, ...] | list[str]) -> frozenset[str]:
+    """Whose a number is, as far as any speaker's words tell: a relative's name depends on who speaks (the patient's
+    brother is the daughter's uncle), a man or a woman does not."""
+    return frozenset(f"{GENDERS[w]}:" for w in words if w in GENDERS)
+
+
+_CLOCK = frozenset(("am", "pm", "a.m", "p.m", "o'clock", "oclock"))
+
+
+def _when(mention: Mention) -> bool:
+    """Whether a claimed number is a clock time ("~10 PM") or a span of time ("x7 days"): what it measures is its
+    unit, which the evidence may say another way ("for a week"), so it need only be said."""
+    unit = mention.after[0].rstrip("s") if mention.after else ""
+    return unit in _CLOCK or unit in _TIME_UNITS
+
+
+def _about(mention: Mention) -> frozenset[str]:
+    """What a claim's number measures: the words before it, else after it (units aside); a span of time is
+    measured by what follows ("1 ppd x 30 years": the thirty is years)."""
+    if mention.after[:1] and mention.after[0].rstrip("s") in _TIME_UNITS:
+        return _keys_of(mention.after)
+    return _keys_of(mention.before) or _keys_of(mention.after)
+
+
+def _keys_of(words: tuple[str, ...]) -> frozenset[str]:
+    """What words say a number measures: units aside, and "rate" (a heart rate is not a respiratory rate)."""
+    return keys(" ".join(w for w in words if w not in UNITS)) - _MEASURE_WORDS
+
+
+_MEASURE_WORDS = frozenset(("rate",))
+
+
+def _said_numbers(evidence: Evidence) -> list[tuple[frozenset[float], frozenset[str], str | None]]:
+    """The numbers the evidence states, each with what it is about (the words either side, see ``mentions``)."""
+    return _stated(evidence, lambda part: [(m, _keys_of(m.before + m.after)) for m in mentions(part)])
+
+
+def _stated(
+    evidence: Evidence, bind: Callable[[str], list[tuple[Mention, frozenset[str]]]]
+) -> list[tuple[frozenset[float], frozenset[str], str | None]]:
+    """The numbers the evidence states, each with the keys of the words ``bind`` gives it and its unit. A number
+    only asked about is not stated ("The twenty-one ones?"), unless the answer says yes ("ten days ago, right?"
+    "Yeah") or the question is itself an unsure answer ("How long does it last?" "Like twenty minutes?"); an
+    answer's bare numbers are about what the question asked ("How bad, zero to ten?" "Maybe a seven.")."""
+    said = []
+    turns = evidence.turns
+    for position, turn in enumerate(turns):
+        before = turns[position - 1] if position else None
+        answering = before is not None and before.speaker != turn.speaker and asks(before.text)
+        short_answer = answering and len(turn.text.split()) <= _SHORT_ANSWER
+        question = before.text if short_answer and before is not None else ""
+        reply = turns[position + 1].text if position + 1 < len(turns) else ""
+        confirmed = confirms(reply)
+        for part, asked in parts(standing(turn.text)):
+            if asked and not confirmed and not answering:  # ("How long?" "Like twenty minutes?" is an answer)
+                continue
+            for mention, about in bind(part):
+                said.append((mention.values, about or keys(question), _unit(mention.after)))
+    return said
+
+
+def _unit(after: tuple[str, ...]) -> str | None:
+    """The unit a number is given in ("five hundred milligrams": mg), or None."""
+    return UNIT_NAMES.get(after[0]) if after else None
+
+
+def frequency(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A dosing frequency the claim gives ("BID") is one the evidence gives for the same drug ("twice a day"), when
+    the evidence gives any."""
+    claimed = _frequencies(claim)
+    if not claimed:
+        return None
+    named = {m.name for m in drugs.medications(claim)}
+    about = []
+    for turn in evidence.turns if named else ():
+        said_in = sentences(turn.text)
+        for at, sentence in enumerate(said_in):
+            if named & {m.name for m in drugs.find(sentence)}:  # the drug's sentence and the one after it
+                about.extend(said_in[at : at + 2])  # ("Sometimes Advil. Maybe two days a week.")
+    said = _frequencies(" ".join(about) if about else evidence.text)
+    return "frequency" if said and not claimed & said else None
+
+
+_PER_DAY = re.compile(
+    r"\b(once|twice|one time|two times|three times|four times)\s+(?:a|per|each)\s+day"
+    r"|\bevery (\w+) (?:hours|hrs|hr|h)\b"
+)
+_TIMES = {"once": 1, "one time": 1, "twice": 2, "two times": 2, "three times": 3, "four times": 4}
+_DAILY = re.compile(r"\b(?:every|each)\s+(?:day|morning|evening|night)\b|\bat bedtime\b")
+_PER_WEEK = re.compile(r"\b(\w+)\s+(?:(?:x|times|days)\s+(?:(?:a|per|each|every)\s+)?|(?:a|per|each)\s+)(?:week|wk)\b")
+
+
+def _frequencies(text: str) -> set[float]:
+    """How many times a day ``text`` says something is taken: "BID", "twice a day", "every 12 hours" are 2; "twice a
+    week" is 2/7."""
+    lowered = " ".join(tokens(text))
+    found = {round(n / 7, 3) for count in _PER_WEEK.findall(lowered) for n in numbers(count) if n}
+    lowered = _PER_WEEK.sub(" ", lowered)  # ("twice a week" is not "twice")
+    found |= {float(FREQUENCIES[t]) for t in lowered.split() if t in FREQUENCIES}
+    for times, hours in _PER_DAY.findall(lowered):
+        if times:
+            found.add(float(_TIMES[times]))
+        elif numbers(hours):
+            found |= {24 / h for h in numbers(hours) if h}
+    if _DAILY.search(lowered):
+        found.add(1.0)
+    return found

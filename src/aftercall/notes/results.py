@@ -1,0 +1,123 @@
+"""Checks of a result a claim states: one the turns give about that test, not one still pending, considered or
+said of something else, and values under a test's name only if the test gave them (see ``checks``)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from aftercall.notes.evidence import Evidence, parts
+from aftercall.notes.lexicon import (
+    CLAIMED_RESULTS,
+    CONDITIONS,
+    HEDGES,
+    NEGATIONS,
+    PENDING,
+    PRONOUNS,
+    RESULT_WORDS,
+    TESTS,
+)
+from aftercall.notes.numbers import numbers
+from aftercall.notes.tokens import clauses, tokens
+from aftercall.notes.words import keys
+
+
+def result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A result claimed ("strep positive", "ECG shows ST elevation") needs one given in the evidence about the same
+    test: a result word of the same kind, or a measured number, in a part that names the test or refers back to it
+    ("we did the swab... that came back negative"). A test only ordered, pending, considered or put off ("I thought
+    about a CT", "I don't think we need an MRI") gives none, and a result said of something else ("your exam was
+    normal") is not the test's."""
+    for part in clauses(claim):
+        words = tokens(part)
+        claimed = {RESULT_WORDS[t] for t in words if t in CLAIMED_RESULTS}
+        if not claimed or set(words) & CONDITIONS:  # "if culture positive, start azithromycin" claims no result
+            continue
+        test = _tested(words)
+        about = _about_test(test, evidence) if test else []
+        if not about:  # the evidence does not name the test: any result it gives must do
+            about = [evidence.text]
+        given: set[str] = set()
+        for said in about:
+            said_words = set(tokens(said))
+            if said_words & PENDING or any(h in said.lower() for h in HEDGES):
+                continue
+            given |= {RESULT_WORDS[t] for t in said_words if t in RESULT_WORDS}
+            measured = [v for v in numbers(said) if v != 1]  # ("the first one was drawn" measures nothing)
+            if measured and claimed <= {"high", "low", "normal"}:
+                given |= claimed
+        if not claimed & given:
+            return "result"
+    return _headed_result(claim, evidence)
+
+
+_HEADED = re.compile(r"^\s*([^:;]{1,40}):\s*([^;]+)")  # "Hip X-ray: no fracture", "CBC: no anemia"
+
+
+def _headed_result(claim: str, evidence: Evidence) -> str | None:
+    """A finding written under a test's name ("Hip X-ray: no fracture") is a result of that test: the evidence must
+    say something of the test that is not a question, pending or put off, giving a result or naming the finding."""
+    headed = _HEADED.match(claim)
+    if headed is None:
+        return None
+    head, finding = headed.group(1), headed.group(2)
+    test = keys(head)
+    if not test & _test_keys() or set(tokens(head)) & NEGATIONS or set(tokens(finding)) & PENDING:
+        return None  # not a test ("MRI not indicated"), or a plan for one ("CBC: pending")
+    about = _about_test(test, evidence, answered=False)
+    for said in about:
+        said_words = set(tokens(said))
+        if said_words & PENDING or any(h in said.lower() for h in HEDGES):
+            continue
+        if said_words & set(RESULT_WORDS) or keys(said) & keys(finding) - test or numbers(said):
+            return None
+    if numbers(finding) and not about:
+        return None  # measured values of a test the evidence does not name: the number checks hold them
+    return "result"
+
+
+@lru_cache(maxsize=1)
+def _test_keys() -> frozenset[str]:
+    return keys(" ".join(TESTS))
+
+
+@lru_cache(maxsize=1)
+def _generic_test_keys() -> frozenset[str]:
+    return keys("blood test work lab labs result results level")
+
+
+def _tested(words: list[str]) -> frozenset[str]:
+    """What a claimed result is a result of: the words before its first result word ("CT head negative"), else
+    those after it ("positive strep test"); only the test's name where they name one ("Prior MRI brain
+    unremarkable" is the MRI's, not whatever else was "prior")."""
+    first = next(i for i, w in enumerate(words) if w in CLAIMED_RESULTS)
+    before = [w for w in words[:first] if w not in RESULT_WORDS]
+    said = before or [w for w in words[first + 1 :] if w not in RESULT_WORDS]
+    named = [w for w in said if keys(w) & _test_keys() - _generic_test_keys()]
+    return keys(" ".join(named or said))
+
+
+_REFERS_BACK = 2  # pieces after a test is named in which "it", "that" or "they" still means the test
+
+
+def _about_test(test: frozenset[str], evidence: Evidence, *, answered: bool = True) -> list[str]:
+    """The comma-separated pieces of the evidence that name the test (by more than "blood" or "test"), go on in the
+    same clause ("the chest x-ray, there's no pneumonia") or refer back to it with a pronoun ("that came back
+    negative"); without the questions' pieces unless ``answered``."""
+    found = []
+    since = _REFERS_BACK + 1
+    named = test - _generic_test_keys()
+    for turn in evidence.turns:
+        for part, asked in parts(turn.text):
+            if asked and not answered:
+                continue
+            in_clause = False
+            for piece in part.split(","):
+                if named & keys(piece):
+                    since, in_clause = 0, True
+                    found.append(piece)
+                    continue
+                since += 1
+                if in_clause or (since <= _REFERS_BACK and set(tokens(piece)[:3]) & PRONOUNS):
+                    found.append(piece)
+    return found

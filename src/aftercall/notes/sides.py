@@ -1,0 +1,124 @@
+"""Checks of the side a claim gives: the side said for that thing, not the other side's words or numbers, not a
+side where the turns deny the finding, and a comparison of two sides the right way round (see ``checks``)."""
+
+from __future__ import annotations
+
+from aftercall.notes.evidence import Evidence
+from aftercall.notes.lexicon import SIDES
+from aftercall.notes.numbers import mentions
+from aftercall.notes.polarity import readings, word_readings
+from aftercall.notes.tokens import clauses, sentences, tokens
+from aftercall.notes.words import is_finding, keys
+
+
+def laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """Each side the claim gives is given in the evidence, and what the claim puts on that side (the words after
+    it, the numbers beside it) is not what the evidence puts on the other: "tingling in the right foot" is not "my
+    left foot ... Right one's fine"; "168/94 left arm" is not "one sixty-eight over ninety-four in the right arm"."""
+    said = _sides(evidence.text)
+    for side, about, values in _sides(claim):
+        same = [(c, v) for s, c, v in said if s == side]
+        if not same:
+            return "laterality"
+        other = [(c, v) for s, c, v in said if s != side]
+        for mine, theirs in ((about, 0), (values, 1)):
+            if mine and not any(mine & pair[theirs] for pair in same) and any(mine & pair[theirs] for pair in other):
+                return "laterality"
+    placed = _placed(sentences(evidence.text), SIDES)
+    for side, finding in _placed(clauses(claim), CLAIM_SIDES):
+        if not any(finding & theirs for s, theirs in placed if s == side) and any(
+            finding & theirs for s, theirs in placed if s != side
+        ):
+            return "laterality"
+    said = _comparisons(evidence.text, SIDES)
+    if said and _comparisons(claim, CLAIM_SIDES) - said:
+        return "laterality"  # "left tonsil larger than right" is not "the right one is bigger than the left"
+    return None
+
+
+# Comparatives, by which way they point: a side that is larger, worse, higher or weaker has more of what is being
+# compared (swelling, pain, deficit); one that is smaller, better, lower or stronger has less.
+_COMPARATIVES = {
+    **dict.fromkeys(("larger", "bigger", "greater", "fuller", "wider", "thicker", "worse", "more", "higher", "weaker",
+                     "puffier", "redder"), 1),
+    **dict.fromkeys(("smaller", "narrower", "thinner", "better", "less", "lower", "stronger"), -1),
+}  # fmt: skip
+
+
+def _comparisons(text: str, named: dict[str, str]) -> set[str]:
+    """The side each comparison of two sides in ``text`` says has more of what is compared: "the right one is a bit
+    bigger than the left" says right; "right stronger than left" says left."""
+    found = set()
+    for part in clauses(text):
+        for piece in part.split(","):
+            words = tokens(piece)
+            sides = [(i, named[w]) for i, w in enumerate(words) if w in named]
+            if len(sides) < 2 or "than" not in words:
+                continue
+            than = words.index("than")
+            first = [(i, s) for i, s in sides if i < than]
+            second = [(i, s) for i, s in sides if i > than]
+            compared = [_COMPARATIVES[w] for w in words[first[-1][0] if first else 0 : than] if w in _COMPARATIVES]
+            if first and second and compared and first[-1][1] != second[0][1]:
+                found.add(first[-1][1] if compared[-1] > 0 else second[0][1])
+    return found
+
+
+def denied_on_side(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A finding the claim places on a side that the evidence denies on that side and nowhere affirms there:
+    "numbness of the right foot" is not "Any numbness in the right leg?" "No. The right one's fine."."""
+    for part in clauses(claim):
+        words = tokens(part)
+        given = {CLAIM_SIDES[w] for w in words if w in CLAIM_SIDES}
+        if len(given) != 1:
+            continue
+        side = given.pop()
+
+        def on_side(piece: str, side: str = side) -> bool:
+            return {SIDES[w] for w in tokens(piece) if w in SIDES} == {side}
+
+        for word, denied, conditional in word_readings(part):
+            if is_finding(word) and not denied and not conditional and readings(word, evidence, on_side) == {True}:
+                return "laterality"
+    return None
+
+
+def _placed(pieces: list[str], sides: dict[str, str]) -> list[tuple[str, frozenset[str]]]:
+    """Each piece that gives one side (left, right or both) with what it says is there: "a little wheeze on the right
+    side, down low" places the wheeze on the right, so "wheeze, left base" places it wrong."""
+    found = []
+    for piece in pieces:
+        words = tokens(piece)
+        given = {sides[w] for w in words if w in sides}
+        if len(given) == 1:
+            found.append((given.pop(), keys(" ".join(w for w in words if w not in sides and w not in _SIDE_WORDS))))
+    return found
+
+
+_SIDE_WORDS = frozenset(("side", "sided", "sides", "one", "ones"))
+CLAIM_SIDES = {**SIDES, "l": "left", "r": "right"}  # a note writes "L knee"; speech never says a lone "L"
+
+
+def _sides(text: str) -> list[tuple[str, frozenset[str], set[float]]]:
+    """Each side word of ``text`` (left, right, both) with what it is about (the words after it, else before) and
+    the numbers said beside it (in its comma-separated part)."""
+    found = []
+    for part in clauses(text):
+        for piece in part.split(","):
+            words = tokens(piece)
+            if "than" in words:
+                continue  # a comparison of two sides ("left larger than right"): see ``_comparisons``
+            values = {v for mention in mentions(piece) for v in mention.values}
+            at = [i for i, w in enumerate(words) if w in SIDES]
+            for n, i in enumerate(at):
+                end = at[n + 1] if n + 1 < len(at) else len(words)
+                after = keys(" ".join(words[i + 1 : min(end, i + 4)]))
+                about = after or keys(" ".join(words[max(0, i - 3) : i]))
+                found.append((SIDES[words[i]], about, values))
+    return found
+
+
+def one_side(text: str, named: dict[str, str]) -> str | None:
+    """The one side ``text`` gives, or None (no side, or more than one)."""
+    given = {named[w] for w in tokens(text) if w in named}
+    return given.pop() if len(given) == 1 else None
