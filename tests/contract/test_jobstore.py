@@ -83,6 +83,41 @@ def test_idempotency_key_expires_after_a_day(store, clock):
     assert store.create_job("j2", spec(), idempotency=("k", "h1")) == ("j2", True)
 
 
+def replacing(stem: str) -> JobSpec:
+    return JobSpec(Preset.TRANSCRIPT, SourceType.URI, "https://example.com/a.wav", OutputTarget(stem, True),
+                   TranscriptOptions())  # fmt: skip
+
+
+def test_one_job_at_a_time_holds_a_replacement_key_stem(store):
+    store.create_job("a", replacing("calls/latest"))
+    with pytest.raises(InvalidRequest, match="already holds the outputs of job a") as refused:
+        store.create_job("b", replacing("calls/latest"))
+    assert refused.value.field == "outParams.s3Config.s3KeyTemplate"
+    assert store.get_job("b") is None
+    store.create_job("c", replacing("calls/other"))
+    store.create_job("d", spec())
+    store.create_job("e", spec())  # without useReplacement the keys hold the job id: no two jobs share them
+    store.delete_job("a")
+    assert store.create_job("b", replacing("calls/latest")) == ("b", True), "deleting the holder frees the stem"
+
+
+def test_concurrent_submissions_of_one_replacement_stem_make_one_job(store):
+    outcomes: list[str] = []
+
+    def submit(job_id: str) -> None:
+        try:
+            outcomes.append(store.create_job(job_id, replacing("calls/race"))[0])
+        except InvalidRequest:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=submit, args=(f"r{i}",)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes).count("refused") == 5, outcomes
+
+
 def test_pagination_newest_first_with_cursors(store, clock):
     ids = add_jobs(store, clock, 7)
     newest_first = list(reversed(ids))

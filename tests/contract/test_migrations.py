@@ -42,3 +42,26 @@ def test_an_unmigrated_database_is_refused_with_the_command_to_run(engine):
         schema.require_current(engine)
     with engine.connect() as conn:
         assert "jobs" not in sa.inspect(conn).get_table_names()
+
+
+def test_jobs_stored_before_the_replacement_stem_keep_it_on_the_newest_only(engine):
+    from alembic import command
+
+    from aftercall.domain.jobs import JobSpec, OutputTarget, Preset, SourceType, TranscriptOptions
+
+    with engine.begin() as conn:
+        command.upgrade(schema._config(conn), "0001")
+
+    def stored(job_id: str, created: float, replacing: bool) -> dict:
+        target = OutputTarget("calls/latest", replacing)
+        spec = JobSpec(Preset.TRANSCRIPT, SourceType.URI, "https://e.com/a.wav", target, TranscriptOptions())
+        return {"id": job_id, "preset": "transcript", "status": "finished", "spec": spec.to_json(), "stage": "done",
+                "percent": 100, "attempts": 1, "created_at": created, "updated_at": created}  # fmt: skip
+
+    with engine.begin() as conn:
+        conn.execute(sa.insert(metadata.tables["jobs"]), [stored("old", 1.0, True), stored("new", 2.0, True),
+                                                          stored("plain", 3.0, False)])  # fmt: skip
+    schema.upgrade(engine)
+    with engine.connect() as conn:
+        held = dict(conn.execute(sa.text("SELECT id, replacement_stem FROM jobs")).all())
+    assert held == {"old": None, "new": "calls/latest", "plain": None}

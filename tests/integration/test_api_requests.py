@@ -108,6 +108,16 @@ def test_bad_submissions_are_400s_naming_the_field(api, body, field):
     assert info.startswith(f"{field}: ")
 
 
+def test_a_replacement_key_stem_another_job_holds_is_refused_until_that_job_is_deleted(api):
+    body = job_body(outParams={"s3Config": {"s3KeyTemplate": "{domain_name}/calls/latest", "useReplacement": True}})
+    first = api.post("/v1/batch-processor", json=body).json()["id"]
+    info = error_of(api.post("/v1/batch-processor", json=body), 400, "invalid-request-error")
+    assert info.startswith("outParams.s3Config.s3KeyTemplate: ")
+    assert first in info
+    assert api.delete(f"/v1/batch-processor/{first}").status_code == 200
+    assert api.post("/v1/batch-processor", json=body).status_code == 200
+
+
 def test_a_body_that_is_not_an_object(api):
     info = error_of(api.post("/v1/batch-processor", json=[1, 2]), 400, "invalid-request-error")
     assert "JSON object" in info

@@ -77,9 +77,8 @@ class SqlJobStore:
         try:
             return self._create_job(job_id, spec, idempotency)
         except sa.exc.IntegrityError:
-            if idempotency is None:
-                raise
-            # A concurrent request with the same key won the insert; this time we read its job.
+            # A concurrent request won the insert (the same idempotency key, or the same replacement stem); this
+            # time we read its job, or refuse the stem it now holds.
             return self._create_job(job_id, spec, idempotency)
 
     def _create_job(self, job_id: str, spec: JobSpec, idempotency: tuple[str, str] | None) -> tuple[str, bool]:
@@ -95,6 +94,9 @@ class SqlJobStore:
                     )
                 )
             recording_id = spec.source if spec.source_type is SourceType.RECORDING_ID else None
+            stem = spec.target.stem if spec.target.use_replacement else None
+            if stem is not None:
+                self._refuse_a_held_stem(conn, stem)
             conn.execute(
                 jobs.insert().values(
                     id=job_id,
@@ -107,9 +109,22 @@ class SqlJobStore:
                     attempts=0,
                     created_at=now,
                     updated_at=now,
+                    replacement_stem=stem,
                 )
             )
         return job_id, True
+
+    @staticmethod
+    def _refuse_a_held_stem(conn: Connection, stem: str) -> None:
+        """A job writing with ``useReplacement`` may not take over the keys another job holds: the other job's
+        links would serve this job's files, and deleting either would delete the other's (docs/api.md)."""
+        holder = conn.execute(sa.select(jobs.c.id).where(jobs.c.replacement_stem == stem)).scalar()
+        if holder is not None:
+            raise InvalidRequest(
+                "outParams.s3Config.s3KeyTemplate",
+                f"the key stem {stem!r} already holds the outputs of job {holder}; delete that job first, or put "
+                "{job_id} in the template",
+            )
 
     def _idempotent_job(self, conn: Connection, key: str, body_hash: str, *, now: float) -> str | None:
         row = conn.execute(sa.select(idempotency_keys).where(idempotency_keys.c.key == key)).first()

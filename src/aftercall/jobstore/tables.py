@@ -24,7 +24,10 @@ jobs = sa.Table(
     sa.Column("lease_expires_at", sa.Double),
     sa.Column("created_at", sa.Double, nullable=False),
     sa.Column("updated_at", sa.Double, nullable=False),
+    # The key stem a ``useReplacement`` job writes its outputs under: one job at a time may hold it (docs/api.md).
+    sa.Column("replacement_stem", sa.String(1024)),
     sa.Index("ix_jobs_created", "created_at", "id"),
+    sa.Index("ux_jobs_replacement_stem", "replacement_stem", unique=True),
 )
 
 recordings = sa.Table(
