@@ -1,10 +1,14 @@
-"""Decoding refuses what was cut off, even where FFmpeg reads what is left without complaint."""
+"""Decoding refuses what was cut off, even where FFmpeg reads what is left without complaint, and holds a long
+recording's sound once (benchmarks/decode_memory.py measures how much)."""
 
+import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from aftercall.errors import MediaError
+from aftercall.pipeline import decode as decode_module
 from aftercall.pipeline.decode import decode, media_type, probe
 
 
@@ -39,3 +43,29 @@ def test_the_media_type_is_read_from_the_file(data: Path, tmp_path: Path, name: 
     anonymous = tmp_path / "upload"  # no name to go by
     anonymous.write_bytes((data / name).read_bytes())
     assert media_type(anonymous) == expected
+
+
+@pytest.fixture
+def undeclared(data: Path, tmp_path: Path) -> Path:
+    """Speech as FLAC written through a pipe: FFmpeg cannot go back to write its length, so it declares none."""
+    path = tmp_path / "undeclared.flac"
+    with path.open("wb") as out:
+        subprocess.run(["ffmpeg", "-v", "error", "-i", str(data / "speech.wav"), "-f", "flac", "pipe:1"],
+                       stdout=out, check=True)  # fmt: skip
+    return path
+
+
+def test_media_that_declares_no_length_is_measured_without_keeping_its_sound(
+    undeclared: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(decode_module, "decode", lambda *a, **k: pytest.fail("the upload check decoded the sound"))
+    assert probe(undeclared, max_seconds=60) == pytest.approx(6.33, abs=0.05)
+    with pytest.raises(MediaError, match="longer than the limit of 3 s"):
+        probe(undeclared, max_seconds=3)
+
+
+def test_sound_decoded_in_blocks_is_the_same_as_in_one(undeclared: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = decode(undeclared, max_seconds=60).samples
+    monkeypatch.setattr(decode_module, "_BLOCK_SECONDS", 1)  # six blocks and a part
+    assert np.array_equal(decode(undeclared, max_seconds=60).samples, whole)
+    assert len(whole) / 16000 == pytest.approx(6.33, abs=0.05)

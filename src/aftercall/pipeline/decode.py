@@ -87,10 +87,28 @@ def probe(path: Path, *, max_seconds: float) -> float:
     except av.FFmpegError as exc:
         raise MediaError(f"Input is not audio or video, or is truncated or corrupt ({_reason(exc)})") from exc
     if declared is None:
-        declared = decode(path, max_seconds=max_seconds).duration
+        declared = _measure(path, max_seconds=max_seconds)
     if declared > max_seconds:
         raise MediaError(f"Input is {declared:.0f} s long; the limit is {max_seconds:.0f} s")
     return declared
+
+
+def _measure(path: Path, *, max_seconds: float) -> float:
+    """The duration of media that declares none, counted frame by frame without keeping the sound (memory stays
+    flat however long it is) and stopped once past ``max_seconds``."""
+    seconds = 0.0
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.audio[0]
+            for frame in container.decode(stream):
+                seconds += frame.samples / (frame.sample_rate or stream.rate or SAMPLE_RATE)
+                if seconds > max_seconds:
+                    raise MediaError(f"Input is longer than the limit of {max_seconds:.0f} s")
+    except av.FFmpegError as exc:
+        raise MediaError(f"Input is truncated or corrupt and cannot be decoded ({_reason(exc)})") from exc
+    if seconds == 0:
+        raise MediaError("Input has an audio track with no sound in it")
+    return seconds
 
 
 # A container FFmpeg recognised → (content type, file extension), audio or video by whether it holds a video stream.
@@ -164,21 +182,62 @@ def _decode_stream(
     """Shape (channels, samples): the stream mixed down to mono (``channels`` 1) or each channel kept."""
     layout = "mono" if channels == 1 else stream.layout.name
     resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
-    chunks: list[np.ndarray] = []
-    count = 0
+    expected = int(declared * SAMPLE_RATE * 1.01) + SAMPLE_RATE if declared else _BLOCK_SECONDS * SAMPLE_RATE
+    buffer = _Samples(channels, expected)
     try:
         for frame in container.decode(stream):
             for out in resampler.resample(frame):
-                chunk = out.to_ndarray().reshape(channels, -1)
-                chunks.append(chunk)
-                count += chunk.shape[1]
-            if count > max_seconds * SAMPLE_RATE:
+                buffer.append(out.to_ndarray().reshape(channels, -1))
+            if buffer.count > max_seconds * SAMPLE_RATE:
                 raise MediaError(f"Input is longer than the limit of {max_seconds:.0f} s")
-            on_seconds(count / SAMPLE_RATE, declared)
+            on_seconds(buffer.count / SAMPLE_RATE, declared)
         for out in resampler.resample(None):
-            chunks.append(out.to_ndarray().reshape(channels, -1))
+            buffer.append(out.to_ndarray().reshape(channels, -1))
     except av.FFmpegError as exc:
         raise MediaError(f"Input is truncated or corrupt and cannot be decoded ({_reason(exc)})") from exc
-    if not chunks:
-        return np.zeros((channels, 0), np.float32)
-    return np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
+    return buffer.samples()
+
+
+class _Samples:
+    """Decoded sound written into float32 blocks: one the size of the declared length when there is one, else blocks
+    of ``_BLOCK_SECONDS``, joined at the end one block at a time, so decoding holds the sound about once (a list of
+    frames joined at the end held it twice)."""
+
+    def __init__(self, channels: int, expected: int) -> None:
+        self.channels = channels
+        self.blocks = [np.empty((channels, max(expected, SAMPLE_RATE)), np.float32)]
+        self.filled = 0  # samples in the last block
+        self.count = 0
+
+    def append(self, chunk: np.ndarray) -> None:
+        while chunk.shape[1]:
+            block = self.blocks[-1]
+            room = block.shape[1] - self.filled
+            if room == 0:
+                self.blocks.append(np.empty((self.channels, _BLOCK_SECONDS * SAMPLE_RATE), np.float32))
+                self.filled = 0
+                continue
+            taken = chunk[:, :room]
+            block[:, self.filled : self.filled + taken.shape[1]] = taken
+            self.filled += taken.shape[1]
+            self.count += taken.shape[1]
+            chunk = chunk[:, room:]
+
+    def samples(self) -> np.ndarray:
+        """The sound decoded as one array of its length."""
+        if len(self.blocks) == 1:
+            block = self.blocks.pop()
+            return block[:, : self.count] if self.count >= 0.9 * block.shape[1] else block[:, : self.count].copy()
+        joined = np.empty((self.channels, self.count), np.float32)
+        start = 0
+        self.blocks.reverse()
+        while self.blocks:
+            block = self.blocks.pop()
+            used = block.shape[1] if self.blocks else self.filled
+            joined[:, start : start + used] = block[:, :used]
+            start += used
+            del block  # each block is freed once copied
+        return joined
+
+
+_BLOCK_SECONDS = 300  # blocks of sound when the file declares no length
