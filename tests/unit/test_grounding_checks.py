@@ -408,8 +408,8 @@ def test_a_diagnosis_the_patient_asked_about_and_was_told_no_is_not_made() -> No
             "Not necessarily. That's a screening test, the longer test tells us.")  # fmt: skip
     assert problem("Diabetes mellitus", *said, diagnosis=True) == "speculative", "the glucose affirms it elsewhere"
     assert problem("Diabetes not established; needs the longer test", *said, diagnosis=True) is None
-    confirmed = ("Is it strep?", "Yes, the swab was positive.")
-    assert problem("Strep pharyngitis", *confirmed, diagnosis=True) is None
+    confirmed = ("Is it strep throat?", "Yes, the swab was positive.")
+    assert problem("Strep throat", *confirmed, diagnosis=True) is None
 
 
 def test_a_spinal_level_or_lead_goes_with_what_was_said_there() -> None:
@@ -417,6 +417,25 @@ def test_a_spinal_level_or_lead_goes_with_what_was_said_there() -> None:
     assert problem("Right C6 radiculopathy", said) is None
     assert problem("Right C5 radiculopathy", said) == "number"
     assert problem("Disc at C5-C6", said) is None
+
+
+def test_an_assessment_that_is_only_a_diagnosis_needs_every_word_of_it_said() -> None:
+    said = "Your TSH is high, so your thyroid dose isn't enough."
+    assert problem("Hashimoto thyroiditis", said, diagnosis=True) == "unsupported"
+    assert problem("Hypothyroidism, undertreated: TSH high", said, diagnosis=True) is None
+
+
+def test_a_hedge_with_a_filler_in_it_is_still_a_hedge() -> None:
+    said = "This looks like pneumonia. It could also be a COPD flare, but I'd treat it the same."
+    assert problem("COPD exacerbation", said, diagnosis=True) == "speculative"
+    assert problem("Pneumonia", said, diagnosis=True) is None
+
+
+def test_a_negative_test_rules_out_what_it_tested_for() -> None:
+    said = "I did a home COVID test on him yesterday, it was negative."
+    assert problem("COVID pneumonia", said) == "polarity"
+    assert problem("Home COVID test negative", said) is None
+    assert problem("home COVID test", said, concept=True) is None, "the test itself was done"
 
 
 def test_a_possibility_leaned_towards_is_not_one_the_clinician_ruled_out() -> None:

@@ -31,7 +31,7 @@ from aftercall.notes.lexicon import (
 from aftercall.notes.polarity import answer_reading, claim_terms, readings, word_readings
 from aftercall.notes.segments import Segment
 from aftercall.notes.tokens import clauses, sentences, tokens
-from aftercall.notes.words import is_finding, keys, stem, term_keys, units
+from aftercall.notes.words import is_finding, keys, says_hedge, stem, term_keys, units
 
 COVERAGE = 0.5  # share of a statement's content that its evidence must contain
 
@@ -49,7 +49,11 @@ def problem(
         reason = check(claim, evidence, allergens)
         if reason:
             return reason
-    return None if _covered(claim, evidence, every_term=concept, named=concept and diagnosis) else "unsupported"
+    named = diagnosis and (concept or len(units(claim)) <= _BARE_DIAGNOSIS)
+    return None if _covered(claim, evidence, every_term=concept, named=named) else "unsupported"
+
+
+_BARE_DIAGNOSIS = 3  # words of an assessment that is only a diagnosis's name ("Hashimoto thyroiditis"): all said
 
 
 def _drug(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
@@ -265,7 +269,7 @@ def _speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | 
             if answered and answer_reading(set(named), part, follows.text) is True:
                 return "speculative"
             for piece in part.split(","):  # a hedge reaches its own piece: "this is migraine, ... I don't think
-                hedged = any(h in piece.lower() for h in HEDGES)  # we need an MRI" leaves the migraine made
+                hedged = says_hedge(piece, HEDGES)  # we need an MRI" leaves the migraine made
                 if hedged and mine & keys(piece) - _hedge_keys():
                     return "speculative"
     return None
@@ -278,14 +282,15 @@ def _hedge_keys() -> frozenset[str]:
 
 def _covered(claim: str, evidence: Evidence, *, every_term: bool, named: bool = False) -> bool:
     """Enough of the claim is in the evidence: half of its units (see ``units``), every clinical term of a concept
-    ("lower extremity edema" needs the edema, said as "swelling in your legs"), and all of a ``named`` diagnosis."""
+    ("lower extremity edema" needs the edema, said as "swelling in your legs"), and all of a ``named`` diagnosis
+    (a concept's, or an assessment that is only the diagnosis's name)."""
     heard = keys(evidence.context)
     spoken = tokens(evidence.context)
     wanted = units(claim)
     if not wanted:
         return False
     found = sum(1 for alternatives in wanted if alternatives & heard or _drug_heard(alternatives, spoken))
-    if named:  # a diagnosis as a concept: every word of it said ("hepatitis" is not "the drinking")
+    if named:  # a diagnosis by name: every word of it said ("hepatitis" is not "the drinking")
         return found == len(wanted)
     if every_term:  # a concept: each clinical term of it said, and most of its other words
         terms_found = all(alternatives & heard for alternatives in wanted if _is_term(alternatives))

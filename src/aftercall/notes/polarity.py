@@ -13,6 +13,7 @@ from aftercall.notes.lexicon import (
     NO_ANSWERS,
     ONLY_ANSWERS,
     RESOLVED,
+    TESTS,
     UNITS,
     YES_ANSWERS,
 )
@@ -34,8 +35,9 @@ def claim_terms(claim: str) -> list[list[tuple[str, bool]]]:
             continue
         context = _context_words(part)
         listed = tokens(part)[:1] in (["denies"], ["denied"]) or tokens(part)[:2] == ["negative", "for"]
+        ruled_out = _tested_negative(part)  # "Home COVID test negative" denies COVID
         words = [
-            (w, denied or listed)  # "Denies weakness, speech difficulty or numbness": the whole list
+            (w, denied or listed or bool(term_keys(w) & ruled_out))  # "Denies weakness, ... or numbness": all
             for w, denied, conditional in word_readings(part)
             if not conditional and not ((denied or listed) and w in context)
         ]
@@ -74,6 +76,8 @@ def readings(term: str, evidence: Evidence, where: Callable[[str], bool] = lambd
     or said only as a condition: "go to the ER if she's drooling"), in the parts ``where`` accepts. A question's
     term is read from the answer: "Any swelling?" "No." denies swelling."""
     wanted = term_keys(term)
+    if set(tokens(term)) & TESTS:
+        wanted = frozenset(wanted | {_TEST_ITSELF})  # a test's own concept is not ruled out by its negative result
     found: set[bool] = set()
     turns = evidence.turns
     for position, turn in enumerate(turns):
@@ -89,6 +93,25 @@ def readings(term: str, evidence: Evidence, where: Callable[[str], bool] = lambd
             else:
                 found |= _polarities(wanted, part)
     return found
+
+
+def _tested_negative(part: str) -> frozenset[str]:
+    """What a negative test of ``part`` rules out: the words before the test's name in its piece ("a home COVID
+    test ..., it was negative"), when the part says the test was negative and nothing in it is positive."""
+    words = tokens(part)
+    if not set(words) & _NEGATIVE_RESULTS or set(words) & _POSITIVE_RESULTS:
+        return frozenset()
+    for piece in part.split(","):
+        said = tokens(piece)
+        at = next((i for i, w in enumerate(said) if w in TESTS), None)
+        if at:
+            return keys(" ".join(said[:at])) - keys(" ".join(TESTS))
+    return frozenset()
+
+
+_NEGATIVE_RESULTS = frozenset(("negative", "neg"))
+_TEST_ITSELF = "test:"  # marks a term that names a test (no word's key)
+_POSITIVE_RESULTS = frozenset(("positive", "pos", "detected"))
 
 
 def answer_reading(wanted: set[str], question: str, answer: str) -> bool | None:
@@ -139,6 +162,8 @@ def _is_particle(piece: str) -> bool:
 def _polarities(wanted: set[str], clause: str) -> set[bool]:
     """Whether each mention of ``wanted`` in ``clause`` is denied (True) or affirmed (False); mentions under a
     condition ("if", "unless") are neither."""
+    if _TEST_ITSELF not in wanted and wanted & _tested_negative(clause):
+        return {True}  # "a home COVID test yesterday, it was negative" denies COVID
     found: set[bool] = set()
     for word, denied, conditional in word_readings(clause):
         if conditional:

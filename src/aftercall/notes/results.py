@@ -19,7 +19,7 @@ from aftercall.notes.lexicon import (
 )
 from aftercall.notes.numbers import numbers
 from aftercall.notes.tokens import clauses, tokens
-from aftercall.notes.words import keys
+from aftercall.notes.words import keys, says_hedge
 
 
 def result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
@@ -40,7 +40,7 @@ def result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
         given: set[str] = set()
         for said in about:
             said_words = set(tokens(said))
-            if said_words & PENDING or any(h in said.lower() for h in HEDGES):
+            if said_words & PENDING or says_hedge(said, HEDGES):
                 continue
             given |= {RESULT_WORDS[t] for t in said_words if t in RESULT_WORDS}
             measured = [v for v in numbers(said) if v != 1]  # ("the first one was drawn" measures nothing)
@@ -67,7 +67,7 @@ def _headed_result(claim: str, evidence: Evidence) -> str | None:
     about = _about_test(test, evidence, answered=False)
     for said in about:
         said_words = set(tokens(said))
-        if said_words & PENDING or any(h in said.lower() for h in HEDGES):
+        if said_words & PENDING or says_hedge(said, HEDGES):
             continue
         if said_words & set(RESULT_WORDS) or keys(said) & keys(finding) - test or numbers(said):
             return None

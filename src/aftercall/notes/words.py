@@ -4,6 +4,7 @@ and medications by their dictionary name. Pure functions over strings."""
 from __future__ import annotations
 
 import itertools
+import re
 from functools import lru_cache
 
 from aftercall.notes import drugs
@@ -29,7 +30,7 @@ STOPWORDS = frozenset((
     # how a note frames a finding (when, how often, how it stands), which speech rarely words the same way
     "several", "multiple", "episode", "episodes", "present", "presence", "subjective", "objective", "baseline",
     "acute", "chronic", "ongoing", "recent", "recently", "reproduced", "corroborates", "confirms", "status",
-    "overall", "minimal", "self", "limited", "noted", "review",
+    "overall", "minimal", "self", "limited", "noted", "review", "related", "associated", "induced", "secondary",
     # what the clinician did, which a statement paraphrases freely
     "advised", "counseled", "counselled", "discussed", "educated", "instructed", "recommended", "recommends",
     "warned", "explained", "reviewed", "reassured", "encouraged", "consider", "considered", "given", "gave",
@@ -176,3 +177,12 @@ def term_keys(term_text: str) -> frozenset[str]:
 def is_finding(word: str) -> bool:
     """Whether ``word`` names a clinical finding (a term of the lexicon), not a body part or a test."""
     return any(k.startswith("~") and k[1:] not in NOT_FINDINGS for k in term_keys(word))
+
+
+_FILLERS = re.compile(r"\b(?:also|well|just|really|even)\s+")  # "it could also be a flare" is "could be"
+
+
+def says_hedge(text: str, hedges: tuple[str, ...]) -> bool:
+    """Whether ``text`` says one of ``hedges`` ("could be", "rule out"), a filler between its words or not."""
+    plain = _FILLERS.sub("", text.lower())
+    return any(h in plain for h in hedges)
