@@ -431,6 +431,15 @@ def test_a_hedge_with_a_filler_in_it_is_still_a_hedge() -> None:
     assert problem("Pneumonia", said, diagnosis=True) is None
 
 
+def test_negations_in_other_shapes() -> None:
+    allergic = ("Any allergies to medicines?", "Yeah, I'm allergic to ibuprofen.")
+    assert problem("NKDA", *allergic) == "polarity", "an abbreviation that denies what it names"
+    mood = ("Feeling down or depressed at all?", "No, I wouldn't say depressed. Just tired.")
+    assert problem("Reports depressed mood", *mood) == "polarity"
+    assert problem("Home until afebrile x24 h", "She stays home until she's fever free for twenty-four hours.") is None
+    assert problem("Avoid smoking", "You shouldn't smoke. You don't, right?", "No, never.") is None
+
+
 def test_a_negative_test_rules_out_what_it_tested_for() -> None:
     said = "I did a home COVID test on him yesterday, it was negative."
     assert problem("COVID pneumonia", said) == "polarity"

@@ -304,8 +304,11 @@ FREQUENCIES = {
 NEGATIONS = frozenset((
     "no", "not", "denies", "denied", "deny", "denying", "without", "never", "negative", "none", "nor", "neither",
     "hasn't", "haven't", "hadn't", "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't", "weren't", "won't",
-    "can't", "cannot", "nothing", "absent", "nope", "nah", "w/o", "free",
+    "can't", "cannot", "nothing", "absent", "nope", "nah", "w/o", "wouldn't", "shouldn't", "couldn't", "avoid",
+    "avoids", "avoiding",
 ))
+# Words that deny the word before them: "fever free", "pain-free", "symptom free".
+AFTER_NEGATIONS = frozenset(("free",))
 # Words after which what is said is a condition, neither affirmed nor denied ("go to the ER if she's drooling").
 CONDITIONS = frozenset(("if", "unless", "whether", "otherwise", "case"))
 # A short answer that denies everything the question asked about ("Any chest pain?" "No.").

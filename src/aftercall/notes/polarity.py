@@ -8,6 +8,7 @@ from collections.abc import Callable
 from aftercall.notes.evidence import Evidence, parts
 from aftercall.notes.lexicon import (
     ABBREVIATIONS,
+    AFTER_NEGATIONS,
     CONDITIONS,
     NEGATIONS,
     NO_ANSWERS,
@@ -193,9 +194,16 @@ def word_readings(text: str) -> list[tuple[str, bool, bool]]:
             denied = False  # a list goes on only through short parts that name a clinical term
         if words and all(w in NEGATIONS for w in words):
             continue  # an answer's bare "No," denies nothing that follows it in the sentence
-        for word in words:
-            if word in NEGATIONS or set(ABBREVIATIONS.get(word, "").split()) & NEGATIONS:  # "NPO", "NKDA"
+        for at, word in enumerate(words):
+            if word in AFTER_NEGATIONS:
+                continue
+            if words[at + 1 : at + 2] and words[at + 1] in AFTER_NEGATIONS:
+                result.append((word, True, conditional))  # "fever free"
+            elif word in NEGATIONS:
                 denied = True
+            elif set(ABBREVIATIONS.get(word, "").split()) & NEGATIONS:  # "NPO", "NKDA": a denial of what it names
+                denied = True
+                result.append((word, True, conditional))
             elif word in CONDITIONS or word in RESOLVED:
                 conditional = True  # "if she's drooling", "the nausea went away": neither affirmed nor denied
             elif content(word) and word not in UNITS:
