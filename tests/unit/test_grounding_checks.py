@@ -171,6 +171,10 @@ def test_a_number_the_speaker_took_back_is_not_said() -> None:
     assert problem("Go up to 30 mg", "Go up to twenty-five, I mean thirty milligrams.") is None
     assert problem("Go up to 25 mg", "Go up to twenty-five, I mean thirty milligrams.") == "number"
     assert problem("2 puffs", "Two puffs, no spacer.") is None, "a plain ', no' takes nothing back"
+    corrected = ("How long has the rash been there?", "Three days. No, four, it started Friday.")
+    assert problem("Rash x3 days", *corrected) == "number", "a sentence taken back by the next one"
+    assert problem("Rash x4 days", *corrected) is None
+    assert problem("2 puffs, no spacer", "Two puffs. No spacer.") is None
 
 
 def test_a_frequency_may_be_weekly_and_follow_the_drugs_sentence() -> None:

@@ -46,9 +46,11 @@ NUMERIC = re.compile(r"\d+(?:\.\d+)?(?:[/:]\d+(?:\.\d+)?)*%?")
 # Speech corrects itself: "two in the morning... no, one in the morning"; "go up to twenty-five... actually, thirty";
 # "five, I mean six". What comes before such a correction, back to the sentence's start, was taken back (a plain
 # ", no" is not one: "two puffs, no spacer").
+_SPOKEN_NUMBER = r"(?:\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)"
 _TAKEN_BACK = re.compile(
     r"[^.?!;]*(?:(?:\.\.\.|…|—|--)\s*(?=(?:no|actually|sorry|i mean|wait|make that)\b)"
-    r"|,\s*(?=(?:actually|sorry|i mean|wait|make that)\b))",
+    r"|,\s*(?=(?:actually|sorry|i mean|wait|make that)\b)"
+    rf"|[.!]\s+(?=no,?\s+{_SPOKEN_NUMBER}))",  # "Four days. No, five, it was Saturday"
     re.IGNORECASE,
 )
 
