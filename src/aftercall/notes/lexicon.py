@@ -238,7 +238,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("splenomegaly", "big spleen", "enlarged spleen", "spleen"),
     ("hepatomegaly", "big liver", "enlarged liver"),
     ("mononucleosis", "mono", "glandular fever"),
-    ("covid", "covid-19", "coronavirus", "sars-cov-2"),
+    ("covid", "covid-19", "sars-cov-2"),
     ("abscess", "pocket of pus", "pus"),
     ("generalized", "all over", "whole body", "everywhere", "widespread"),
     ("respiratory", "breathing", "breathe", "lungs"),

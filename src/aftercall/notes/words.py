@@ -31,6 +31,7 @@ STOPWORDS = frozenset((
     "several", "multiple", "episode", "episodes", "present", "presence", "subjective", "objective", "baseline",
     "acute", "chronic", "ongoing", "recent", "recently", "reproduced", "corroborates", "confirms", "status",
     "overall", "minimal", "self", "limited", "noted", "review", "related", "associated", "induced", "secondary",
+    "c/o", "complains", "complaining", "pt",
     # what the clinician did, which a statement paraphrases freely
     "advised", "counseled", "counselled", "discussed", "educated", "instructed", "recommended", "recommends",
     "warned", "explained", "reviewed", "reassured", "encouraged", "consider", "considered", "given", "gave",
@@ -133,7 +134,7 @@ def terms(text: str) -> dict[str, set[str]]:
     return found
 
 
-_SPANS = frozenset(("hr", "hrs", "h", "min", "mins", "wk", "wks", "mo", "mos", "yr", "yrs", "d"))
+_SPANS = frozenset(("hr", "hrs", "h", "min", "mins", "wk", "wks", "mo", "mos", "yr", "yrs", "d", "y/o", "yo"))
 
 
 def units(text: str) -> list[set[str]]:
