@@ -451,6 +451,14 @@ def test_a_negative_test_rules_out_what_it_tested_for() -> None:
     assert problem("home COVID test", said, concept=True) is None, "the test itself was done"
 
 
+def test_a_diagnosis_said_only_of_a_sibling_is_family_history() -> None:
+    said = ("Any family history?", "My brother has gout, since his forties.", "We'll check a gout blood test too.")
+    assert problem("Gout", *said, diagnosis=True) == "family-history"
+    assert problem("FHx: brother with gout", *said, diagnosis=True) is None
+    mine = ("Has the gout come back?", "Yes, my toe again. My brother has it too.")
+    assert problem("Gout", *mine, diagnosis=True) is None, "the patient has it too"
+
+
 def test_a_possibility_leaned_towards_is_not_one_the_clinician_ruled_out() -> None:
     said = "Nothing on the exam makes me worried about a detached retina, this looks like migraine aura."
     assert problem("Concern for retinal detachment", said) == "polarity"

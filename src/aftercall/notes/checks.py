@@ -7,7 +7,8 @@ written as one they take; ``polarity`` the claim affirms what the evidence denie
 ``number`` and ``frequency`` a number the evidence does not say, or says of something else (``quantities``);
 ``laterality`` a side the evidence does not give for that thing (``sides``); ``result`` a result the evidence does
 not give (``results``); ``speculative`` a possibility the clinician wants to rule out, stated as a diagnosis;
-``unsupported`` too little of the claim is in the evidence. docs/notes.md lists each with examples.
+``family-history`` a relative's diagnosis given to the patient; ``unsupported`` too little of the claim is in the
+evidence. docs/notes.md lists each with examples.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from aftercall.notes.lexicon import (
     NOT_FINDINGS,
     RESOLVED,
     SIDES,
+    TESTS,
 )
 from aftercall.notes.polarity import answer_reading, claim_terms, readings, word_readings
 from aftercall.notes.segments import Segment
@@ -43,7 +45,7 @@ def problem(
     a sentence: every word of it must be in the evidence, and its polarity and category are the caller's to read.
     A ``diagnosis`` (an assessment, a problem) must not be a possibility the clinician only raised."""
     statement_checks = (_denials,) if concept else (_allergen, _polarity, sides.denied_on_side, _said_fine)
-    diagnosis_checks = (_speculative,) if diagnosis else ()
+    diagnosis_checks = (_speculative, _family_history) if diagnosis else ()
     quantity_checks = (quantities.number, quantities.bound, quantities.level, quantities.frequency)
     for check in (_drug, *statement_checks, *quantity_checks, sides.laterality, results.result, *diagnosis_checks):
         reason = check(claim, evidence, allergens)
@@ -273,6 +275,31 @@ def _speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | 
                 if hedged and mine & keys(piece) - _hedge_keys():
                     return "speculative"
     return None
+
+
+def _family_history(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A diagnosis the turns give only to a relative who cannot be the patient ("My sister has type two diabetes"),
+    written as the patient's: the claim names no relative, and every part of the turns that names the diagnosis
+    names a sibling, an aunt, an uncle or a cousin (a parent, child or spouse may be the patient, spoken of by the
+    one who came with them)."""
+    if set(tokens(claim)) & (_KIN | _FAMILY_WORDS):
+        return None
+    mine = {k for k in keys(claim) if k.startswith("~")} or keys(claim)
+    named = [  # (a test for it, "the diabetes test", gives it to nobody)
+        part for turn in evidence.turns for part, _ in parts(turn.text) if mine & keys(part) and not _names_a_test(part)
+    ]
+    if named and all(set(tokens(part)) & _KIN for part in named):
+        return "family-history"
+    return None
+
+
+def _names_a_test(part: str) -> bool:
+    return bool(set(tokens(part)) & TESTS)
+
+
+_KIN = frozenset(("brother", "brothers", "sister", "sisters", "aunt", "aunts", "uncle", "uncles", "cousin", "cousins",
+                  "sibling", "siblings"))  # fmt: skip
+_FAMILY_WORDS = frozenset(("fhx", "fh", "family", "familial", "maternal", "paternal", "mother", "father", "mom", "dad"))
 
 
 @lru_cache(maxsize=1)
