@@ -526,3 +526,45 @@ def test_the_models_second_reading_drops_only_what_it_finds_contradicted() -> No
     assert "Statement 2: Weight 200 lbs today" in asked[0]
     assert "[2] Speaker 1" in asked[0]
     assert [g.reason for g in result] == [None, "judge-contradicted", None]
+
+
+# -- cases a second reader of the checks raised ------------------------------------------------------------------
+def test_an_allergen_the_claim_keeps_away_is_not_given() -> None:
+    contrast = ("Any allergies?", "Contrast dye, I got hives from the CT dye.")
+    assert problem("CT abdomen without contrast", *contrast) != "allergen-as-medication"
+    assert problem("CT abdomen with contrast", *contrast) == "allergen-as-medication"
+    latex = ("Any allergies?", "Latex, it gives me a rash.")
+    assert problem("Latex-free gloves for the procedure", *latex) != "allergen-as-medication"
+
+
+def test_a_denial_next_to_a_fine_site_is_still_read() -> None:
+    said = ("Any chest pain or back pain?", "Yes, I get chest pain when I walk uphill. My back is fine.")
+    assert problem("Denies chest pain or back pain", *said) == "polarity"
+    assert problem("Exertional chest pain; no back pain", *said) is None
+
+
+def test_a_secondary_to_and_a_vitamin_are_not_numbers() -> None:
+    assert problem("Knee pain 2/2 fall yesterday", "I fell yesterday and now my knee hurts, a six out of ten.") is None
+    said = "Your vitamin D was low and so was the B12. Start D3 daily."
+    assert problem("Vitamin D low; start D3 daily", said) is None
+
+
+def test_a_number_before_a_plain_no_is_not_taken_back() -> None:
+    said = "I take lisinopril ten milligrams. No, one more, metformin five hundred."
+    assert problem("Lisinopril 10 mg", said) is None
+    assert problem("Rash x10 days", "Ten days. No, tenderness is gone though.") is None
+
+
+def test_a_diagnosis_the_patient_shares_with_a_sibling_is_theirs() -> None:
+    said = "My sister has type two diabetes. I have it too, diagnosed last year."
+    assert problem("Type 2 diabetes", said, diagnosis=True) is None
+
+
+def test_a_comparison_of_sides_the_evidence_never_gives_is_a_side_error() -> None:
+    assert problem("Left tonsil larger than right", "Her tonsils are big and red.") == "laterality"
+
+
+def test_hr_is_a_heart_rate_after_a_blood_pressure() -> None:
+    from aftercall.notes.words import units
+
+    assert any("heart" in unit for unit in units("BP 120/80, HR 88"))

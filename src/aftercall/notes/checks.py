@@ -1,10 +1,11 @@
 """Does the evidence say what the claim says? Each check reads a claim against the turns it rests on as a clinician
 would (abbreviations, spoken numbers, synonyms, a question read with its answer) and names what is wrong, or None.
 
-The reasons, in the order they are checked (each also counted in a note's metadata when it drops an item):
+The reasons, in about the order ``problem`` checks them (each counted in a note's metadata when it drops an item):
 ``drug`` a medication the evidence does not name; ``allergen-as-medication`` a drug the patient is allergic to,
 written as one they take; ``polarity`` the claim affirms what the evidence denies or denies what it affirms;
-``number`` and ``frequency`` a number the evidence does not say, or says of something else (``quantities``);
+``laterality`` a finding the evidence denies on the claimed side (``sides``); ``number`` and ``frequency`` a number
+the evidence does not say, says of something else, or a level it gives something else (``quantities``);
 ``laterality`` a side the evidence does not give for that thing (``sides``); ``result`` a result the evidence does
 not give (``results``); ``speculative`` a possibility the clinician wants to rule out, stated as a diagnosis;
 ``family-history`` a relative's diagnosis given to the patient; ``unsupported`` too little of the claim is in the
@@ -25,7 +26,6 @@ from aftercall.notes.lexicon import (
     CLAIM_HEDGES,
     HEDGES,
     NEGATIONS,
-    NOT_FINDINGS,
     RESOLVED,
     SIDES,
     TESTS,
@@ -86,7 +86,9 @@ def _spelt_near(name: str, heard: list[str], similarity: float = 0.75) -> bool:
 def _allergen(claim: str, evidence: Evidence, allergens: set[str]) -> str | None:
     if set(tokens(claim)) & (ALLERGY_CUES | {"nkda", "nka", "sensitivity", "intolerance"}):
         return None
-    named = {m.name for m in drugs.medications(claim)} | set(tokens(claim)) & ALLERGEN_CLASSES
+    denied = {w for w, no, _ in word_readings(claim) if no}  # ("CT without contrast", "latex-free gloves")
+    named = {m.name for m in drugs.medications(claim) if not set(tokens(m.said)) & denied}
+    named |= set(tokens(claim)) & ALLERGEN_CLASSES - denied
     return "allergen-as-medication" if named & allergens else None
 
 
@@ -176,10 +178,10 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
         for term, denied in part:
             if (hedged or not affirmed) and not denied:
                 continue  # "cauda equina not suspected", "HF considered unlikely" affirm nothing
-            if denied and keys(text) & well:
-                continue
+            if denied and any(keys(piece) & well for piece in _pieces_naming(term, text)):
+                continue  # "no swelling of the hands" after "Hands are fine" (not "no chest pain or back pain")
             keys_of_term = term_keys(term)
-            finding = any(key.startswith("~") and key[1:] not in NOT_FINDINGS for key in keys_of_term)
+            finding = is_finding(term)
             phrase = phrases.get(term, ())
             said = readings(
                 term, evidence, lambda piece, phrase=phrase: all(term_keys(w) & keys(piece) for w in phrase)
@@ -241,6 +243,12 @@ def _fine(evidence: Evidence) -> list[tuple[str | None, frozenset[str]]]:
     return found
 
 
+def _pieces_naming(term: str, text: str) -> list[str]:
+    """The pieces of ``text`` (between commas, "and" and "or") that hold ``term``."""
+    wanted = set(tokens(term))
+    return [piece for piece in re.split(r",|\bor\b|\band\b", text) if wanted <= set(tokens(piece))]
+
+
 def _denied_phrases(part: list[tuple[str, bool]]) -> dict[str, tuple[str, ...]]:
     """Each word of a run of words the claim denies together, with the run: "no midline bony tenderness" denies a
     bony tenderness, which tenderness of the muscles beside it does not affirm."""
@@ -288,7 +296,8 @@ def _family_history(claim: str, evidence: Evidence, _allergens: set[str]) -> str
     named = [  # (a test for it, "the diabetes test", gives it to nobody)
         part for turn in evidence.turns for part, _ in parts(turn.text) if mine & keys(part) and not _names_a_test(part)
     ]
-    if named and all(set(tokens(part)) & _KIN for part in named):
+    own = any(_MINE & set(words) and _TOO & set(words) for turn in evidence.turns for words in map(tokens, [turn.text]))
+    if named and all(set(tokens(part)) & _KIN for part in named) and not own:  # (not "I have it too")
         return "family-history"
     return None
 
@@ -299,6 +308,8 @@ def _names_a_test(part: str) -> bool:
 
 _KIN = frozenset(("brother", "brothers", "sister", "sisters", "aunt", "aunts", "uncle", "uncles", "cousin", "cousins",
                   "sibling", "siblings"))  # fmt: skip
+_MINE = frozenset(("i", "i've", "i'm", "me", "my"))
+_TOO = frozenset(("too", "also", "both"))
 _FAMILY_WORDS = frozenset(("fhx", "fh", "family", "familial", "maternal", "paternal", "mother", "father", "mom", "dad"))
 
 

@@ -46,11 +46,11 @@ NUMERIC = re.compile(r"\d+(?:\.\d+)?(?:[/:]\d+(?:\.\d+)?)*%?")
 # Speech corrects itself: "two in the morning... no, one in the morning"; "go up to twenty-five... actually, thirty";
 # "five, I mean six". What comes before such a correction, back to the sentence's start, was taken back (a plain
 # ", no" is not one: "two puffs, no spacer").
-_SPOKEN_NUMBER = r"(?:\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)"
+_SPOKEN_NUMBER = rf"(?:\d+(?:\.\d+)?|(?:{'|'.join((*_UNITS, *_TEENS, *_TENS))})(?:-\w+)?)\b"
 _TAKEN_BACK = re.compile(
     r"[^.?!;]*(?:(?:\.\.\.|…|—|--)\s*(?=(?:no|actually|sorry|i mean|wait|make that)\b)"
     r"|,\s*(?=(?:actually|sorry|i mean|wait|make that)\b)"
-    rf"|[.!]\s+(?=no,?\s+{_SPOKEN_NUMBER}))",  # "Four days. No, five, it was Saturday"
+    rf"|[.!]\s+(?=no,?\s+{_SPOKEN_NUMBER}\s*(?:[,.;!?]|$)))",  # "Four days. No, five, it was Saturday"
     re.IGNORECASE,
 )
 
@@ -158,7 +158,7 @@ def bindings(sentence: str, *, spoken: bool = True) -> list[Mention]:
         for start, end in _number_spans(words)
         if "," not in words[start:end] and words[max(0, start - 2) : end] != ["and", "a", "half"]
     ]
-    edges = []  # (where a number's own words start, where they end)
+    edges = []  # (where the number starts, where it ends, where the words bound to it after it end)
     for n, (start, end) in enumerate(spans):
         following = spans[n + 1][0] if n + 1 < len(spans) else len(words)
         gap = words[end:following]

@@ -34,7 +34,7 @@ def claim_terms(claim: str) -> list[list[tuple[str, bool]]]:
     for part in clauses(claim):
         if set(tokens(part)) & RESOLVED:
             continue
-        context = _context_words(part)
+        context = placed_by(part)
         listed = tokens(part)[:1] in (["denies"], ["denied"]) or tokens(part)[:2] == ["negative", "for"]
         ruled_out = _tested_negative(part)  # "Home COVID test negative" denies COVID
         words = [
@@ -58,7 +58,7 @@ _PLACING = frozenset((
 ))  # fmt: skip
 
 
-def _context_words(part: str) -> set[str]:
+def placed_by(part: str) -> set[str]:
     """The words of a claim's part that follow a placing word after its denial."""
     found: set[str] = set()
     for piece in part.split(","):

@@ -21,13 +21,18 @@ _TIME_UNITS = frozenset(("minute", "min", "hour", "hr", "h", "day", "d", "week",
 _SHORT_ANSWER = 12  # words of an answer whose bare numbers are about what the question asked
 
 
+def _as_measured(claim: str) -> str:
+    """A claim without what looks like a number and is not one: a scale ("7/10") and "2/2" (secondary to)."""
+    return _SCALES.sub("", _SECONDARY.sub("due to", claim))
+
+
 def number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     """Every number of the claim is said in the evidence, and what it measures (the words before it, else after it)
     is not given another number there: "BP 148/78, HR 92" is not "one forty-eight over ninety-two, heart rate
     seventy-eight"; "Father had MI at 81" is not "heart attack at fifty-five. He's eighty-one now". A number only
     asked about ("The twenty-one ones?") is not said, and a pain score's "/10" is a scale, not a number."""
     said = _said_numbers(evidence)
-    for clause in clauses(_SCALES.sub("", _SECONDARY.sub("due to", claim))):
+    for clause in clauses(_as_measured(claim)):
         for mention in mentions(clause, spoken=False, reach=_WINDOW):
             if mention.before[-1:] == ("type",):
                 continue  # a name ("type 2 diabetes"), not a measure
@@ -56,10 +61,10 @@ def bound(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     point one"; "Father had back surgery at 78" is not "my dad had back surgery, a disc, when he was fifty-five. He's
     seventy-eight now"."""
     said = _bound_numbers(evidence)
-    for clause in clauses(_SCALES.sub("", claim)):
-        bound = bindings(clause, spoken=False)
-        claimed = {value for mention in bound for value in mention.values}
-        for mention in bound:
+    for clause in clauses(_as_measured(claim)):
+        claim_numbers = bindings(clause, spoken=False)
+        claimed = {value for mention in claim_numbers for value in mention.values}
+        for mention in claim_numbers:
             if _when(mention):
                 continue  # a clock time or a span: said is enough
             nearest = _nearest(mention)
@@ -95,7 +100,7 @@ def level(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     return None
 
 
-_LEVEL = re.compile(r"[a-z]\d{1,2}")
+_LEVEL = re.compile(r"[ctls]\d{1,2}|v[1-6]")  # a spinal level or an ECG lead (not B12, D3, T4)
 _LEVEL_REACH = 3  # words either side of a level that say what is there
 
 

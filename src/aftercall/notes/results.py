@@ -56,7 +56,8 @@ _HEADED = re.compile(r"^\s*([^:;]{1,40}):\s*([^;]+)")  # "Hip X-ray: no fracture
 
 def _headed_result(claim: str, evidence: Evidence) -> str | None:
     """A finding written under a test's name ("Hip X-ray: no fracture") is a result of that test: the evidence must
-    say something of the test that is not a question, pending or put off, giving a result or naming the finding."""
+    say something of the test that is not a question, pending or put off, giving a result, a measured number or the
+    finding. Values under the name of a test the evidence does not name at all are left to the number checks."""
     headed = _HEADED.match(claim)
     if headed is None:
         return None

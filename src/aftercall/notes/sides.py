@@ -30,8 +30,13 @@ def laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | No
             finding & theirs for s, theirs in placed if s != side
         ):
             return "laterality"
-    said = _comparisons(evidence.text, SIDES)
-    if said and _comparisons(claim, CLAIM_SIDES) - said:
+    their_comparisons = _comparisons(evidence.text, SIDES)
+    heard = {SIDES[w] for w in tokens(evidence.text) if w in SIDES}
+    compared = {CLAIM_SIDES[w] for p in clauses(claim) for piece in p.split(",") if "than" in tokens(piece)
+                for w in tokens(piece) if w in CLAIM_SIDES}  # fmt: skip
+    if compared - heard:
+        return "laterality"  # a comparison of sides the evidence never gives
+    if their_comparisons and _comparisons(claim, CLAIM_SIDES) - their_comparisons:
         return "laterality"  # "left tonsil larger than right" is not "the right one is bigger than the left"
     return None
 
@@ -68,14 +73,12 @@ def denied_on_side(claim: str, evidence: Evidence, _allergens: set[str]) -> str 
     """A finding the claim places on a side that the evidence denies on that side and nowhere affirms there:
     "numbness of the right foot" is not "Any numbness in the right leg?" "No. The right one's fine."."""
     for part in clauses(claim):
-        words = tokens(part)
-        given = {CLAIM_SIDES[w] for w in words if w in CLAIM_SIDES}
-        if len(given) != 1:
+        side = one_side(part, CLAIM_SIDES)
+        if side is None:
             continue
-        side = given.pop()
 
         def on_side(piece: str, side: str = side) -> bool:
-            return {SIDES[w] for w in tokens(piece) if w in SIDES} == {side}
+            return one_side(piece, SIDES) == side
 
         for word, denied, conditional in word_readings(part):
             if is_finding(word) and not denied and not conditional and readings(word, evidence, on_side) == {True}:

@@ -148,7 +148,9 @@ def units(text: str) -> list[set[str]]:
     for at, token in enumerate(said):
         if token in inside or token in UNITS or not content(token):
             continue
-        if token in _SPANS and at and NUMERIC.fullmatch(said[at - 1]):
+        after_a_count = at and NUMERIC.fullmatch(said[at - 1]) and "/" not in said[at - 1]
+        before_a_number = at + 1 < len(said) and NUMERIC.fullmatch(said[at + 1])  # ("BP 120/80, HR 88")
+        if token in _SPANS and after_a_count and not before_a_number:
             continue  # "1-hr glucose test": an hour, not a heart rate; it goes with its number
 
         expansion = ABBREVIATIONS.get(token, "")

@@ -27,7 +27,7 @@ def upgrade() -> None:
     newest: dict[str, tuple[float, str]] = {}
     for row in connection.execute(sa.select(jobs.c.id, jobs.c.spec, jobs.c.created_at)):
         spec = row.spec
-        if spec.get("useReplacement"):
+        if spec.get("useReplacement") and len(spec["stem"]) <= 1024:  # (a longer key was never written)
             held = newest.get(spec["stem"])
             if held is None or (row.created_at, row.id) > held:
                 newest[spec["stem"]] = (row.created_at, row.id)
