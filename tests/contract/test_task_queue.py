@@ -88,3 +88,16 @@ def test_jobs_are_published_to_their_preset_queue_and_deleted_ones_not_at_all():
 def test_presets_route_to_their_queue():
     assert queue_for("transcript") == SPEECH_QUEUE
     assert queue_for("summarize") == queue_for("soap-notes") == LLM_QUEUE
+
+
+def test_a_reachable_queue_passes_its_check(queue):
+    q, _seen = queue
+    q.check()
+
+
+def test_a_broker_nobody_answers_on_fails_the_check() -> None:
+    from kombu.exceptions import OperationalError
+
+    app = make_app("amqp://guest:guest@127.0.0.1:1//", visibility_timeout=60)
+    with pytest.raises(OperationalError):
+        CeleryQueue(app, preset_of=lambda job_id: None).check()

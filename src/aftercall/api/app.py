@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aftercall import __version__
 from aftercall.api.limits import Limits
-from aftercall.api.routes import batch, dashboard, files, recordings, webhooks
+from aftercall.api.routes import batch, dashboard, files, health, recordings, webhooks
 from aftercall.api.schemas import CreateJobRequest, CreateWebhookRequest, WebhookFields, validation_problem
 from aftercall.bootstrap import Runtime
 from aftercall.errors import (
@@ -114,6 +114,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> FastAPI:
     app.include_router(webhooks.router, prefix="/v1")
     app.include_router(files.router, prefix="/v1")
     app.include_router(dashboard.router)
+    app.include_router(health.router)
     _document_bodies(app, [CreateJobRequest, CreateWebhookRequest, WebhookFields])
 
     @app.middleware("http")

@@ -72,6 +72,11 @@ class SqlJobStore:
         self.clock = clock
         self.on_event: Callable[[], None] = lambda: None  # told after a commit that wrote an event
 
+    def check(self) -> None:
+        """Raise ``StoreUnavailable`` if the database does not answer."""
+        with self.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+
     # -- jobs -----------------------------------------------------------------------------------------
     def create_job(self, job_id: str, spec: JobSpec, *, idempotency: tuple[str, str] | None = None) -> tuple[str, bool]:
         try:

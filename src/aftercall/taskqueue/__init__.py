@@ -11,3 +11,6 @@ class TaskQueue(Protocol):
     def start(self) -> None: ...
 
     def stop(self, timeout: float | None = None) -> None: ...
+
+    def check(self) -> None:
+        """Raise if jobs cannot be handed to workers now (the broker is unreachable)."""

@@ -61,6 +61,13 @@ class CeleryQueue:
     def stop(self, timeout: float | None = None) -> None:
         pass
 
+    def check(self) -> None:
+        with self.app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=_CHECK_SECONDS)
+
+
+_CHECK_SECONDS = 2.0  # a readiness probe answers fast
+
 
 def register_worker_task(app: Any, run: Callable[[str], None]) -> None:
     """Bind the task the workers execute to ``run`` (a ``JobRunner.run``)."""

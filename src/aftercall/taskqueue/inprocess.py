@@ -35,6 +35,10 @@ class InProcessQueue:
             if thread.is_alive():
                 thread.join(timeout)
 
+    def check(self) -> None:
+        if self._stopping.is_set():
+            raise RuntimeError("the in-process queue is stopping")
+
     def _work(self) -> None:
         while True:
             item = self._queue.get()
