@@ -146,9 +146,9 @@ def run(set_names: list[str], judge: str, explain: bool) -> Tally:
             soap = httpx.get(links["soap"]["link"], timeout=30).json()
             concepts = httpx.get(links["concept"]["link"], timeout=30).json()
             score(tally, conversation, soap, concepts)
-    if script.truncated or script.invalid:
-        print(f"(left out of the answers: {script.truncated} scripted items over the item limit, {script.invalid} the")
-        print(" request's schema does not allow)")
+    if script.unserved() or script.invalid:
+        print(f"(never answered: {script.unserved()} scripted items, over every answer's item limit or outside the")
+        print(f" chunks; {script.invalid} the request's schema does not allow)")
     if explain:
         print("\n".join(sorted(tally.notes)))
     return tally

@@ -1,13 +1,14 @@
 """An OpenAI-compatible ``/v1/chat/completions`` server on 127.0.0.1 that plays a good model from a script: the
 labelled answer sets of benchmarks/grounding/ (statements and concepts written as a clinician would, with the
 mistakes such models make). It recognises the conversation by the segments it is sent, answers each notes request
-with the scripted items that cite segments of that chunk, and plays a fallible judge for the second-reading
-request, at the rates below, chosen by a hash of each statement's text: of the wrong statements it calls
-``JUDGE_MISSES`` supported and ``JUDGE_UNSURE_WRONG`` not stated (the rest contradicted); of the right ones it calls
-``JUDGE_REJECTS`` contradicted and ``JUDGE_UNSURE_RIGHT`` not stated. These are the error rates we assume for a 7-8B
-instruct model judging one statement against a few turns; the benchmark's figure that matters is what the rules
-catch without it. Used by
-benchmarks/notes_grounding.py and the end-to-end test of the notes verification; it also serves the transcripts."""
+with the scripted items that cite segments of that chunk (leaving out those listed as already written, when it is
+asked for the rest of a full answer), and plays a fallible judge for the second-reading request, at the rates
+below, chosen by a hash of each statement's text: of the wrong statements it calls ``JUDGE_MISSES`` supported and
+``JUDGE_UNSURE_WRONG`` not stated (the rest contradicted); of the right ones it calls ``JUDGE_REJECTS``
+contradicted and ``JUDGE_UNSURE_RIGHT`` not stated. These are the error rates we assume for a 7-8B instruct model
+judging one statement against a few turns; the benchmark's figure that matters is what the rules catch without it.
+Used by benchmarks/notes_grounding.py and the end-to-end test of the notes verification; it also serves the
+transcripts."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ JUDGE_REJECTS = 0.04  # of right statements it calls contradicted
 JUDGE_UNSURE_RIGHT = 0.08  # of right statements it calls not stated
 _SEGMENT = re.compile(r"^\[(\d+)\] Speaker \d+ \(\d+:\d+\): (.*)$", re.MULTILINE)
 _STATEMENT = re.compile(r"^Statement (\d+): (.*)$", re.MULTILINE)
+_WRITTEN = re.compile(r"^- (.*)$", re.MULTILINE)  # an item already written, when the request asks for the rest
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -53,7 +55,7 @@ class Script:
     conversations: list[dict[str, Any]]
     judge_misses: float = JUDGE_MISSES
     judge_rejects: float = JUDGE_REJECTS
-    truncated: int = 0  # items left out because a chunk's answer may hold no more
+    served: set[str] = field(default_factory=set)  # the texts of the scripted items answered, once or more
     invalid: int = 0  # items left out because the request's schema does not allow them
     requests: list[str] = field(default_factory=list)
 
@@ -73,13 +75,22 @@ class Script:
         item_schema = properties[key]["items"]
         fields = set(item_schema["properties"])
         items = [_as_answered(item, fields) for item in conversation["soap" if key == "statements" else "concepts"]]
-        items = [item for item in items if set(item["segments"]) <= shown]
+        written = {" ".join(text.split()) for text in _WRITTEN.findall(user)}
+        items = [i for i in items if set(i["segments"]) <= shown and " ".join(i["text"].split()) not in written]
         valid = [item for item in items if jsonschema.Draft202012Validator(item_schema).is_valid(item)]
         self.invalid += len(items) - len(valid)  # a server holding the model to the schema would not let them out
         items = valid
         limit = properties[key].get("maxItems", len(items))
-        self.truncated += max(0, len(items) - limit)
+        self.served.update(" ".join(item["text"].split()) for item in items[:limit])
         return {key: items[:limit]}
+
+    def unserved(self) -> int:
+        """Scripted items never answered: over every answer's item limit, or citing turns no request showed."""
+        return sum(
+            " ".join(item["text"].split()) not in self.served
+            for conversation in self.conversations
+            for item in conversation["soap"] + conversation["concepts"]
+        )
 
     def _conversation(self, user: str) -> tuple[dict[str, Any], set[int]]:
         shown = {int(n): " ".join(text.split()) for n, text in _SEGMENT.findall(user)}

@@ -157,3 +157,52 @@ def test_a_longer_chunk_may_yield_more_statements() -> None:
     assert reading.item_limit(short) == 8
     assert reading.item_limit(long) > 8
     assert reading.item_limit(long) * 90 <= reading.answer_tokens, "the answer can hold them all"
+
+
+class ProlificModel(QuotingModel):
+    """Has a statement for every segment it is shown and writes as many as the answer may hold, leaving out those
+    listed as already written unless it is told to ``repeat`` itself."""
+
+    context_tokens = 8192
+
+    def __init__(self, repeat: bool = False) -> None:
+        super().__init__()
+        self.repeat = repeat
+        self.limits: list[int] = []
+
+    def complete_json(self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int) -> dict[str, Any]:
+        prompt = messages[-1]["content"]
+        self.prompts.append(prompt)
+        assert self.count_tokens(prompt) <= self.context_tokens - max_tokens, "every request fits the context"
+        written = set() if self.repeat else set(re.findall(r"^- (.*)$", prompt, re.MULTILINE))
+        numbered = re.findall(r"^\[(\d+)\] Speaker \d+ \(\d+:\d+\): (.*)$", prompt, re.MULTILINE)
+        statements = [
+            {"section": "plan", "text": text, "segments": [int(n)], "quotes": [text[:100]]}
+            for n, text in numbered
+            if text not in written
+        ]
+        limit = schema["properties"]["statements"]["maxItems"]
+        self.limits.append(limit)
+        return {"statements": statements[:limit]}
+
+
+def test_a_full_answer_is_followed_by_a_request_for_the_rest() -> None:
+    model = ProlificModel()
+    progress: list[float] = []
+    reading = Reading(model, long_call(minutes=5), on_progress=progress.append)
+    assert len(reading.chunks) == 1
+    assert model.context_tokens // 3 // 90 < 50, "one answer cannot hold them all"
+    note = soap_note(reading)
+    assert len(note["plan"]) == 50, "every statement of the chunk reached the note, none twice"
+    assert len(model.prompts) == 2
+    assert "Already written" in model.prompts[1]
+    assert model.limits[1] < model.limits[0], "the list of what is written takes room from the answer"
+    assert progress == sorted(progress), "progress never goes back"
+    assert progress[-1] == 1.0
+
+
+def test_a_model_that_repeats_itself_is_not_asked_again() -> None:
+    model = ProlificModel(repeat=True)
+    note = soap_note(Reading(model, long_call(minutes=5)))
+    assert len(model.prompts) == 2, "the second answer added nothing, so there is no third"
+    assert len(note["plan"]) == model.limits[0]

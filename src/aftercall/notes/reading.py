@@ -1,6 +1,7 @@
 """One transcript read by one language model, chunk by chunk: the plan (how the transcript is split to fit the
-model's context), the asking (one request per chunk, progress reported as requests are done) and the grounding of
-every answered item, with the model's own second reading where it is enabled."""
+model's context), the asking (one request per chunk, and again for the rest while an answer comes back full;
+progress reported as requests are done) and the grounding of every answered item, with the model's own second
+reading where it is enabled."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ _INSTRUCTION_TOKENS = 400  # system prompt and instructions, generously
 _TOKENS_PER_ITEM = 90  # an answered item with its quotes: longer than 19 in 20 (the mean is about 55)
 _WORDS_PER_ITEM = 15  # of conversation: a chunk may yield one item per this many words (a 15-min visit: 130)
 MIN_ITEMS = 8
+_ROUNDS = 3  # requests per chunk at most: a full answer is followed by "the rest" twice at most
 
 Schema = Callable[[int], dict[str, Any]]  # the answer schema for a chunk, given how many items it may hold
 Plan = Callable[[int, int], int]  # how many requests a reading makes, given its chunks and the requests per chunk
@@ -32,6 +34,7 @@ class Reading:
     audit: bool = False  # list every dropped item in the metadata, not only the counts
     plan: Plan = lambda chunks, per_chunk: chunks * per_chunk  # the model requests the reader will make, for progress
     _done: int = field(default=0, init=False)
+    _reported: float = field(default=0.0, init=False)
 
     def __post_init__(self) -> None:
         self.answer_tokens = self.model.context_tokens // 3
@@ -53,16 +56,38 @@ class Reading:
     def claims(self, system: str, instruction: str, schema: Schema, key: str, *, concept: bool) -> Iterator[Grounded]:
         """Each item of the model's answer list ``key``, chunk by chunk, grounded in the transcript (and judged)."""
         for chunk, text in self.each_chunk():
-            user = f"Segments:\n{text}\n\n{instruction}"
-            answer = self.ask(system, user, schema(self.item_limit(chunk)), max_tokens=self.answer_tokens)
-            grounded = [ground(item, chunk, self.transcript, concept=concept) for item in answer[key]]
-            yield from judge.judged(self.ask, grounded) if self.judge else grounded
+            for items in self._answers(system, f"Segments:\n{text}\n\n{instruction}", schema, key, chunk):
+                grounded = [ground(item, chunk, self.transcript, concept=concept) for item in items]
+                yield from judge.judged(self.ask, grounded) if self.judge else grounded
+
+    def _answers(
+        self, system: str, user: str, schema: Schema, key: str, chunk: dict[int, Segment]
+    ) -> Iterator[list[dict[str, Any]]]:
+        """The items of one chunk, answer by answer: an answer that holds as many items as it may is followed by a
+        request for the rest, which lists what is written (in the room that list leaves for the answer)."""
+        limit = self.item_limit(chunk)
+        written: dict[str, None] = {}
+        for round in range(_ROUNDS):
+            rest = _rest(written)
+            room = self.answer_tokens - (self.model.count_tokens(rest) if rest else 0)
+            most = min(limit, room // _TOKENS_PER_ITEM)
+            answer = self.ask(system, user + rest, schema(most), max_tokens=room)
+            new = [item for item in answer[key] if _said(item) not in written]
+            written.update((_said(item), None) for item in new)
+            more = len(answer[key]) >= most and bool(new) and round + 1 < _ROUNDS
+            more = more and self.answer_tokens - self.model.count_tokens(_rest(written)) >= MIN_ITEMS * _TOKENS_PER_ITEM
+            if more:
+                self.steps += self.requests_per_chunk  # one more answer (and its second reading) to wait for
+            yield new
+            if not more:
+                return
 
     def ask(self, system: str, user: str, schema: dict[str, Any], *, max_tokens: int) -> dict[str, Any]:
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         answer = self.model.complete_json(messages, schema, max_tokens=min(max_tokens, self.answer_tokens))
         self._done += 1
-        self.on_progress(self._done / max(self.steps, self._done))
+        self._reported = max(self._reported, self._done / max(self.steps, self._done))  # never backwards
+        self.on_progress(self._reported)
         return answer
 
     @property
@@ -85,6 +110,18 @@ class Reading:
         if self.audit:
             meta["dropped_items"] = [_audit_entry(item) for item in dropped]
         return meta
+
+
+def _said(item: dict[str, Any]) -> str:
+    return " ".join(str(item.get("text", "")).split())
+
+
+def _rest(written: dict[str, None]) -> str:
+    """What asks for the rest of a full answer: the items already written, one a line, not to be repeated."""
+    if not written:
+        return ""
+    listed = "\n".join(f"- {text}" for text in written)
+    return f"\n\nAlready written (do not repeat these; write only the others, or none if there are none):\n{listed}"
 
 
 def _audit_entry(item: Grounded) -> dict[str, Any]:
