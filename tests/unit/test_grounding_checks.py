@@ -153,11 +153,22 @@ def test_a_term_of_one_sentence_is_not_hidden_by_a_longer_phrase_of_another() ->
         ("Dyspnea on exertion", "I get short of breath when I walk up the hill."),
         ("c/o N/V", "I've been nauseous and throwing up since last night."),
         ("Lower extremity edema", "Both my legs are swollen by the evening."),
+        ("Hyperkalemia", "Your potassium came back a bit high again."),
+        ("Diplopia", "When I read, I start seeing double."),
+        ("Tolerating PO fluids", "She's keeping down the juice and water, small sips."),
+        ("RTC 3 mo", "Let's have you come back in three months."),
+        ("Nocturia x2", "I'm up at night to pee, twice most nights."),
     ],
 )
 def test_abbreviations_and_lay_words_support_clinical_terms(claim: str, said: str) -> None:
     concept = len(claim.split()) <= 3
     assert problem(claim, said, concept=concept) is None
+
+
+def test_how_sure_a_clinician_is_need_not_be_worded_the_same() -> None:
+    said = "I think this is most consistent with a viral infection."
+    assert problem("Suspected viral infection", said, diagnosis=True) is None, "a diagnosis's every word is said"
+    assert problem("Probable bacterial pneumonia with effusion", said) == "unsupported", "the hedge proves nothing"
 
 
 def test_a_statement_about_something_else_is_unsupported() -> None:

@@ -35,6 +35,8 @@ STOPWORDS = frozenset((
     # what the clinician did, which a statement paraphrases freely
     "advised", "counseled", "counselled", "discussed", "educated", "instructed", "recommended", "recommends",
     "warned", "explained", "reviewed", "reassured", "encouraged", "consider", "considered", "given", "gave",
+    # how sure the clinician is, which speech says in its own words ("I think", "looks like")
+    "likely", "probable", "probably", "suspected", "suspect", "possible", "possibly", "presumed", "presumptive",
 ))
 # fmt: on
 _JOINED = 8  # letters of two words run together before they count as one ("micro albumin")
