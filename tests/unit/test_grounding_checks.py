@@ -91,6 +91,22 @@ def test_a_numbers_nearest_words_are_not_bound_to_another_number(claim: str, sai
     assert problem(claim, said) == reason
 
 
+@pytest.mark.parametrize(
+    ("claim", "said", "reason"),
+    [
+        ("Knee pain 8/10 currently", "Right now? Probably a five. The first night it was an eight.", "number"),
+        ("Knee pain 5/10 now, 8/10 first night", "Right now? Probably a five. The first night it was an eight.",
+         None),
+        ("Knee pain 7/10 at rest", "Lying down it's a three. When I walk around it's a seven.", "number"),
+        ("Knee pain 3/10 at rest, 7/10 walking", "Lying down it's a three. When I walk around it's a seven.", None),
+        ("Knee pain 6/10 today", "This morning it was a six.", None),
+        ("Knee pain 4/10 now", "I noticed it yesterday and it was a four.", None),
+    ],
+)  # fmt: skip
+def test_a_number_said_of_one_time_or_state_is_not_anothers(claim: str, said: str, reason: str | None) -> None:
+    assert problem(claim, "How bad is the knee pain, zero to ten?", said) == reason
+
+
 def test_units_and_abbreviations_that_are_not_numbers_said() -> None:
     assert problem("Took sildenafil in the past 48 h", "Yesterday, and the day before: two days of Viagra.") is None
     assert problem("Radiculopathy 2/2 disc herniation", "The nerve is pinched by a herniated disc.") is None

@@ -46,7 +46,7 @@ def problem(
     A ``diagnosis`` (an assessment, a problem) must not be a possibility the clinician only raised."""
     statement_checks = (_denials,) if concept else (_allergen, _polarity, sides.denied_on_side, _said_fine)
     diagnosis_checks = (_speculative, _family_history) if diagnosis else ()
-    quantity_checks = (quantities.number, quantities.bound, quantities.level, quantities.frequency)
+    quantity_checks = (quantities.number, quantities.bound, quantities.framed, quantities.level, quantities.frequency)
     for check in (_drug, *statement_checks, *quantity_checks, sides.laterality, results.result, *diagnosis_checks):
         reason = check(claim, evidence, allergens)
         if reason:

@@ -304,7 +304,6 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("hypokalemia", "low potassium", "potassium low", "potassium down"),
     ("hypoxemia", "hypoxia", "hypoxic", "low oxygen", "oxygen low", "oxygen down", "sats low", "low sats",
      "oxygen level low", "oxygen levels low"),
-    ("tachypnea", "breathing fast", "fast breathing", "rapid breathing", "breathing rapidly", "breathing quickly"),
     ("diplopia", "double vision", "seeing double", "see double", "seeing two"),
     ("amnesia", "don't remember", "doesn't remember", "can't remember", "cannot remember", "didn't remember",
      "no memory", "memory loss", "not remember", "blanked out"),
@@ -361,7 +360,7 @@ NOT_FINDINGS = frozenset((
     "generalized", "respiratory", "facial", "readings", "previous", "tolerating", "fluids", "mild",
     "unable", "monitor", "pending", "recurrent", "relief", "return precautions", "examination", "viral", "admitted",
     "discharged", "infant", "gestation", "fetus", "vertex", "failed", "malleolus", "weight bearing", "drainage",
-    "orthostatic", "trauma",
+    "orthostatic",
 ))
 
 # Words that say a finding has gone: "nausea that resolved" is neither simply affirmed nor denied.

@@ -89,6 +89,70 @@ def bound(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     return None
 
 
+def framed(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A number said of one time or state is not another's: when (now, or before: "at worst", "last night") and how
+    (at rest, or with activity). "Pain 10/10 currently" is not "Right now? Like a nine. It was a ten that first
+    night"; "Pain 9/10 at rest" is not "Sitting still? A six. When I put weight on it, a nine". The claim's number
+    fails when every place its value is said is framed, in the same respect, the other way."""
+    said = _framed_numbers(evidence)
+    for clause in clauses(_as_measured(claim)):
+        for mention in bindings(clause, spoken=False):
+            if _when(mention):
+                continue
+            own = _frames(mention.before + mention.after)
+            for value in mention.values:
+                places = [frames for values, frames in said if value in values]
+                for respect, frame in own.items():
+                    if places and all(theirs.get(respect, frame) != frame for theirs in places):
+                        return "number"
+    return None
+
+
+# Frames of a number, by respect: each phrase says one; a number framed both ways in one respect is framed in neither.
+_FRAMES = {
+    "when": {
+        "now": ("now", "currently", "current", "present", "presently", "today", "at the moment"),
+        "before": ("worst", "at its worst", "peak", "initially", "at onset", "first night", "first day",
+                   "first week", "last night", "last week", "last time", "previously", "prior",
+                   "earlier", "used to"),
+    },
+    "how": {
+        "rest": ("rest", "resting", "sitting still", "lying still", "sitting", "lying down"),
+        "activity": ("activity", "exertion", "walk", "walking", "weight", "weight bearing", "moving", "move",
+                     "stairs", "exercise", "bumps"),
+    },
+}  # fmt: skip
+
+
+def _frames(words: tuple[str, ...]) -> dict[str, str]:
+    """How ``words`` frame a number: per respect, the one frame their phrases say, if only one."""
+    text = f" {' '.join(words)} "
+    found = {}
+    for respect, frames in _FRAMES.items():
+        said = {frame for frame, phrases in frames.items() if any(f" {phrase} " in text for phrase in phrases)}
+        if len(said) == 1:
+            found[respect] = said.pop()
+    return found
+
+
+def _framed_numbers(evidence: Evidence) -> list[tuple[frozenset[float], dict[str, str]]]:
+    """The numbers the evidence states (not only asks), each with its frames: from the words bound to it and, for a
+    turn's first number after it, a fragment without a number ("Right now? Maybe a four.")."""
+    said = []
+    for turn in evidence.turns:
+        carried: tuple[str, ...] = ()
+        for part, asked in parts(standing(turn.text)):
+            found = bindings(part)
+            if not found:
+                carried = tuple(tokens(part))
+                continue
+            for mention in found if not asked else ():
+                said.append((mention.values, _frames(carried + mention.before + mention.after)))
+                carried = ()
+            carried = ()
+    return said
+
+
 def level(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     """A level or lead ("L5", "S1", "C6", "V4") goes with what the evidence says is there: "left L5 radiculopathy"
     is not "a left S1 radiculopathy, probably from a disc at L5 S1"."""
