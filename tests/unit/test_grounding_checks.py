@@ -107,6 +107,27 @@ def test_a_number_said_of_one_time_or_state_is_not_anothers(claim: str, said: st
     assert problem(claim, "How bad is the knee pain, zero to ten?", said) == reason
 
 
+@pytest.mark.parametrize(
+    ("claim", "reason"),
+    [
+        ("Metoprolol 50 mg", "number"),
+        ("Metoprolol 25 mg, simvastatin 50 mg", None),
+        ("Gabapentin 900 mg TID", "number"),
+        ("Gabapentin 300 mg TID (900 mg/day)", None),
+        ("Questionnaire score 10", "number"),
+        ("Questionnaire score 13 (cutoff 10)", None),
+    ],
+)
+def test_a_number_goes_with_its_drug_its_dosing_and_what_was_measured(claim: str, reason: str | None) -> None:
+    said = (
+        "What do you take?",
+        "Metoprolol, the twenty-five. And simvastatin, fifty, at night. Gabapentin, nine hundred a day, so three"
+        " hundred, three times a day.",
+        "Your questionnaire score was thirteen. Anything ten or above we act on.",
+    )
+    assert problem(claim, *said) == reason
+
+
 def test_units_and_abbreviations_that_are_not_numbers_said() -> None:
     assert problem("Took sildenafil in the past 48 h", "Yesterday, and the day before: two days of Viagra.") is None
     assert problem("Radiculopathy 2/2 disc herniation", "The nerve is pinched by a herniated disc.") is None

@@ -18,7 +18,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from aftercall.notes import drugs, quantities, results, sides
+from aftercall.notes import drugs, frames, quantities, results, sides
 from aftercall.notes.evidence import Evidence, parts
 from aftercall.notes.lexicon import (
     ALLERGEN_CLASSES,
@@ -46,7 +46,7 @@ def problem(
     A ``diagnosis`` (an assessment, a problem) must not be a possibility the clinician only raised."""
     statement_checks = (_denials,) if concept else (_allergen, _polarity, sides.denied_on_side, _said_fine)
     diagnosis_checks = (_speculative, _family_history) if diagnosis else ()
-    quantity_checks = (quantities.number, quantities.bound, quantities.framed, quantities.level, quantities.frequency)
+    quantity_checks = (quantities.number, quantities.bound, frames.framed, quantities.level, quantities.frequency)
     for check in (_drug, *statement_checks, *quantity_checks, sides.laterality, results.result, *diagnosis_checks):
         reason = check(claim, evidence, allergens)
         if reason:

@@ -96,6 +96,7 @@ class Mention:
     values: frozenset[float]
     before: tuple[str, ...]
     after: tuple[str, ...]
+    said: tuple[str, ...] = ()  # the number's own words, as ``bindings`` finds them ("a thousand, twice")
 
 
 def _values(words: list[str], start: int, end: int, *, spoken: bool) -> set[float]:
@@ -185,9 +186,10 @@ def bindings(sentence: str, *, spoken: bool = True) -> list[Mention]:
         joined = found and not before and gap and gap <= (_JOINING if spoken else _JOINING - {","})
         previous = end
         if joined:  # "one fifty over ninety", "six to eight hours", "1-2 days": one thing measured
-            found[-1] = Mention(found[-1].values | frozenset(values), found[-1].before, after)
+            last = found[-1]
+            found[-1] = Mention(last.values | frozenset(values), last.before, after, (*last.said, *words[start:end]))
             continue
-        found.append(Mention(frozenset(values), before, after))
+        found.append(Mention(frozenset(values), before, after, tuple(words[start:end])))
     return found
 
 

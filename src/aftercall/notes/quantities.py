@@ -21,7 +21,7 @@ _TIME_UNITS = frozenset(("minute", "min", "hour", "hr", "h", "day", "d", "week",
 _SHORT_ANSWER = 12  # words of an answer whose bare numbers are about what the question asked
 
 
-def _as_measured(claim: str) -> str:
+def as_measured(claim: str) -> str:
     """A claim without what looks like a number and is not one: a scale ("7/10") and "2/2" (secondary to)."""
     return _SCALES.sub("", _SECONDARY.sub("due to", claim))
 
@@ -32,11 +32,11 @@ def number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     seventy-eight"; "Father had MI at 81" is not "heart attack at fifty-five. He's eighty-one now". A number only
     asked about ("The twenty-one ones?") is not said, and a pain score's "/10" is a scale, not a number."""
     said = _said_numbers(evidence)
-    for clause in clauses(_as_measured(claim)):
+    for clause in clauses(as_measured(claim)):
         for mention in mentions(clause, spoken=False, reach=_WINDOW):
             if mention.before[-1:] == ("type",):
                 continue  # a name ("type 2 diabetes"), not a measure
-            about = set() if _when(mention) else _about(mention)  # a clock time or a span: said is enough
+            about = set() if spans_time(mention) else _about(mention)  # a clock time or a span: said is enough
             for value in mention.values:
                 places = [context for values, context, _ in said if value in values]
                 if not places:
@@ -61,11 +61,11 @@ def bound(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     point one"; "Father had back surgery at 78" is not "my dad had back surgery, a disc, when he was fifty-five. He's
     seventy-eight now"."""
     said = _bound_numbers(evidence)
-    for clause in clauses(_as_measured(claim)):
+    for clause in clauses(as_measured(claim)):
         claim_numbers = bindings(clause, spoken=False)
         claimed = {value for mention in claim_numbers for value in mention.values}
         for mention in claim_numbers:
-            if _when(mention):
+            if spans_time(mention):
                 continue  # a clock time or a span: said is enough
             nearest = _nearest(mention)
             near = [_keys_of((w,)) for w in nearest]
@@ -87,70 +87,6 @@ def bound(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
                 if elsewhere >= here + _CLEARLY_MORE:
                     return "number"
     return None
-
-
-def framed(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
-    """A number said of one time or state is not another's: when (now, or before: "at worst", "last night") and how
-    (at rest, or with activity). "Pain 10/10 currently" is not "Right now? Like a nine. It was a ten that first
-    night"; "Pain 9/10 at rest" is not "Sitting still? A six. When I put weight on it, a nine". The claim's number
-    fails when every place its value is said is framed, in the same respect, the other way."""
-    said = _framed_numbers(evidence)
-    for clause in clauses(_as_measured(claim)):
-        for mention in bindings(clause, spoken=False):
-            if _when(mention):
-                continue
-            own = _frames(mention.before + mention.after)
-            for value in mention.values:
-                places = [frames for values, frames in said if value in values]
-                for respect, frame in own.items():
-                    if places and all(theirs.get(respect, frame) != frame for theirs in places):
-                        return "number"
-    return None
-
-
-# Frames of a number, by respect: each phrase says one; a number framed both ways in one respect is framed in neither.
-_FRAMES = {
-    "when": {
-        "now": ("now", "currently", "current", "present", "presently", "today", "at the moment"),
-        "before": ("worst", "at its worst", "peak", "initially", "at onset", "first night", "first day",
-                   "first week", "last night", "last week", "last time", "previously", "prior",
-                   "earlier", "used to"),
-    },
-    "how": {
-        "rest": ("rest", "resting", "sitting still", "lying still", "sitting", "lying down"),
-        "activity": ("activity", "exertion", "walk", "walking", "weight", "weight bearing", "moving", "move",
-                     "stairs", "exercise", "bumps"),
-    },
-}  # fmt: skip
-
-
-def _frames(words: tuple[str, ...]) -> dict[str, str]:
-    """How ``words`` frame a number: per respect, the one frame their phrases say, if only one."""
-    text = f" {' '.join(words)} "
-    found = {}
-    for respect, frames in _FRAMES.items():
-        said = {frame for frame, phrases in frames.items() if any(f" {phrase} " in text for phrase in phrases)}
-        if len(said) == 1:
-            found[respect] = said.pop()
-    return found
-
-
-def _framed_numbers(evidence: Evidence) -> list[tuple[frozenset[float], dict[str, str]]]:
-    """The numbers the evidence states (not only asks), each with its frames: from the words bound to it and, for a
-    turn's first number after it, a fragment without a number ("Right now? Maybe a four.")."""
-    said = []
-    for turn in evidence.turns:
-        carried: tuple[str, ...] = ()
-        for part, asked in parts(standing(turn.text)):
-            found = bindings(part)
-            if not found:
-                carried = tuple(tokens(part))
-                continue
-            for mention in found if not asked else ():
-                said.append((mention.values, _frames(carried + mention.before + mention.after)))
-                carried = ()
-            carried = ()
-    return said
 
 
 def level(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
@@ -225,7 +161,7 @@ def _genders(words: tuple[str, ...] | list[str]) -> frozenset[str]:
 _CLOCK = frozenset(("am", "pm", "a.m", "p.m", "o'clock", "oclock"))
 
 
-def _when(mention: Mention) -> bool:
+def spans_time(mention: Mention) -> bool:
     """Whether a claimed number is a clock time ("~10 PM") or a span of time ("x7 days"): what it measures is its
     unit, which the evidence may say another way ("for a week"), so it need only be said."""
     unit = mention.after[0].rstrip("s") if mention.after else ""
@@ -285,7 +221,7 @@ def _unit(after: tuple[str, ...]) -> str | None:
 def frequency(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     """A dosing frequency the claim gives ("BID") is one the evidence gives for the same drug ("twice a day"), when
     the evidence gives any."""
-    claimed = _frequencies(claim)
+    claimed = frequencies(claim)
     if not claimed:
         return None
     named = {m.name for m in drugs.medications(claim)}
@@ -295,7 +231,7 @@ def frequency(claim: str, evidence: Evidence, _allergens: set[str]) -> str | Non
         for at, sentence in enumerate(said_in):
             if named & {m.name for m in drugs.find(sentence)}:  # the drug's sentence and the one after it
                 about.extend(said_in[at : at + 2])  # ("Sometimes Advil. Maybe two days a week.")
-    said = _frequencies(" ".join(about) if about else evidence.text)
+    said = frequencies(" ".join(about) if about else evidence.text)
     return "frequency" if said and not claimed & said else None
 
 
@@ -308,7 +244,7 @@ _DAILY = re.compile(r"\b(?:every|each)\s+(?:day|morning|evening|night)\b|\bat be
 _PER_WEEK = re.compile(r"\b(\w+)\s+(?:(?:x|times|days)\s+(?:(?:a|per|each|every)\s+)?|(?:a|per|each)\s+)(?:week|wk)\b")
 
 
-def _frequencies(text: str) -> set[float]:
+def frequencies(text: str) -> set[float]:
     """How many times a day ``text`` says something is taken: "BID", "twice a day", "every 12 hours" are 2; "twice a
     week" is 2/7."""
     lowered = " ".join(tokens(text))

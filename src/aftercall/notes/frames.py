@@ -1,0 +1,116 @@
+"""The frames of a number: what it was said of besides its value. When (now, or before), how (at rest, or with
+activity), which drug, whether a dose is a day's total or each dose's, and whether it was measured or is only a
+threshold. A claim's number must be framed as the evidence frames it (see ``checks`` for the order)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from aftercall.notes import drugs
+from aftercall.notes.evidence import Evidence, parts
+from aftercall.notes.numbers import Mention, bindings, standing
+from aftercall.notes.quantities import as_measured, frequencies, spans_time
+from aftercall.notes.tokens import clauses, tokens
+
+
+def framed(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A number said of one time, state, drug or dosing is not another's: when (now, or before: "at worst", "last
+    night"), how (at rest, or with activity), which drug, whether a dose is a day's total or each dose's, and
+    whether it was measured or is only a threshold or target ("EPDS 10" is not "anything ten or above").
+    "Pain 10/10 currently" is not "Right now? Like a nine. It was a ten that first night"; "Pain 9/10 at rest" is
+    not "Sitting still? A six. When I put weight on it, a nine"; "Lisinopril 40 mg" is not "Lisinopril, the twenty
+    milligram. And atorvastatin, forty"; "Amoxicillin 1350 mg BID" is not "thirteen fifty a day, split in two". The
+    claim's number fails when every place its value is said is framed, in the same respect, the other way."""
+    said = _framed_numbers(evidence)
+    for clause in clauses(as_measured(claim)):
+        for mention, own in _framing(bindings(clause, spoken=False)):
+            if spans_time(mention):
+                continue
+            if "kind" not in own and not _BOUNDS.search(clause):
+                own["kind"] = "measured"  # (a value said only as a threshold or a target was not measured)
+            for value in mention.values:
+                places = [frames for values, frames in said if value in values]
+                for respect, frame in own.items():
+                    if places and all(theirs.get(respect, frame) != frame for theirs in places):
+                        return "number"
+    return None
+
+
+# Frames of a number, by respect: each phrase says one; a number framed both ways in one respect is framed in neither.
+_FRAMES = {
+    "when": {
+        "now": ("now", "currently", "current", "present", "presently", "today", "at the moment"),
+        "before": ("worst", "at its worst", "peak", "initially", "at onset", "first night", "first day",
+                   "first week", "last night", "last week", "last time", "previously", "prior",
+                   "earlier", "used to"),
+    },
+    "how": {
+        "rest": ("rest", "resting", "sitting still", "lying still", "sitting", "lying down"),
+        "activity": ("activity", "exertion", "walk", "walking", "weight", "weight bearing", "moving", "move",
+                     "stairs", "exercise", "bumps"),
+    },
+}  # fmt: skip
+
+
+def _framing(found: list[Mention], carried: tuple[str, ...] = ()) -> list[tuple[Mention, dict[str, str]]]:
+    """Each number of one clause with its frames: the word just before it may be bound to the number before it
+    ("13 (cutoff 10)")."""
+    framed = []
+    for at, mention in enumerate(found):
+        preceding = mention.before[-1:] or (found[at - 1].after[-1:] if at else carried[-1:])
+        framed.append((mention, _frames(mention, carried if not at else (), preceding)))
+    return framed
+
+
+def _frames(mention: Mention, carried: tuple[str, ...], preceding: tuple[str, ...]) -> dict[str, str]:
+    """How the words bound to a number (and ``carried`` to it) frame it: per respect, the one frame their phrases
+    say, if only one; the one drug they name; whether a dose is a day's total ("a day") or each dose's ("twice a
+    day", "BID"); and whether it is a threshold or target, by the word just before or after it ("ten or above",
+    "keep it under one thirty", "target 130/80")."""
+    words = carried + mention.before + mention.said + mention.after
+    text = f" {' '.join(words)} "
+    found = {}
+    for respect, frames in _FRAMES.items():
+        said = {frame for frame, phrases in frames.items() if any(f" {phrase} " in text for phrase in phrases)}
+        if len(said) == 1:
+            found[respect] = said.pop()
+    joined = " ".join(a + b for a, b in itertools.pairwise(words))  # a name speech split: "empa gliflozin"
+    named = {m.name for m in drugs.medications(f"{text} {joined}")}
+    if len(named) == 1:
+        found["drug"] = named.pop()
+    dosing = f" {' '.join(mention.said + mention.after)} "  # (how often follows the dose it goes with)
+    per_day = frequencies(dosing)
+    if per_day and min(per_day) > 1:
+        found["dose"] = "each"
+    elif _A_DAY.search(dosing) and not per_day and not _ONCE.search(dosing):
+        found["dose"] = "total"
+    if set(preceding) & _THRESHOLD_BEFORE or set(mention.after[:1]) & _THRESHOLD_AFTER:
+        found["kind"] = "threshold"
+    return found
+
+
+_THRESHOLD_BEFORE = frozenset(("under", "below", "least", "than", "target", "goal", "cutoff", "threshold"))
+_THRESHOLD_AFTER = frozenset(("above", "higher", "more", "less", "lower"))
+
+
+_BOUNDS = re.compile(r"[<>≤≥]")  # a claim's "<130/80" (the tokens lose the sign)
+_A_DAY = re.compile(r" (?:a|per|mg|mcg|g|ml|units) day ")  # ("900 mg/day" is read "900 mg day")
+_ONCE = re.compile(r" (?:once|one time) ")
+
+
+def _framed_numbers(evidence: Evidence) -> list[tuple[frozenset[float], dict[str, str]]]:
+    """The numbers the evidence states (not only asks), each with its frames: from the words bound to it and, for a
+    turn's first number after it, a fragment without a number ("Right now? Maybe a four.")."""
+    said = []
+    for turn in evidence.turns:
+        carried: tuple[str, ...] = ()
+        for part, asked in parts(standing(turn.text)):
+            found = bindings(part)
+            if not found:
+                carried = tuple(tokens(part))
+                continue
+            if not asked:
+                said.extend((mention.values, frames) for mention, frames in _framing(found, carried))
+            carried = ()
+    return said
