@@ -451,6 +451,9 @@ def test_a_possibility_to_rule_out_is_not_a_diagnosis() -> None:
     said = "I want to rule out a blood clot, so we'll get an ultrasound of the leg."
     assert problem("DVT", said, diagnosis=True) == "speculative"
     assert problem("Rule out DVT", said, diagnosis=True) is None
+    seen = "This is an ankle sprain. I don't see anything that points to gout, and there's no sign of infection."
+    assert problem("Gout", seen, diagnosis=True) == "speculative"
+    assert problem("Ankle sprain", seen, diagnosis=True) is None
     made = "So this is migraine with aura, same pattern as before, so I don't think we need an MRI."
     assert problem("Migraine with aura", made, diagnosis=True) is None, "the hedge is about the MRI"
 

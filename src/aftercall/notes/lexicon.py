@@ -314,7 +314,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("xerosis", "dry skin", "skin dry", "skin is dry"),
     ("nocturia", "up at night to pee", "peeing at night", "urinate at night", "get up to pee", "getting up to pee",
      "up to urinate", "up to use the bathroom", "bathroom at night"),
-    ("tearfulness", "tearful", "crying", "cries", "cry", "in tears", "teary", "weepy"),
+    ("tearfulness", "tearful", "crying", "cries", "cry", "teary", "weepy"),
     ("trauma", "injury", "injured", "injure", "hurt it", "hit it", "banged", "twisted", "stubbed", "accident"),
     ("peripheral neuropathy", "neuropathy", "nerve damage", "numb feet", "feet numb", "feet are numb",
      "numbness in my feet", "feet tingle"),
@@ -424,7 +424,8 @@ HEDGES = (
     "not sure", "whether", "if it's", "if it is", "to exclude", "exclude", "look for", "looking for", "test for",
     "testing for", "see if", "ruled out", "thought about", "on my mind", "wondered about", "wonder about",
     "wondering about", "considered", "considering", "don't think", "do not think", "think about", "thinking about",
-    "thought of",
+    "thought of", "don't see", "do not see", "no sign of", "no signs of", "no evidence of", "doesn't look like",
+    "does not look like", "not consistent with", "nothing that points to", "nothing points to",
 )
 CLAIM_HEDGES = (
     "rule out", "r/o", "possible", "possibly", "probable", "probably", "likely", "suspected", "suspect", "suspicion",
