@@ -410,6 +410,14 @@ def test_a_drug_must_be_named_even_if_speech_recognition_split_it() -> None:
     assert problem("Acetaminophen as needed", "Tylenol's fine as needed.") is None, "a possessive still names it"
 
 
+def test_a_class_of_drugs_or_an_exam_abbreviation_is_not_a_drug_to_find() -> None:
+    said = "Don't give him anything for the fever until we see him."
+    assert problem("No antipyretics for fever until seen", said) is None
+    assert problem("Lungs CTAB", "Lungs sound clear on both sides.") is None
+    assert problem("Start oseltamivir", "Let's start Tamiflu today, and Tylenol for fever.") is None
+    assert problem("Start zanamivir", "Let's start Tamiflu today, and Tylenol for fever.") == "drug"
+
+
 def test_a_frequency_in_hours_is_read_however_it_is_written() -> None:
     said = "Ibuprofen, four hundred milligrams every eight hours with food."
     assert problem("Ibuprofen 400 mg q8h with food", said) is None

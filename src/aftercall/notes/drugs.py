@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from aftercall.notes.lexicon import NOT_DRUGS
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*")
 
 
@@ -51,8 +53,16 @@ _CLASS_WORDS = frozenset((
 
 
 def medications(text: str) -> list[DrugMention]:
-    """The specific drugs ``text`` names: a class of drugs ("hypoglycemic") is a word, not a medication."""
-    return [m for m in find(text) if not set(re.findall(r"[a-z]+", m.name.lower())) & _CLASS_WORDS]
+    """The specific drugs ``text`` names: a class of drugs ("hypoglycemic", "antipyretics") is a word, not a
+    medication, and neither is a clinical abbreviation that happens to spell one ("CTAB": clear to auscultation)."""
+    return [m for m in find(text) if not _is_class(m.name) and m.said.lower() not in NOT_DRUGS]
+
+
+def _is_class(name: str) -> bool:
+    """A class or form of drugs: a name holding a class word, or one plural word ("Analgesics", "Diuretics")."""
+    lowered = name.lower()
+    plural = " " not in lowered and lowered.endswith("s") and not lowered.endswith(("us", "is", "os", "ss"))
+    return plural or bool(set(re.findall(r"[a-z]+", lowered)) & _CLASS_WORDS)
 
 
 def _codes(data: dict[str, Any]) -> tuple[dict[str, str], ...]:

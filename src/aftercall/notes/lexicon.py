@@ -98,7 +98,9 @@ ABBREVIATIONS: dict[str, str] = {
     "asa": "aspirin", "apap": "acetaminophen tylenol", "ntg": "nitroglycerin", "o2sat": "oxygen saturation",
     "phq": "depression questionnaire", "phq-9": "depression questionnaire", "gad-7": "anxiety questionnaire",
     "yo.": "years old", "mo.": "months", "approx": "about approximately", "~": "about",
-    "rtc": "return to clinic follow up", "cont": "continue", "d/c": "discontinue stop", "dc": "discontinue stop",
+    "ctab": "clear lungs both sides", "cta": "clear lungs", "rrr": "regular rate rhythm heart",
+    "odt": "dissolving tablet", "rtc": "return to clinic follow up", "cont": "continue",
+    "d/c": "discontinue stop", "dc": "discontinue stop",
     "hfref": "heart failure reduced ejection fraction", "hfpef": "heart failure preserved ejection fraction",
     "ef": "ejection fraction", "vte": "venous thromboembolism blood clot", "rn": "nurse",
     "perrl": "pupils equal round reactive light eyes", "perrla": "pupils equal round reactive light eyes",
@@ -116,6 +118,9 @@ ABBREVIATIONS: dict[str, str] = {
     "lateral": "outside outer", "medial": "inside inner", "posterior": "back behind", "anterior": "front",
     "plantar": "sole bottom foot", "dorsal": "top back",
 }
+
+# Clinical abbreviations that spell a name in the drug dictionary but are no drug in a note.
+NOT_DRUGS = frozenset(("ctab", "cta", "rrr", "perrl", "perrla", "eomi", "nad", "odt"))
 
 # Units of measure: checked with the number they follow, never words a statement must find on their own.
 UNITS = frozenset((
