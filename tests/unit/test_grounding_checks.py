@@ -128,6 +128,18 @@ def test_a_number_goes_with_its_drug_its_dosing_and_what_was_measured(claim: str
     assert problem(claim, *said) == reason
 
 
+def test_a_dose_may_be_said_in_other_units_or_as_tablets() -> None:
+    said = "Tylenol is fine for the knee. Two of the five hundred milligram tablets, no more than three thousand a day."
+    assert problem("Acetaminophen 1000 mg PRN knee pain", said) is None, "two of the 500s, and Tylenol is no place"
+    assert problem("Acetaminophen 1 g PRN knee pain, max 3000 mg/day", said) is None
+    assert problem("Acetaminophen 1500 mg PRN knee pain", said) == "number"
+
+
+def test_a_denial_where_the_turns_say_all_is_well_holds() -> None:
+    assert problem("No neck pain", "Any neck pain?", "No, my neck's fine.") is None
+    assert problem("Video follow-up in 2 weeks", "I'll see you back in two weeks, video is fine.") is None
+
+
 def test_units_and_abbreviations_that_are_not_numbers_said() -> None:
     assert problem("Took sildenafil in the past 48 h", "Yesterday, and the day before: two days of Viagra.") is None
     assert problem("Radiculopathy 2/2 disc herniation", "The nerve is pinched by a herniated disc.") is None

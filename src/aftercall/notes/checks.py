@@ -26,6 +26,7 @@ from aftercall.notes.lexicon import (
     CLAIM_HEDGES,
     HEDGES,
     NEGATIONS,
+    PLAN_TERMS,
     RESOLVED,
     SIDES,
     TESTS,
@@ -213,7 +214,7 @@ def fine_where_affirmed(claim: str, evidence: Evidence) -> bool:
         if set(tokens(part)) & _WELL:
             continue  # the claim says so too ("TMs normal", "rate controlled")
         read = [(w, denied) for w, denied, conditional in word_readings(part) if not conditional]
-        findings = [w for w, denied in read if not denied and is_finding(w)]
+        findings = [w for w, denied in read if not denied and is_finding(w) and not term_keys(w) <= _PLANS]
         side = sides.one_side(part, sides.CLAIM_SIDES)
         sites = {k for w, denied in read if not denied and not is_finding(w) for k in keys(w)}
         if findings and any(s in (side, None) and sites & what for s, what in fine):
@@ -221,9 +222,11 @@ def fine_where_affirmed(claim: str, evidence: Evidence) -> bool:
     return False
 
 
+# Terms of what is done or when, not of the body: "by video is fine" is no place where a follow-up is well.
+_PLANS = frozenset("~" + term for term in PLAN_TERMS)
 _WELL = frozenset(("fine", "normal", "okay", "ok", "unremarkable", "intact", "controlled", "stable", "wnl", "nl"))
 _FINE = re.compile(
-    r"^(?P<what>[\w' ]+?)\s+(?:is|are|was|were|looks?|feels?|seems?)\s+(?:\w+\s+)?(?:fine|normal|okay|ok)\b"
+    r"^(?P<what>[\w' ]+?)(?:'s|\s+(?:is|are|was|were|looks?|feels?|seems?))\s+(?:\w+\s+)?(?:fine|normal|okay|ok)\b"
 )
 
 
@@ -238,6 +241,7 @@ def _fine(evidence: Evidence) -> list[tuple[str | None, frozenset[str]]]:
                 if asked or said is None:
                     continue
                 what = keys(" ".join(w for w in tokens(said.group("what")) if w not in SIDES))
+                what = frozenset(k for k in what if not k.startswith("rx:"))  # ("Tylenol is fine": acceptable)
                 if what:
                     found.append((sides.one_side(said.group("what"), SIDES), what))
     return found

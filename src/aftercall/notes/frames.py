@@ -90,7 +90,9 @@ def _frames(mention: Mention, carried: tuple[str, ...], preceding: tuple[str, ..
     return found
 
 
-_THRESHOLD_BEFORE = frozenset(("under", "below", "least", "than", "target", "goal", "cutoff", "threshold"))
+_THRESHOLD_BEFORE = frozenset(
+    ("under", "below", "least", "than", "target", "goal", "cutoff", "threshold", "max", "maximum", "limit")
+)
 _THRESHOLD_AFTER = frozenset(("above", "higher", "more", "less", "lower"))
 
 

@@ -368,6 +368,14 @@ NOT_FINDINGS = frozenset((
     "orthostatic",
 ))
 
+# Terms above of what is done, taken or when, not findings of the body.
+PLAN_TERMS = frozenset((
+    "follow up", "referral", "prescription", "increase", "decrease", "discontinue", "start", "continue",
+    "adherence", "daily", "nightly", "weekly", "exercise", "diet", "sleep", "readings", "previous", "improving",
+    "occasionally", "recovers", "monitor", "pending", "tolerating", "return precautions", "examination",
+    "admitted", "discharged", "fluids", "relief",
+))
+
 # Words that say a finding has gone: "nausea that resolved" is neither simply affirmed nor denied.
 RESOLVED = frozenset(("resolved", "resolving", "subsided", "gone", "cleared", "went", "settled", "disappeared"))
 # How many times a day a frequency is: "BID" and "twice a day" are 2.

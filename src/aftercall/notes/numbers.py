@@ -111,7 +111,14 @@ def _values(words: list[str], start: int, end: int, *, spoken: bool) -> set[floa
         values |= {v * 7 for v in values}
     if spoken and following in (["day"], ["days"]):
         values |= {v * 24 for v in values}
+    if spoken and following in (["milligrams"], ["milligram"], ["mg"]):
+        values |= {v / 1000 for v in values if v >= 100}  # "three thousand milligrams" is 3 g
+        count = numbers(" ".join(words[max(0, start - 3) : start - 2])) if words[start - 2 : start] in _OF_THE else ()
+        values |= {v * n for v in values for n in count if 1 < n <= 4}  # "two of the five hundred milligram tablets"
     return values
+
+
+_OF_THE = (["of", "the"], ["of", "those"], ["of", "these"])
 
 
 _JOINERS = frozenset(("over", "/", "to", "and", "or"))  # "one fifty over ninety": both numbers measure one thing
