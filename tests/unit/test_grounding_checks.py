@@ -207,6 +207,9 @@ def test_a_term_of_one_sentence_is_not_hidden_by_a_longer_phrase_of_another() ->
         ("Tolerating PO fluids", "She's keeping down the juice and water, small sips."),
         ("RTC 3 mo", "Let's have you come back in three months."),
         ("Nocturia x2", "I'm up at night to pee, twice most nights."),
+        ("Nocturnal cough", "He coughs mostly at night."),
+        ("History of anxiety", "I've had anxiety since college."),
+        ("TSH pending", "We'll send the thyroid test and I'll call you with the result."),
     ],
 )
 def test_abbreviations_and_lay_words_support_clinical_terms(claim: str, said: str) -> None:

@@ -98,6 +98,9 @@ ABBREVIATIONS: dict[str, str] = {
     "asa": "aspirin", "apap": "acetaminophen tylenol", "ntg": "nitroglycerin", "o2sat": "oxygen saturation",
     "phq": "depression questionnaire", "phq-9": "depression questionnaire", "gad-7": "anxiety questionnaire",
     "yo.": "years old", "mo.": "months", "approx": "about approximately", "~": "about",
+    # single clinical words whose six-letter stem another word shares ("nocturia", "nocturnal"): expanded, not
+    # grouped, so the other word is not read as them
+    "nocturia": "night urinate urinating pee peeing bathroom", "discharged": "sent home went home",
     "ctab": "clear lungs both sides", "cta": "clear lungs", "rrr": "regular rate rhythm heart",
     "odt": "dissolving tablet", "rtc": "return to clinic follow up", "cont": "continue",
     "d/c": "discontinue stop", "dc": "discontinue stop",
@@ -317,8 +320,6 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("otorrhea", "ear drainage", "draining from ear", "drainage from ear", "discharge from ear", "fluid from ear",
      "ear leaking", "ear draining", "leaking from ear", "pus from ear"),
     ("xerosis", "dry skin", "skin dry", "skin is dry"),
-    ("nocturia", "up at night to pee", "peeing at night", "urinate at night", "get up to pee", "getting up to pee",
-     "up to urinate", "up to use the bathroom", "bathroom at night"),
     ("tearfulness", "tearful", "crying", "cries", "cry", "teary", "weepy"),
     ("trauma", "injury", "injured", "injure", "hurt it", "hit it", "banged", "twisted", "stubbed", "accident"),
     ("peripheral neuropathy", "neuropathy", "nerve damage", "numb feet", "feet numb", "feet are numb",
@@ -332,7 +333,9 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("mild", "slight", "slightly", "a little", "a bit", "little bit", "not too bad", "not bad"),
     ("unable", "can't", "couldn't", "cannot", "not able", "wasn't able", "isn't able", "unable to"),
     ("monitor", "monitoring", "keep an eye", "watch", "watching", "keep track", "track", "check on"),
-    ("pending", "waiting", "await", "awaiting", "still out", "sent off"),
+    ("pending", "waiting", "await", "awaiting", "still out", "sent off", "let you know", "call you with",
+     "waiting on", "should be back", "will be back", "get back to you", "hear back", "results tomorrow",
+     "haven't finalized", "hasn't finalized"),
     ("secondhand smoke", "second hand smoke", "passive smoke", "smokes around", "smoke around", "smokes inside",
      "smokes in the house", "smokes outside", "smoke in the house", "smokes on the porch"),
     ("recurrent", "recurring", "again", "another one", "second time", "third time", "happened before",
@@ -347,7 +350,6 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("viral", "virus", "viruses"),
     ("admitted", "admit", "admission", "stay overnight", "stay in the hospital", "kept overnight", "kept him",
      "kept her"),
-    ("discharged", "discharge home", "sent home", "sent us home", "went home", "let us go"),
     ("infant", "baby", "newborn", "infants"),
     ("gestation", "gestational", "weeks pregnant", "weeks along", "pregnant"),
     ("fetus", "fetal", "baby"),
@@ -364,7 +366,7 @@ NOT_FINDINGS = frozenset((
     "leg", "arm", "electrocardiogram", "radiograph", "computed tomography", "blood work", "father", "child",
     "generalized", "respiratory", "facial", "readings", "previous", "tolerating", "fluids", "mild",
     "unable", "monitor", "pending", "recurrent", "relief", "return precautions", "examination", "viral", "admitted",
-    "discharged", "infant", "gestation", "fetus", "vertex", "failed", "malleolus", "weight bearing", "drainage",
+    "infant", "gestation", "fetus", "vertex", "failed", "malleolus", "weight bearing", "drainage",
     "orthostatic",
 ))
 
@@ -373,7 +375,7 @@ PLAN_TERMS = frozenset((
     "follow up", "referral", "prescription", "increase", "decrease", "discontinue", "start", "continue",
     "adherence", "daily", "nightly", "weekly", "exercise", "diet", "sleep", "readings", "previous", "improving",
     "occasionally", "recovers", "monitor", "pending", "tolerating", "return precautions", "examination",
-    "admitted", "discharged", "fluids", "relief",
+    "admitted", "fluids", "relief",
 ))
 
 # Words that say a finding has gone: "nausea that resolved" is neither simply affirmed nor denied.

@@ -26,7 +26,7 @@ STOPWORDS = frozenset((
     # words every clinical statement uses, which prove nothing about its source
     "patient", "patients", "pt's", "reports", "reported", "report", "reporting", "states", "stated", "says", "said",
     "notes", "noted", "endorses", "endorsed", "describes", "described", "speaker", "doctor", "visit", "today",
-    "currently", "current", "per", "presents", "presenting", "mother", "parent", "mom",
+    "currently", "current", "per", "presents", "presenting", "mother", "parent", "mom", "history", "hx", "personal",
     # how a note frames a finding (when, how often, how it stands), which speech rarely words the same way
     "several", "multiple", "episode", "episodes", "present", "presence", "subjective", "objective", "baseline",
     "acute", "chronic", "ongoing", "recent", "recently", "reproduced", "corroborates", "confirms", "status",
