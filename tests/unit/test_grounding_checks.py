@@ -256,6 +256,12 @@ def test_a_side_must_be_the_side_that_was_said() -> None:
     assert problem("Left ankle swelling", "My ankle is swollen.") == "laterality", "a side nobody gave"
 
 
+def test_right_that_says_where_exactly_is_no_side() -> None:
+    said = "Let me feel your head... a little tender over the left side, right above the ear."
+    assert problem("Tenderness over L temporal scalp", said) is None
+    assert problem("Tenderness over R temporal scalp", said) == "laterality"
+
+
 def test_a_side_goes_with_its_numbers() -> None:
     said = "One forty over ninety in the left arm, and one twenty over eighty on the right."
     assert problem("BP 140/90 left arm", said) is None
@@ -474,6 +480,8 @@ def test_a_possibility_to_rule_out_is_not_a_diagnosis() -> None:
     said = "I want to rule out a blood clot, so we'll get an ultrasound of the leg."
     assert problem("DVT", said, diagnosis=True) == "speculative"
     assert problem("Rule out DVT", said, diagnosis=True) is None
+    sure = "This looks like cellulitis, but I want to make sure this isn't a blood clot, a DVT. So an ultrasound."
+    assert problem("Acute DVT", sure, diagnosis=True) == "speculative"
     seen = "This is an ankle sprain. I don't see anything that points to gout, and there's no sign of infection."
     assert problem("Gout", seen, diagnosis=True) == "speculative"
     assert problem("Ankle sprain", seen, diagnosis=True) is None

@@ -430,11 +430,13 @@ PENDING = frozenset(("pending", "waiting", "await", "awaiting", "ordered", "orde
 # Names of tests: a finding written under one ("Hip X-ray: no fracture") claims its result.
 TESTS = frozenset((
     "x-ray", "xray", "radiograph", "mri", "ct", "scan", "ultrasound", "echo", "cbc", "labs", "ekg", "ecg", "culture",
-    "panel", "test", "swab", "biopsy", "urinalysis", "ua", "spirometry", "doppler", "imaging",
+    "panel", "test", "swab", "biopsy", "urinalysis", "ua", "spirometry", "doppler", "imaging", "duplex",
 ))
 # Words that make a diagnosis a possibility to exclude, not a diagnosis made.
 HEDGES = (
     "rule out", "r/o", "ruling out", "check for", "checking for", "make sure it's not", "make sure it isn't",
+    "make sure this isn't", "make sure this is not", "make sure that isn't", "make sure there's no",
+    "make sure there isn't", "make sure it is not",
     "could be", "might be", "may be", "possibly", "possible", "unlikely", "doubt", "concern for", "worried about",
     "not sure", "whether", "if it's", "if it is", "to exclude", "exclude", "look for", "looking for", "test for",
     "testing for", "see if", "ruled out", "thought about", "on my mind", "wondered about", "wonder about",

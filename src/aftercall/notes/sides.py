@@ -3,6 +3,8 @@ side where the turns deny the finding, and a comparison of two sides the right w
 
 from __future__ import annotations
 
+import re
+
 from aftercall.notes.evidence import Evidence
 from aftercall.notes.lexicon import SIDES
 from aftercall.notes.numbers import mentions
@@ -15,7 +17,8 @@ def laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | No
     """Each side the claim gives is given in the evidence, and what the claim puts on that side (the words after
     it, the numbers beside it) is not what the evidence puts on the other: "tingling in the right foot" is not "my
     left foot ... Right one's fine"; "168/94 left arm" is not "one sixty-eight over ninety-four in the right arm"."""
-    said = _sides(evidence.text)
+    text = unsided(evidence.text)
+    said = _sides(text)
     for side, about, values in _sides(claim):
         same = [(c, v) for s, c, v in said if s == side]
         if not same:
@@ -24,14 +27,14 @@ def laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | No
         for mine, theirs in ((about, 0), (values, 1)):
             if mine and not any(mine & pair[theirs] for pair in same) and any(mine & pair[theirs] for pair in other):
                 return "laterality"
-    placed = _placed(sentences(evidence.text), SIDES)
+    placed = _placed(sentences(text), SIDES)
     for side, finding in _placed(clauses(claim), CLAIM_SIDES):
         if not any(finding & theirs for s, theirs in placed if s == side) and any(
             finding & theirs for s, theirs in placed if s != side
         ):
             return "laterality"
-    their_comparisons = _comparisons(evidence.text, SIDES)
-    heard = {SIDES[w] for w in tokens(evidence.text) if w in SIDES}
+    their_comparisons = _comparisons(text, SIDES)
+    heard = {SIDES[w] for w in tokens(text) if w in SIDES}
     compared = {CLAIM_SIDES[w] for p in clauses(claim) for piece in p.split(",") if "than" in tokens(piece)
                 for w in tokens(piece) if w in CLAIM_SIDES}  # fmt: skip
     if compared - heard:
@@ -119,6 +122,18 @@ def _sides(text: str) -> list[tuple[str, frozenset[str], set[float]]]:
                 about = after or keys(" ".join(words[max(0, i - 3) : i]))
                 found.append((SIDES[words[i]], about, values))
     return found
+
+
+_INTENSIFIED = re.compile(
+    r"\bright(?=\s+(?:above|below|here|there|behind|next|at|in|on|over|under|before|after|now|away|into|around|by|"
+    r"along|beside|between|across|through|off|up|down|back|when|then|as|about|where)\b)",
+    re.IGNORECASE,
+)
+
+
+def unsided(text: str) -> str:
+    """``text`` without the "right" that says where exactly, not which side ("tender right above the ear")."""
+    return _INTENSIFIED.sub("", text)
 
 
 def one_side(text: str, named: dict[str, str]) -> str | None:
