@@ -358,6 +358,12 @@ def test_a_question_and_its_answer_are_read_together() -> None:
     assert polarity.readings("cough", ev) == {False}
 
 
+def test_a_finding_asked_about_a_part_said_to_be_fine_is_denied() -> None:
+    said = ("What about your hair, any thinning or falling out?", "No, hair's fine actually.")
+    assert problem("Endorses hair thinning", *said) == "polarity"
+    assert problem("Denies hair loss", *said) is None
+
+
 def test_how_often_answers_yes() -> None:
     assert problem("Denies vomiting", "Have you thrown up?", "Once. This morning, around six.") == "polarity"
     assert problem("Emesis x2", "Have you thrown up?", "Twice, yeah.") is None

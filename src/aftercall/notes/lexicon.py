@@ -320,6 +320,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("otorrhea", "ear drainage", "draining from ear", "drainage from ear", "discharge from ear", "fluid from ear",
      "ear leaking", "ear draining", "leaking from ear", "pus from ear"),
     ("xerosis", "dry skin", "skin dry", "skin is dry"),
+    ("alopecia", "hair loss", "hair thinning", "thinning hair", "hair falling out", "losing hair", "losing my hair",
+     "hair coming out"),
     ("tearfulness", "tearful", "crying", "cries", "cry", "teary", "weepy"),
     ("trauma", "injury", "injured", "injure", "hurt it", "hit it", "banged", "twisted", "stubbed", "accident"),
     ("peripheral neuropathy", "neuropathy", "nerve damage", "numb feet", "feet numb", "feet are numb",
