@@ -20,6 +20,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         report.longrepr = f"skipped, but AFTERCALL_REQUIRE_SERVICES=1 forbids skips: {report.longrepr}"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e/ starts a real ``aftercall serve`` process with real models: e2e, and slow (left
+    out of the fast loop, ``pytest -m "not slow"``; the README's command and CI run everything)."""
+    e2e = Path(__file__).parent / "e2e"
+    for item in items:
+        if item.path.is_relative_to(e2e):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def data() -> Path:
     return DATA

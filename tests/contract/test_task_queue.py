@@ -36,7 +36,7 @@ class Seen:
         return sorted(self.ids)
 
 
-@pytest.fixture(params=["inprocess", "redis", "amqp"])
+@pytest.fixture(params=["inprocess", "redis", pytest.param("amqp", marks=pytest.mark.slow)])  # (a worker's stop: 10 s)
 def queue(request):
     seen = Seen()
     if request.param == "inprocess":

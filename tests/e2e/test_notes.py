@@ -20,7 +20,6 @@ from tests.e2e.conftest import Server, free_port
 from tests.e2e.helpers import download_outputs, wait
 from tests.llm_server import llama_server, llama_server_binary
 
-pytestmark = pytest.mark.e2e
 NOTES_TIMEOUT = 600.0  # SmolLM2 on 2 busy cores writes about 15 tokens a second
 
 

@@ -8,7 +8,6 @@ import importlib.util
 from pathlib import Path
 
 import httpx
-import pytest
 
 from aftercall.notes import schemas
 from aftercall.notes.segments import parse_transcript
@@ -17,7 +16,6 @@ from tests.e2e.conftest import Server
 from tests.e2e.helpers import wait
 from tests.scripted_llm import Script, conversations, scripted_llm, transcript_text
 
-pytestmark = pytest.mark.e2e
 BENCHMARK = Path(__file__).parents[2] / "benchmarks" / "notes_grounding.py"
 
 

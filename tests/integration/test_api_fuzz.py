@@ -12,6 +12,8 @@ from aftercall.bootstrap import build
 from aftercall.settings import Settings
 from tests.integration.conftest import KEY
 
+pytestmark = pytest.mark.slow  # hundreds of generated requests
+
 EXAMPLES = 50  # per operation: about fifteen seconds for the whole API on two cores
 
 

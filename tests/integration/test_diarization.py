@@ -11,6 +11,8 @@ from aftercall.diarization.local import LocalDiarizer
 from aftercall.pipeline.decode import decode
 from tests.der import DATA, Reference, diarization_error_rate
 
+pytestmark = pytest.mark.slow  # the real speaker model
+
 
 @pytest.fixture(scope="module")
 def diarizer():

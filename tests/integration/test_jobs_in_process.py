@@ -1,9 +1,12 @@
 """Jobs through the in-process app with the real engine: model loading, and options that change the text."""
 
+import pytest
 from structlog.testing import capture_logs
 
 from tests.integration.conftest import job_body, make_client, wait_for_terminal
 from tests.media_server import media_server
+
+pytestmark = pytest.mark.slow  # real speech models
 
 
 def download(api, job_id: str, fmt: str) -> str:

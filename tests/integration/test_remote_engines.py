@@ -10,6 +10,8 @@ from tests.integration.test_jobs_in_process import download
 from tests.media_server import media_server
 from tests.speech_servers import KEY, speech_server
 
+pytestmark = pytest.mark.slow  # real speaker models behind the remote speech engines
+
 
 @pytest.fixture(scope="module")
 def servers():

@@ -10,6 +10,8 @@ from tests.integration.conftest import job_body, make_client, wait_for_terminal
 from tests.integration.test_jobs_in_process import download
 from tests.media_server import media_server
 
+pytestmark = pytest.mark.slow  # real speech and speaker models
+
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):

@@ -10,6 +10,8 @@ import torch
 from aftercall.diarization.voice_encoder import VoiceEncoder, load_weights, mel_frames, shipped_weights
 from aftercall.pipeline.decode import decode
 
+pytestmark = pytest.mark.slow  # the speaker network run by torch and by numpy
+
 DIALOGUE = Path(__file__).parents[1] / "data" / "dialogue.ogg"
 
 
