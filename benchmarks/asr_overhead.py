@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import KEY, Server  # noqa: E402
+from tests.jobs import job_body  # noqa: E402
 
 SCRIPT = [
     "Good morning, thanks for coming in today. What brings you to the clinic?",
@@ -76,12 +77,7 @@ def bare_engine_seconds(model, path: Path) -> float:
 
 
 def service_seconds(api: httpx.Client, url: str, *, diarize: bool) -> float:
-    body = {
-        "preset": "transcript",
-        "inParams": {"sourceType": "uri", "uri": url},
-        "outParams": {"s3Config": {"s3KeyTemplate": "bench"}},
-        "transformParams": {"transcript": {"diarize": diarize}},
-    }
+    body = job_body(url, template="bench", transformParams={"transcript": {"diarize": diarize}})
     started = time.perf_counter()
     job_id = api.post("/v1/batch-processor", json=body).json()["id"]
     while True:

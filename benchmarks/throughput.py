@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import Server  # noqa: E402
 from tests.e2e.distributed import Cluster  # noqa: E402
-from tests.e2e.helpers import submit, wait  # noqa: E402
+from tests.jobs import submit, wait  # noqa: E402
 from tests.media_server import media_server  # noqa: E402
 from tests.services import moto_s3_server, new_bucket, postgres_schema, purge_broker  # noqa: E402
 

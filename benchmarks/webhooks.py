@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import Server  # noqa: E402
+from tests.jobs import job_body  # noqa: E402
 from tests.media_server import media_server  # noqa: E402
 
 from aftercall.domain.events import Event  # noqa: E402
@@ -105,11 +106,7 @@ def latency(jobs: int, rate: float) -> list[float]:
             with server.client() as api:
                 created = api.post("/v1/webhooks", json={"url": receiver.url, "eventTypes": ["batch-processor.error"]})
                 assert created.status_code == 200, created.text
-                body = {
-                    "preset": "transcript",
-                    "inParams": {"sourceType": "uri", "uri": f"{media}/status/404"},
-                    "outParams": {"s3Config": {"s3KeyTemplate": "bench"}},
-                }
+                body = job_body(f"{media}/status/404", template="bench")
                 ids = []
                 for _ in range(jobs):
                     ids.append(api.post("/v1/batch-processor", json=body).json()["id"])

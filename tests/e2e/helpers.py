@@ -1,33 +1,11 @@
+"""What end-to-end tests check of a finished job's files (submitting and waiting: tests/jobs.py)."""
+
 from __future__ import annotations
 
 import itertools
 import json
-import time
 
 import httpx
-
-
-def submit(api: httpx.Client, uri: str, *, template: str = "calls/{job_id}", **extra) -> str:
-    body = {
-        "preset": "transcript",
-        "inParams": {"sourceType": "uri", "uri": uri},
-        "outParams": {"s3Config": {"s3KeyTemplate": template}},
-        **extra,
-    }
-    response = api.post("/v1/batch-processor", json=body)
-    assert response.status_code == 200, response.text
-    return response.json()["id"]
-
-
-def wait(api: httpx.Client, job_id: str, *, until=("finished", "error"), timeout: float = 180.0) -> dict:
-    deadline = time.monotonic() + timeout
-    job: dict = {}
-    while time.monotonic() < deadline:
-        job = api.get(f"/v1/batch-processor/{job_id}").json()
-        if job["status"] in until:
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job {job_id} not in {until} after {timeout} s: {job}")
 
 
 def check_covers_the_recording(files: dict[str, bytes], duration: float) -> None:

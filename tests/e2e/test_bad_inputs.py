@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.helpers import submit, wait
+from tests.jobs import submit, wait
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import KEY, Server
-from tests.e2e.helpers import submit, wait
+from tests.jobs import job_body, submit, wait
 from tests.receiver import receiver
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -207,11 +207,7 @@ def test_webhook_deliveries_are_listed_and_one_can_be_redelivered(page, api, med
         try:
             job_id = api.post(
                 "/v1/batch-processor",
-                json={
-                    "preset": "transcript",
-                    "inParams": {"sourceType": "uri", "uri": f"{media}/status/404"},
-                    "outParams": {"s3Config": {"s3KeyTemplate": "{job_id}"}},
-                },
+                json=job_body(f"{media}/status/404", template="{job_id}"),
             ).json()["id"]
             wait(api, job_id)
             event_id = f"bp-je-{job_id}"

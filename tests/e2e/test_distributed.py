@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.distributed import Cluster
-from tests.e2e.helpers import download_outputs, submit, wait
+from tests.e2e.helpers import download_outputs
+from tests.jobs import submit, wait
 from tests.receiver import receiver
 from tests.services import new_bucket, postgres_schema, purge_broker
 

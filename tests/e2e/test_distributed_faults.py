@@ -17,7 +17,8 @@ import pytest
 
 from tests.e2e.conftest import free_port
 from tests.e2e.distributed import Cluster
-from tests.e2e.helpers import check_covers_the_recording, download_outputs, submit, wait
+from tests.e2e.helpers import check_covers_the_recording, download_outputs
+from tests.jobs import submit, wait
 from tests.receiver import receiver
 from tests.services import new_bucket, postgres_schema, purge_broker
 

@@ -17,18 +17,15 @@ from aftercall.notes import drugs, schemas
 from aftercall.notes.segments import parse_transcript
 from tests.conftest import DATA, REQUIRE_SERVICES
 from tests.e2e.conftest import Server, free_port
-from tests.e2e.helpers import download_outputs, wait
+from tests.e2e.helpers import download_outputs
+from tests.jobs import job_body, transcript_job, wait
 from tests.llm_server import llama_server, llama_server_binary
 
 NOTES_TIMEOUT = 600.0  # SmolLM2 on 2 busy cores writes about 15 tokens a second
 
 
 def submit_notes(api: httpx.Client, preset: str, source_type: str, uri: str) -> str:
-    body = {
-        "preset": preset,
-        "inParams": {"sourceType": source_type, source_type: uri},
-        "outParams": {"s3Config": {"s3KeyTemplate": "visits/{job_id}"}},
-    }
+    body = job_body(template="visits/{job_id}", preset=preset, inParams={"sourceType": source_type, source_type: uri})
     response = api.post("/v1/batch-processor", json=body)
     assert response.status_code == 200, response.text
     return response.json()["id"]
@@ -105,11 +102,7 @@ def test_a_page_is_not_a_transcript(api: httpx.Client, media: str) -> None:
 def test_transcript_input_needs_a_notes_preset(api: httpx.Client, media: str) -> None:
     response = api.post(
         "/v1/batch-processor",
-        json={
-            "preset": "transcript",
-            "inParams": {"sourceType": "transcriptUri", "transcriptUri": f"{media}/media/visit.txt"},
-            "outParams": {"s3Config": {"s3KeyTemplate": "x"}},
-        },
+        json=transcript_job(f"{media}/media/visit.txt", preset="transcript", template="x"),
     )
     assert response.status_code == 400
     assert response.json()["info"].startswith("inParams.sourceType:")

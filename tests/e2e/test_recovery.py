@@ -3,7 +3,8 @@
 import signal
 
 from tests.e2e.conftest import Server
-from tests.e2e.helpers import check_covers_the_recording, download_outputs, submit, wait
+from tests.e2e.helpers import check_covers_the_recording, download_outputs
+from tests.jobs import submit, wait
 
 
 def test_kill_9_during_transcription_then_restart_finishes_the_job(tmp_path, media):

@@ -6,7 +6,8 @@ import boto3
 import httpx
 
 from tests.e2e.conftest import Server
-from tests.e2e.helpers import download_outputs, submit, wait
+from tests.e2e.helpers import download_outputs
+from tests.jobs import submit, wait
 from tests.services import new_bucket
 
 

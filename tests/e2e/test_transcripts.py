@@ -5,8 +5,9 @@ import json
 import httpx
 import pytest
 
-from tests.e2e.helpers import download_outputs, submit, wait
+from tests.e2e.helpers import download_outputs
 from tests.formats import check_cues, check_json, check_txt, parse_srt, parse_vtt
+from tests.jobs import job_body, submit, wait
 
 # Distinctive words of the committed sentence; tiny.en mishears "hello" and "weather" ("whether") on lossy
 # synthetic speech, so those are not required.
@@ -74,11 +75,7 @@ def test_a_recording_upload_feeds_a_job(api, data):
     link = api.get(f"/v1/recordings/{recording['id']}/access-link").json()
     assert httpx.get(link["download_link"]).content == (data / "speech.m4a").read_bytes()
 
-    body = {
-        "preset": "transcript",
-        "inParams": {"sourceType": "recordingId", "recordingId": recording["id"]},
-        "outParams": {"s3Config": {"s3KeyTemplate": "visit"}},
-    }
+    body = job_body(template="visit", inParams={"sourceType": "recordingId", "recordingId": recording["id"]})
     job_id = api.post("/v1/batch-processor", json=body).json()["id"]
     job = wait(api, job_id)
     assert job["status"] == "finished", job

@@ -5,7 +5,7 @@ import threading
 import time
 
 from tests.e2e.conftest import Server
-from tests.e2e.helpers import submit, wait
+from tests.jobs import submit, wait
 from tests.receiver import receiver
 
 

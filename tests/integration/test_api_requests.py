@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from aftercall.bootstrap import build
 from aftercall.errors import DataDirInUse
 from aftercall.settings import Settings
-from tests.integration.conftest import KEY, job_body, make_client, wait_for_terminal
+from tests.integration.conftest import KEY, make_client
+from tests.jobs import job_body, wait
 
 
 def error_of(response, status: int, kind: str) -> str:
@@ -251,7 +252,7 @@ def test_idempotency_key_replays_the_same_job_and_refuses_another_body(api):
 def test_a_name_resolving_to_loopback_fails_the_job_at_connect_time(api):
     """2130706433 is 127.0.0.1 written as one number: no literal check sees it, the connect-time check does."""
     job_id = api.post("/v1/batch-processor", json=job_body(uri="http://2130706433:9/a.wav")).json()["id"]
-    job = wait_for_terminal(api, job_id)
+    job = wait(api, job_id)
     assert job["status"] == "error"
     assert job["error"].startswith("Failed to download: 2130706433 resolves to 127.0.0.1, a loopback address")
     assert "output" not in job
@@ -259,7 +260,7 @@ def test_a_name_resolving_to_loopback_fails_the_job_at_connect_time(api):
 
 def test_access_links_exist_only_for_finished_jobs(api):
     job_id = api.post("/v1/batch-processor", json=job_body(uri="http://2130706433:9/a.wav")).json()["id"]
-    wait_for_terminal(api, job_id)
+    wait(api, job_id)
     info = error_of(api.get(f"/v1/batch-processor/{job_id}/access-link"), 400, "invalid-request-error")
     assert "'error'" in info
 

@@ -3,7 +3,8 @@
 import pytest
 from structlog.testing import capture_logs
 
-from tests.integration.conftest import job_body, make_client, wait_for_terminal
+from tests.integration.conftest import make_client
+from tests.jobs import job_body, wait
 from tests.media_server import media_server
 
 pytestmark = pytest.mark.slow  # real speech models
@@ -21,13 +22,13 @@ def test_startup_loads_no_model_and_later_jobs_reuse_the_first_ones(tmp_path):
         assert runtime.asr.loaded_models == {}
 
         first = api.post("/v1/batch-processor", json=job_body(f"{media}/media/speech.wav")).json()["id"]
-        assert wait_for_terminal(api, first)["status"] == "finished"
+        assert wait(api, first)["status"] == "finished"
         loaded = runtime.asr.loaded_models
         assert list(loaded) == ["tiny.en"]
 
         body = job_body(f"{media}/media/speech.mp3", transformParams={"transcript": {"punctuate": False}})
         second = api.post("/v1/batch-processor", json=body).json()["id"]
-        assert wait_for_terminal(api, second)["status"] == "finished"
+        assert wait(api, second)["status"] == "finished"
         assert runtime.asr.loaded_models["tiny.en"] is loaded["tiny.en"]
 
         punctuated, plain = download(api, first, "txt"), download(api, second, "txt")
@@ -53,7 +54,7 @@ def test_deleting_a_running_job_cancels_it_and_leaves_no_outputs(tmp_path):
             assert api.get(f"/v1/batch-processor/{job_id}").status_code == 404
             # One worker: the next job runs only once the deleted one has stopped.
             after = api.post("/v1/batch-processor", json=job_body(f"{media}/media/speech.wav")).json()["id"]
-            assert wait_for_terminal(api, after, timeout=60)["status"] == "finished"
+            assert wait(api, after, timeout=60)["status"] == "finished"
         events = [e["event"] for e in logs if e.get("job_id") == job_id]
         assert events == ["job abandoned: deleted or claimed by another worker"], "stopped mid-transcription"
         stored = [p.relative_to(runtime.store.root).as_posix() for p in runtime.store.root.rglob("*") if p.is_file()]
@@ -68,6 +69,6 @@ def test_media_longer_than_the_cap_is_refused(tmp_path, data):
         assert upload.status_code == 400
         assert upload.json()["info"] == "file: Input is 6 s long; the limit is 5 s"
         job_id = api.post("/v1/batch-processor", json=job_body(f"{media}/media/speech.mp3")).json()["id"]
-        job = wait_for_terminal(api, job_id)
+        job = wait(api, job_id)
         assert job["status"] == "error"
         assert job["error"] == "Input is 6 s long; the limit is 5 s"

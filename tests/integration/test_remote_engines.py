@@ -5,8 +5,9 @@ import json
 
 import pytest
 
-from tests.integration.conftest import job_body, make_client, wait_for_terminal
+from tests.integration.conftest import make_client
 from tests.integration.test_jobs_in_process import download
+from tests.jobs import job_body, wait
 from tests.media_server import media_server
 from tests.speech_servers import KEY, speech_server
 
@@ -23,7 +24,7 @@ def submit(api, media: str, **transcript) -> dict:
     body = job_body(f"{media}/media/dialogue.ogg", transformParams={"transcript": transcript})
     response = api.post("/v1/batch-processor", json=body)
     assert response.status_code == 200, response.text
-    return wait_for_terminal(api, response.json()["id"])
+    return wait(api, response.json()["id"])
 
 
 def results(api, job: dict) -> dict:

@@ -6,8 +6,9 @@ import re
 import pytest
 
 from tests.der import Reference
-from tests.integration.conftest import job_body, make_client, wait_for_terminal
+from tests.integration.conftest import make_client
 from tests.integration.test_jobs_in_process import download
+from tests.jobs import job_body, wait
 from tests.media_server import media_server
 
 pytestmark = pytest.mark.slow  # real speech and speaker models
@@ -23,7 +24,7 @@ def api(tmp_path_factory):
 def run(api, name: str, **transcript) -> dict[str, str]:
     body = job_body(f"{api.media}/media/{name}.ogg", transformParams={"transcript": transcript})
     job_id = api.post("/v1/batch-processor", json=body).json()["id"]
-    job = wait_for_terminal(api, job_id)
+    job = wait(api, job_id)
     assert job["status"] == "finished", job
     return {fmt: download(api, job_id, fmt) for fmt in ("txt", "json", "vtt", "srt")}
 

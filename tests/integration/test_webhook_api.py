@@ -4,7 +4,8 @@ import base64
 
 import pytest
 
-from tests.integration.conftest import job_body, make_client, wait_for_terminal
+from tests.integration.conftest import make_client
+from tests.jobs import job_body, wait
 from tests.receiver import receiver
 
 
@@ -88,7 +89,7 @@ def test_a_failed_job_reaches_the_webhook_with_a_delivery_log_and_redelivery(api
     with receiver() as r:
         hook = api.post("/v1/webhooks", json={"url": r.url, "eventTypes": ["batch-processor.error"]}).json()
         job_id = api.post("/v1/batch-processor", json=job_body("http://127.0.0.1:9/gone.wav")).json()["id"]
-        job = wait_for_terminal(api, job_id)
+        job = wait(api, job_id)
         r.wait_for(2)
         event = r.requests[1].json
         assert event["id"] == f"bp-je-{job_id}"

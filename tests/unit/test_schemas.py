@@ -3,16 +3,11 @@ import pytest
 from aftercall.api.schemas import CreateJobRequest, parse
 from aftercall.domain.jobs import SourceType
 from aftercall.errors import InvalidRequest
+from tests.jobs import job_body
 
 
 def body(**overrides):
-    base = {
-        "preset": "transcript",
-        "inParams": {"sourceType": "uri", "uri": "https://example.com/a.mp3"},
-        "outParams": {"s3Config": {"s3KeyTemplate": "calls/{job_id}"}},
-    }
-    base.update(overrides)
-    return base
+    return job_body("https://example.com/a.mp3", **overrides)
 
 
 def spec_of(data):
