@@ -504,6 +504,28 @@ def test_a_diagnosis_the_patient_asked_about_and_was_told_no_is_not_made() -> No
     assert problem("Strep throat", *confirmed, diagnosis=True) is None
 
 
+def test_the_patients_own_history_is_held_to_what_a_diagnosis_is() -> None:
+    said = ("Any family history?", "My sister was just diagnosed with psoriasis, on her elbows.")
+    assert problem("PMH: psoriasis of elbows", *said) == "family-history"
+    assert problem("FHx: sister with psoriasis", *said) is None
+    told = ("My husband has celiac disease. Could this be that?", "This doesn't really look like celiac.")
+    assert problem("Hx of celiac disease", *told) == "speculative"
+
+
+def test_a_habit_given_up_is_not_current() -> None:
+    said = ("Do you smoke, or did you ever?", "I quit. Quit in, uh, ninety-eight.", "About a pack a day before.")
+    assert problem("Current smoker, 1 ppd", *said) == "polarity"
+    assert problem("Former smoker, 1 ppd", *said) is None
+    again = ("Do you smoke?", "I quit for a year, but I'm back to half a pack.")
+    assert problem("Current smoker, 0.5 ppd", *again) is None
+
+
+def test_a_labs_level_called_low_needs_a_result() -> None:
+    said = "Your B12 was on the low side of normal. The vitamin D level is still pending."
+    assert problem("Vitamin D level low", said) == "result"
+    assert problem("B12 level low-normal", said) is None
+
+
 def test_a_spinal_level_or_lead_goes_with_what_was_said_there() -> None:
     said = "This is a right C6 radiculopathy, probably from the disc at C5 C6."
     assert problem("Right C6 radiculopathy", said) is None

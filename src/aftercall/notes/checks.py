@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from aftercall.notes import drugs, frames, quantities, results, sides
-from aftercall.notes.evidence import Evidence, parts
+from aftercall.notes.evidence import Evidence, asks, parts
 from aftercall.notes.lexicon import (
     ALLERGEN_CLASSES,
     ALLERGY_CUES,
@@ -44,8 +44,10 @@ def problem(
 ) -> str | None:
     """The first reason ``evidence`` does not support ``claim``, or None when it does. A ``concept`` is a term, not
     a sentence: every word of it must be in the evidence, and its polarity and category are the caller's to read.
-    A ``diagnosis`` (an assessment, a problem) must not be a possibility the clinician only raised."""
-    statement_checks = (_denials,) if concept else (_allergen, _polarity, sides.denied_on_side, _said_fine)
+    A ``diagnosis`` (an assessment, a problem, or the patient's own history: "PMH: asthma") must not be a
+    possibility the clinician only raised, nor a relative's."""
+    diagnosis = diagnosis or own_history(claim)
+    statement_checks = (_denials,) if concept else (_allergen, _polarity, _given_up, sides.denied_on_side, _said_fine)
     diagnosis_checks = (_speculative, _family_history) if diagnosis else ()
     quantity_checks = (quantities.number, quantities.bound, frames.framed, quantities.level, quantities.frequency)
     for check in (_drug, *statement_checks, *quantity_checks, sides.laterality, results.result, *diagnosis_checks):
@@ -198,6 +200,30 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
     return None
 
 
+def _given_up(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A habit the claim gives as current ("Current smoker, 1 ppd", "Drinks 2 beers nightly") that the turns say
+    was given up ("I quit five years ago", "used to drink"), and never that it was taken up again."""
+    words = set(tokens(claim))
+    if not words & _CURRENT or words & _GIVEN_UP:
+        return None
+    turns = evidence.turns
+    for habit in keys(claim) & _HABITS:
+        said = []  # the parts that speak of the habit, an answer to a question about it included ("I quit.")
+        for at, turn in enumerate(turns):
+            asked_of_it = at > 0 and asks(turns[at - 1].text) and habit in keys(turns[at - 1].text)
+            said += [set(tokens(p)) for p, asked in parts(turn.text) if not asked and (asked_of_it or habit in keys(p))]
+        if any(w & _GIVEN_UP for w in said) and not any(w & _AGAIN for w in said):
+            return "polarity"
+    return None
+
+
+_HABITS = frozenset(("~tobacco", "~alcohol"))
+_CURRENT = frozenset(("current", "currently", "active", "smokes", "smoking", "drinks", "still"))
+_GIVEN_UP = frozenset(("quit", "quitting", "stopped", "former", "formerly", "ex", "used", "gave", "previous",
+                       "previously", "remote"))  # fmt: skip
+_AGAIN = frozenset(("again", "restarted", "relapsed", "back"))
+
+
 def _said_fine(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     """A finding the claim places where the evidence says all is well: "edema of feet and hands" is not "My feet
     swell... Hands are fine, my rings still fit"."""
@@ -287,6 +313,15 @@ def _speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | 
                 if hedged and mine & keys(piece) - _hedge_keys():
                     return "speculative"
     return None
+
+
+_OWN_HISTORY = re.compile(r"^\s*(?:pmh|pmhx|psh|hx|h/o|history|past medical history)\b|\b(?:hx|history) of\b", re.I)
+
+
+def own_history(claim: str) -> bool:
+    """Whether the claim states the patient's own history ("PMH: asthma", "Hx of kidney stones"), which is held
+    to what a diagnosis is held to; a family history ("FHx", "family history of") is not."""
+    return bool(_OWN_HISTORY.search(claim)) and not set(tokens(claim)) & _FAMILY_WORDS
 
 
 def _family_history(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:

@@ -353,6 +353,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("admitted", "admit", "admission", "stay overnight", "stay in the hospital", "kept overnight", "kept him",
      "kept her"),
     ("infant", "baby", "newborn", "infants"),
+    ("childhood", "as a kid", "as a child", "when i was little", "when i was a kid", "growing up"),
     ("gestation", "gestational", "weeks pregnant", "weeks along", "pregnant"),
     ("fetus", "fetal", "baby"),
     ("vertex", "head down", "head first"),
@@ -368,7 +369,7 @@ NOT_FINDINGS = frozenset((
     "leg", "arm", "electrocardiogram", "radiograph", "computed tomography", "blood work", "father", "child",
     "generalized", "respiratory", "facial", "readings", "previous", "tolerating", "fluids", "mild",
     "unable", "monitor", "pending", "recurrent", "relief", "return precautions", "examination", "viral", "admitted",
-    "infant", "gestation", "fetus", "vertex", "failed", "malleolus", "weight bearing", "drainage",
+    "infant", "childhood", "gestation", "fetus", "vertex", "failed", "malleolus", "weight bearing", "drainage",
     "orthostatic",
 ))
 

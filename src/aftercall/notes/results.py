@@ -30,10 +30,11 @@ def result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     normal") is not the test's."""
     for part in clauses(claim):
         words = tokens(part)
-        claimed = {RESULT_WORDS[t] for t in words if t in CLAIMED_RESULTS}
+        results = CLAIMED_RESULTS | (_LEVEL_RESULTS if set(words) & _LEVELS else frozenset())  # ("level low")
+        claimed = {RESULT_WORDS[t] for t in words if t in results}
         if not claimed or set(words) & CONDITIONS:  # "if culture positive, start azithromycin" claims no result
             continue
-        test = _tested(words)
+        test = _tested(words, results)
         about = _about_test(test, evidence) if test else []
         if not about:  # the evidence does not name the test: any result it gives must do
             about = [evidence.text]
@@ -51,6 +52,8 @@ def result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     return _headed_result(claim, evidence)
 
 
+_LEVELS = frozenset(("level", "levels"))  # "Vitamin D level low": a lab's value, so "low" claims a result
+_LEVEL_RESULTS = frozenset(("low", "high", "decreased", "increased", "reduced"))
 _HEADED = re.compile(r"^\s*([^:;]{1,40}):\s*([^;]+)")  # "Hip X-ray: no fracture", "CBC: no anemia"
 
 
@@ -87,15 +90,18 @@ def _generic_test_keys() -> frozenset[str]:
     return keys("blood test work lab labs result results level")
 
 
-def _tested(words: list[str]) -> frozenset[str]:
+def _tested(words: list[str], results: frozenset[str]) -> frozenset[str]:
     """What a claimed result is a result of: the words before its first result word ("CT head negative"), else
     those after it ("positive strep test"); only the test's name where they name one ("Prior MRI brain
     unremarkable" is the MRI's, not whatever else was "prior")."""
-    first = next(i for i, w in enumerate(words) if w in CLAIMED_RESULTS)
+    first = next(i for i, w in enumerate(words) if w in results)
     before = [w for w in words[:first] if w not in RESULT_WORDS]
     said = before or [w for w in words[first + 1 :] if w not in RESULT_WORDS]
     named = [w for w in said if keys(w) & _test_keys() - _generic_test_keys()]
-    return keys(" ".join(named or said))
+    return keys(" ".join(named or said)) | {w for w in named or said if _LAB_NAME.fullmatch(w)}
+
+
+_LAB_NAME = re.compile(r"(?=.*\d)[a-z]+\d+[a-z0-9]*")  # "b12", "a1c", "t4": too short to be a content word
 
 
 _REFERS_BACK = 2  # pieces after a test is named in which "it", "that" or "they" still means the test
@@ -114,7 +120,7 @@ def _about_test(test: frozenset[str], evidence: Evidence, *, answered: bool = Tr
                 continue
             in_clause = False
             for piece in part.split(","):
-                if named & keys(piece):
+                if named & (keys(piece) | set(tokens(piece))):
                     since, in_clause = 0, True
                     found.append(piece)
                     continue

@@ -27,6 +27,7 @@ STOPWORDS = frozenset((
     "patient", "patients", "pt's", "reports", "reported", "report", "reporting", "states", "stated", "says", "said",
     "notes", "noted", "endorses", "endorsed", "describes", "described", "speaker", "doctor", "visit", "today",
     "currently", "current", "per", "presents", "presenting", "mother", "parent", "mom", "history", "hx", "personal",
+    "pmh", "pmhx", "psh", "h/o",
     # how a note frames a finding (when, how often, how it stands), which speech rarely words the same way
     "several", "multiple", "episode", "episodes", "present", "presence", "subjective", "objective", "baseline",
     "acute", "chronic", "ongoing", "recent", "recently", "reproduced", "corroborates", "confirms", "status",
@@ -148,7 +149,7 @@ def units(text: str) -> list[set[str]]:
     result = [{key} for key in named]
     said = tokens(text)
     for at, token in enumerate(said):
-        if token in inside or token in UNITS or not content(token):
+        if token in inside or token in UNITS or token in STOPWORDS or not content(token):
             continue
         after_a_count = at and NUMERIC.fullmatch(said[at - 1]) and "/" not in said[at - 1]
         before_a_number = at + 1 < len(said) and NUMERIC.fullmatch(said[at + 1])  # ("BP 120/80, HR 88")
