@@ -100,6 +100,7 @@ def test_a_numbers_nearest_words_are_not_bound_to_another_number(claim: str, sai
         ("Knee pain 7/10 at rest", "Lying down it's a three. When I walk around it's a seven.", "number"),
         ("Knee pain 3/10 at rest, 7/10 walking", "Lying down it's a three. When I walk around it's a seven.", None),
         ("Knee pain 6/10 today", "This morning it was a six.", None),
+        ("Knee pain 8/10 today", "Yesterday it was an eight. Today just a three.", "number"),
         ("Knee pain 4/10 now", "I noticed it yesterday and it was a four.", None),
     ],
 )  # fmt: skip

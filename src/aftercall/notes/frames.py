@@ -43,7 +43,11 @@ _FRAMES = {
         "now": ("now", "currently", "current", "present", "presently", "today", "at the moment"),
         "before": ("worst", "at its worst", "peak", "initially", "at onset", "first night", "first day",
                    "first week", "last night", "last week", "last time", "previously", "prior",
-                   "earlier", "used to"),
+                   "earlier", "used to", "before it was", "tried"),
+    },
+    "day": {
+        "today": ("today", "this morning", "this afternoon", "tonight"),
+        "yesterday": ("yesterday", "last night"),
     },
     "how": {
         "rest": ("rest", "resting", "sitting still", "lying still", "sitting", "lying down"),
