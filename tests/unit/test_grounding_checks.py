@@ -108,6 +108,12 @@ def test_a_number_said_of_one_time_or_state_is_not_anothers(claim: str, said: st
     assert problem(claim, "How bad is the knee pain, zero to ten?", said) == reason
 
 
+def test_a_count_said_of_yesterday_is_not_todays() -> None:
+    said = ("How many times has she vomited?", "Um, yesterday like five or six times. Today just once.")
+    assert problem("Emesis 5-6x today", *said) == "number"
+    assert problem("Emesis 5-6x yesterday, 1x today", *said) is None
+
+
 @pytest.mark.parametrize(
     ("claim", "reason"),
     [
