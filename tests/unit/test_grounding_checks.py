@@ -263,6 +263,14 @@ def test_a_side_must_be_the_side_that_was_said() -> None:
     assert problem("Left ankle swelling", "My ankle is swollen.") == "laterality", "a side nobody gave"
 
 
+def test_a_sentence_of_two_sides_places_each_thing_on_its_own() -> None:
+    said = "The right wrist especially, it's swollen, and my knuckles on both hands are stiff and achy."
+    assert problem("L wrist swelling", said) == "laterality"
+    assert problem("R wrist swelling; stiffness of knuckles bilaterally", said) is None
+    compared = "The left calf looked a little puffy to me, the left one compared to the right."
+    assert problem("L>R calf swelling", compared) is None
+
+
 def test_right_that_says_where_exactly_is_no_side() -> None:
     said = "Let me feel your head... a little tender over the left side, right above the ear."
     assert problem("Tenderness over L temporal scalp", said) is None

@@ -94,11 +94,36 @@ def _placed(pieces: list[str], sides: dict[str, str]) -> list[tuple[str, frozens
     side, down low" places the wheeze on the right, so "wheeze, left base" places it wrong."""
     found = []
     for piece in pieces:
-        words = tokens(piece)
-        given = {sides[w] for w in words if w in sides}
-        if len(given) == 1:
-            found.append((given.pop(), keys(" ".join(w for w in words if w not in sides and w not in _SIDE_WORDS))))
+        compared = _COMPARED.search(piece)  # "L>R calf swelling" places nothing on one side alone
+        for words in [tokens(piece)] if compared else _one_sided(tokens(piece), sides):
+            given = {sides[w] for w in words if w in sides}
+            if len(given) == 1:
+                found.append((given.pop(), keys(" ".join(w for w in words if w not in sides and w not in _SIDE_WORDS))))
     return found
+
+
+_COMPARED = re.compile(r"[<>]|\b(?:than|compared|versus|vs)\b", re.IGNORECASE)
+
+
+def _one_sided(words: list[str], sides: dict[str, str]) -> list[list[str]]:
+    """``words`` as it places things: whole when it gives one side; else cut at "and" (and the commas tokens lose,
+    read from the side words) into runs that each begin at a side, so "the right wrist, it's swollen, and my knuckles
+    on both hands are stiff" places the swelling on the right and the stiffness on both."""
+    if len({sides[w] for w in words if w in sides}) <= 1:
+        return [words]
+    runs: list[list[str]] = [[]]
+    for word in words:
+        if word == "and" or (word in sides and any(w in sides for w in runs[-1])):
+            runs.append([])
+        if word != "and":
+            runs[-1].append(word)
+    merged: list[list[str]] = []
+    for run in runs:
+        if merged and not any(w in sides for w in run):
+            merged[-1] += run  # a run without a side goes with the side before it
+        elif run:
+            merged.append(run)
+    return merged
 
 
 _SIDE_WORDS = frozenset(("side", "sided", "sides", "one", "ones"))
