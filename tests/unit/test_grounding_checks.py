@@ -217,6 +217,8 @@ def test_a_term_of_one_sentence_is_not_hidden_by_a_longer_phrase_of_another() ->
         ("Nocturnal cough", "He coughs mostly at night."),
         ("History of anxiety", "I've had anxiety since college."),
         ("TSH pending", "We'll send the thyroid test and I'll call you with the result."),
+        ("CRP 18", "Your C-reactive protein, the inflammation marker, is eighteen."),
+        ("Visual hallucinations", "He says he's seeing people in the hallway who aren't there."),
     ],
 )
 def test_abbreviations_and_lay_words_support_clinical_terms(claim: str, said: str) -> None:
