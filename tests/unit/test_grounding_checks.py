@@ -529,6 +529,20 @@ def test_the_patients_own_history_is_held_to_what_a_diagnosis_is() -> None:
     assert problem("Hx of celiac disease", *told) == "speculative"
 
 
+def test_an_answer_about_the_family_is_family_history() -> None:
+    said = ("Any family history I should know about?", "My mom had lupus, yeah.")
+    assert problem("Lupus", *said, diagnosis=True) == "family-history"
+    assert problem("FHx: mother with lupus", *said) is None
+    own = ("Any medical problems?", "My mom says I have asthma, since I was little.")
+    assert problem("Asthma", *own, diagnosis=True) is None, "not asked about the family: the mother may be speaking"
+
+
+def test_an_allergen_class_named_as_a_drug_is_still_an_allergen() -> None:
+    said = ("Any allergies to medications?", "Penicillin. His throat swelled up.", "Continue the amlodipine.")
+    assert problem("Continue amlodipine and penicillin", *said) == "allergen-as-medication"
+    assert problem("LUQ pain", "The pain is up here on the right side, under my ribs.") == "laterality"
+
+
 def test_a_habit_given_up_is_not_current() -> None:
     said = ("Do you smoke, or did you ever?", "I quit. Quit in, uh, ninety-eight.", "About a pack a day before.")
     assert problem("Current smoker, 1 ppd", *said) == "polarity"

@@ -90,7 +90,7 @@ def _allergen(claim: str, evidence: Evidence, allergens: set[str]) -> str | None
     if set(tokens(claim)) & (ALLERGY_CUES | {"nkda", "nka", "sensitivity", "intolerance"}):
         return None
     denied = {w for w, no, _ in word_readings(claim) if no}  # ("CT without contrast", "latex-free gloves")
-    named = {m.name for m in drugs.medications(claim) if not set(tokens(m.said)) & denied}
+    named = {m.name for m in drugs.find(claim) if not set(tokens(m.said)) & denied}  # (a class too: "penicillin")
     named |= set(tokens(claim)) & ALLERGEN_CLASSES - denied
     return "allergen-as-medication" if named & allergens else None
 
@@ -327,16 +327,20 @@ def own_history(claim: str) -> bool:
 def _family_history(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     """A diagnosis the turns give only to a relative who cannot be the patient ("My sister has type two diabetes"),
     written as the patient's: the claim names no relative, and every part of the turns that names the diagnosis
-    names a sibling, an aunt, an uncle or a cousin (a parent, child or spouse may be the patient, spoken of by the
-    one who came with them)."""
+    names a sibling, an aunt, an uncle or a cousin, or answers a question about the family ("Any family history?"
+    "My mom had lupus"); elsewhere a parent, child or spouse may be the patient, spoken of by the one who came with
+    them."""
     if set(tokens(claim)) & (_KIN | _FAMILY_WORDS):
         return None
     mine = {k for k in keys(claim) if k.startswith("~")} or keys(claim)
-    named = [  # (a test for it, "the diabetes test", gives it to nobody)
-        part for turn in evidence.turns for part, _ in parts(turn.text) if mine & keys(part) and not _names_a_test(part)
-    ]
-    own = any(_MINE & set(words) and _TOO & set(words) for turn in evidence.turns for words in map(tokens, [turn.text]))
-    if named and all(set(tokens(part)) & _KIN for part in named) and not own:  # (not "I have it too")
+    turns = evidence.turns
+    named = []  # each part naming it, and whether it answers a question about the family ("My mom had lupus")
+    for at, turn in enumerate(turns):
+        family = at > 0 and asks(turns[at - 1].text) and "family" in tokens(turns[at - 1].text)
+        named += [(part, family) for part, _ in parts(turn.text) if mine & keys(part) and not _names_a_test(part)]
+    # (a test for it, "the diabetes test", gives it to nobody)
+    own = any(_MINE & set(words) and _TOO & set(words) for turn in turns for words in map(tokens, [turn.text]))
+    if named and all(family or set(tokens(part)) & _KIN for part, family in named) and not own:  # ("I have it too")
         return "family-history"
     return None
 

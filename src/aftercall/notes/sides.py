@@ -127,7 +127,8 @@ def _one_sided(words: list[str], sides: dict[str, str]) -> list[list[str]]:
 
 
 _SIDE_WORDS = frozenset(("side", "sided", "sides", "one", "ones"))
-CLAIM_SIDES = {**SIDES, "l": "left", "r": "right"}  # a note writes "L knee"; speech never says a lone "L"
+# A note writes "L knee" and "LUQ pain"; speech never says a lone "L".
+CLAIM_SIDES = {**SIDES, "l": "left", "r": "right", "luq": "left", "llq": "left", "ruq": "right", "rlq": "right"}
 
 
 def _sides(text: str) -> list[tuple[str, frozenset[str], set[float]]]:
