@@ -108,6 +108,20 @@ def test_a_number_said_of_one_time_or_state_is_not_anothers(claim: str, said: st
     assert problem(claim, "How bad is the knee pain, zero to ten?", said) == reason
 
 
+@pytest.mark.parametrize(
+    ("claim", "reason"),
+    [
+        ("Memory decline x3 months", "number"),
+        ("Memory decline x6 months, worse x3 wks", None),
+        ("Memory bad x21 days", None),
+        ("Memory decline, bad 3/week", None),
+    ],
+)
+def test_a_span_of_time_keeps_its_unit(claim: str, reason: str | None) -> None:
+    said = ("How long has his memory been going?", "For six months, but the last three weeks it's really bad.")
+    assert problem(claim, *said) == reason
+
+
 def test_a_count_said_of_yesterday_is_not_todays() -> None:
     said = ("How many times has she vomited?", "Um, yesterday like five or six times. Today just once.")
     assert problem("Emesis 5-6x today", *said) == "number"

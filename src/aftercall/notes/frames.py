@@ -8,7 +8,7 @@ import itertools
 import re
 
 from aftercall.notes import drugs
-from aftercall.notes.evidence import Evidence, parts
+from aftercall.notes.evidence import Evidence, asks, parts
 from aftercall.notes.numbers import Mention, bindings, standing
 from aftercall.notes.quantities import as_measured, frequencies, spans_time
 from aftercall.notes.tokens import clauses, tokens
@@ -26,7 +26,8 @@ def framed(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     for clause in clauses(as_measured(claim)):
         for mention, own in _framing(bindings(clause, spoken=False)):
             if spans_time(mention):
-                continue
+                own = {"span": span} if (span := _span(mention, clause)) else {}  # a span: only its unit is held
+
             if "kind" not in own and not _BOUNDS.search(clause):
                 own["kind"] = "measured"  # (a value said only as a threshold or a target was not measured)
             for value in mention.values:
@@ -109,14 +110,52 @@ def _framed_numbers(evidence: Evidence) -> list[tuple[frozenset[float], dict[str
     """The numbers the evidence states (not only asks), each with its frames: from the words bound to it and, for a
     turn's first number after it, a fragment without a number ("Right now? Maybe a four.")."""
     said = []
-    for turn in evidence.turns:
+    turns = evidence.turns
+    for at, turn in enumerate(turns):
         carried: tuple[str, ...] = ()
+        answering = at > 0 and turns[at - 1].speaker != turn.speaker and asks(turns[at - 1].text)
         for part, asked in parts(standing(turn.text)):
+            asked = asked and not answering  # ("When was it?" "Maybe fourteen months?" is an answer)
             found = bindings(part)
             if not found:
                 carried = tuple(tokens(part))
                 continue
             if not asked:
-                said.extend((mention.values, frames) for mention, frames in _framing(found, carried))
+                for mention, frames in _framing(found, carried):
+                    said.extend(_by_span(mention, frames))
             carried = ()
     return said
+
+
+# A span's unit, by the words that give it; speech gives a week also in days and a day also in hours.
+_SPANS = {
+    **dict.fromkeys(("min", "mins", "minute", "minutes"), "minute"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hour"),
+    **dict.fromkeys(("d", "day", "days"), "day"),
+    **dict.fromkeys(("wk", "wks", "week", "weeks"), "week"),
+    **dict.fromkeys(("mo", "mos", "month", "months"), "month"),
+    **dict.fromkeys(("y", "yr", "yrs", "year", "years"), "year"),
+}
+_FINER = {"week": ("day", 7), "day": ("hour", 24)}
+
+
+def _span(mention: Mention, clause: str = "") -> str | None:
+    """The unit of time a number is a span of ("x3 mo": month), or None; a rate ("15/month") is none."""
+    unit = _SPANS.get(mention.after[0].lower()) if mention.after else None
+    said = re.escape(mention.said[-1]) if mention.said else ""
+    if unit and clause and re.search(rf"\b{said}\s*/\s*{re.escape(mention.after[0])}\b", clause, re.IGNORECASE):
+        return None
+    return unit
+
+
+def _by_span(mention: Mention, frames: dict[str, str]) -> list[tuple[frozenset[float], dict[str, str]]]:
+    """A stated number as (values, frames) entries: a span of time split by unit, "two weeks" being 2 weeks and 14
+    days."""
+    unit = _span(mention)
+    if unit is None:
+        return [(mention.values, frames)]
+    if unit not in _FINER:
+        return [(mention.values, {**frames, "span": unit})]
+    finer, factor = _FINER[unit]
+    derived = frozenset(v for v in mention.values if v / factor in mention.values)
+    return [(mention.values - derived, {**frames, "span": unit}), (derived, {**frames, "span": finer})]
