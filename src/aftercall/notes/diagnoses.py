@@ -1,0 +1,82 @@
+"""Checks of a diagnosis a claim states (an assessment, a problem, or the patient's own history): made, not only
+raised to rule out or asked about and denied (``speculative``), and the patient's, not a relative's
+(``family-history``). See ``checks`` for the order of all checks."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from aftercall.notes.evidence import Evidence, asks, parts
+from aftercall.notes.lexicon import CLAIM_HEDGES, HEDGES, NEGATIONS, TESTS
+from aftercall.notes.polarity import answer_reading
+from aftercall.notes.tokens import tokens
+from aftercall.notes.words import keys, says_hedge, stem
+
+
+def speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A diagnosis the clinician only wants to rule out ("we'll check it's not a clot"), or one the patient asked
+    about and was told no ("So do I have diabetes?" "Not necessarily."), written as made."""
+    lowered = claim.lower()
+    if any(h in lowered for h in CLAIM_HEDGES) or set(tokens(claim)) & NEGATIONS:
+        return None  # a possibility, or a diagnosis denied ("no evidence of abscess"), claims nothing made
+    mine = keys(claim)
+    turns = evidence.turns
+    for position, turn in enumerate(turns):
+        follows = turns[position + 1] if position + 1 < len(turns) else None
+        for part, asked in parts(turn.text):
+            named = mine & keys(part) - _hedge_keys()
+            answered = asked and named and follows is not None and follows.speaker != turn.speaker
+            if answered and answer_reading(set(named), part, follows.text) is True:
+                return "speculative"
+            for piece in part.split(","):  # a hedge reaches its own piece: "this is migraine, ... I don't think
+                hedged = says_hedge(piece, HEDGES)  # we need an MRI" leaves the migraine made
+                if hedged and mine & keys(piece) - _hedge_keys():
+                    return "speculative"
+    return None
+
+
+_OWN_HISTORY = re.compile(r"^\s*(?:pmh|pmhx|psh|hx|h/o|history|past medical history)\b|\b(?:hx|history) of\b", re.I)
+
+
+def own_history(claim: str) -> bool:
+    """Whether the claim states the patient's own history ("PMH: asthma", "Hx of kidney stones"), which is held
+    to what a diagnosis is held to; a family history ("FHx", "family history of") is not."""
+    return bool(_OWN_HISTORY.search(claim)) and not set(tokens(claim)) & _FAMILY_WORDS
+
+
+def family_history(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A diagnosis the turns give only to a relative who cannot be the patient ("My sister has type two diabetes"),
+    written as the patient's: the claim names no relative, and every part of the turns that names the diagnosis
+    names a sibling, an aunt, an uncle or a cousin, or answers a question about the family ("Any family history?"
+    "My mom had lupus"); elsewhere a parent, child or spouse may be the patient, spoken of by the one who came with
+    them."""
+    if set(tokens(claim)) & (_KIN | _FAMILY_WORDS):
+        return None
+    mine = {k for k in keys(claim) if k.startswith("~")} or keys(claim)
+    turns = evidence.turns
+    named = []  # each part naming it, and whether it answers a question about the family ("My mom had lupus")
+    for at, turn in enumerate(turns):
+        family = at > 0 and asks(turns[at - 1].text) and "family" in tokens(turns[at - 1].text)
+        named += [(part, family) for part, _ in parts(turn.text) if mine & keys(part) and not _names_a_test(part)]
+    # (a test for it, "the diabetes test", gives it to nobody)
+    own = any(_MINE & set(words) and _TOO & set(words) for turn in turns for words in map(tokens, [turn.text]))
+    if named and all(family or set(tokens(part)) & _KIN for part, family in named) and not own:  # ("I have it too")
+        return "family-history"
+    return None
+
+
+def _names_a_test(part: str) -> bool:
+    return bool(set(tokens(part)) & TESTS)
+
+
+_KIN = frozenset(("brother", "brothers", "sister", "sisters", "aunt", "aunts", "uncle", "uncles", "cousin", "cousins",
+                  "sibling", "siblings"))  # fmt: skip
+_MINE = frozenset(("i", "i've", "i'm", "me", "my"))
+_TOO = frozenset(("too", "also", "both"))
+_FAMILY_WORDS = frozenset(("fhx", "fh", "family", "familial", "maternal", "paternal", "mother", "father", "mom", "dad"))
+
+
+@lru_cache(maxsize=1)
+def _hedge_keys() -> frozenset[str]:
+    return frozenset(stem(w) for h in HEDGES for w in tokens(h))
