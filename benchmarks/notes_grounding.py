@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 from tests.e2e.conftest import Server  # noqa: E402
-from tests.jobs import transcript_job, wait  # noqa: E402
+from tests.jobs import post, transcript_job, wait  # noqa: E402
 from tests.scripted_llm import Script, conversations, scripted_llm  # noqa: E402
 
 from aftercall.notes import drugs  # noqa: E402
@@ -133,7 +133,7 @@ def run(set_names: list[str], judge: str, explain: bool) -> Tally:
         api = stack.enter_context(server.client())
         for conversation in chosen:
             uri = f"{base}/transcripts/{conversation['id']}.txt"
-            job_id = api.post("/v1/batch-processor", json=transcript_job(uri, template="bench/{job_id}")).json()["id"]
+            job_id = post(api, transcript_job(uri, template="bench/{job_id}"))
             job = wait(api, job_id, timeout=300)
             if job["status"] != "finished":
                 raise SystemExit(f"{conversation['id']}: the job failed: {job.get('error')}")

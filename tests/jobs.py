@@ -30,7 +30,12 @@ def transcript_job(uri: str, *, preset: str = "soap-notes", template: str = "vis
 
 def submit(api: Client, uri: str, *, template: str = "calls/{job_id}", **overrides: Any) -> str:
     """Submit a ``transcript`` job of ``uri`` and return its id (the API must accept it)."""
-    response = api.post("/v1/batch-processor", json=job_body(uri, template=template, **overrides))
+    return post(api, job_body(uri, template=template, **overrides))
+
+
+def post(api: Client, body: dict) -> str:
+    """Submit a prepared job ``body`` and return its id; a refusal fails here, saying why."""
+    response = api.post("/v1/batch-processor", json=body)
     assert response.status_code == 200, response.text
     return str(response.json()["id"])
 

@@ -18,7 +18,7 @@ from aftercall.notes.segments import parse_transcript
 from tests.conftest import DATA, REQUIRE_SERVICES
 from tests.e2e.conftest import Server, free_port
 from tests.e2e.helpers import download_outputs
-from tests.jobs import job_body, transcript_job, wait
+from tests.jobs import job_body, post, transcript_job, wait
 from tests.llm_server import llama_server, llama_server_binary
 
 NOTES_TIMEOUT = 600.0  # SmolLM2 on 2 busy cores writes about 15 tokens a second
@@ -26,9 +26,7 @@ NOTES_TIMEOUT = 600.0  # SmolLM2 on 2 busy cores writes about 15 tokens a second
 
 def submit_notes(api: httpx.Client, preset: str, source_type: str, uri: str) -> str:
     body = job_body(template="visits/{job_id}", preset=preset, inParams={"sourceType": source_type, source_type: uri})
-    response = api.post("/v1/batch-processor", json=body)
-    assert response.status_code == 200, response.text
-    return response.json()["id"]
+    return post(api, body)
 
 
 def note_files(api: httpx.Client, job_id: str) -> dict[str, bytes]:

@@ -13,7 +13,7 @@ from aftercall.notes import schemas
 from aftercall.notes.segments import parse_transcript
 from aftercall.notes.soap import SECTIONS
 from tests.e2e.conftest import Server
-from tests.jobs import transcript_job, wait
+from tests.jobs import post, transcript_job, wait
 from tests.scripted_llm import Script, conversations, scripted_llm, transcript_text
 
 BENCHMARK = Path(__file__).parents[2] / "benchmarks" / "notes_grounding.py"
@@ -42,7 +42,7 @@ def test_a_good_models_wrong_statements_are_stopped_and_each_drop_is_accounted_f
         try:
             with server.client() as api:
                 uri = f"{base}/transcripts/{conversation['id']}.txt"
-                job = wait(api, api.post("/v1/batch-processor", json=transcript_job(uri)).json()["id"], timeout=120)
+                job = wait(api, post(api, transcript_job(uri)), timeout=120)
                 assert job["status"] == "finished", job.get("error")
                 links = api.get(f"/v1/batch-processor/{job['id']}/access-link").json()
                 soap = httpx.get(links["soap"]["link"], timeout=30).json()

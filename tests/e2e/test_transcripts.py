@@ -7,7 +7,7 @@ import pytest
 
 from tests.e2e.helpers import download_outputs
 from tests.formats import check_cues, check_json, check_txt, parse_srt, parse_vtt
-from tests.jobs import job_body, submit, wait
+from tests.jobs import job_body, post, submit, wait
 
 # Distinctive words of the committed sentence; tiny.en mishears "hello" and "weather" ("whether") on lossy
 # synthetic speech, so those are not required.
@@ -76,7 +76,7 @@ def test_a_recording_upload_feeds_a_job(api, data):
     assert httpx.get(link["download_link"]).content == (data / "speech.m4a").read_bytes()
 
     body = job_body(template="visit", inParams={"sourceType": "recordingId", "recordingId": recording["id"]})
-    job_id = api.post("/v1/batch-processor", json=body).json()["id"]
+    job_id = post(api, body)
     job = wait(api, job_id)
     assert job["status"] == "finished", job
     assert job["input"] == {"sourceType": "recordingId", "recordingId": recording["id"], "language": "en"}

@@ -243,7 +243,9 @@ def test_abbreviations_and_lay_words_support_clinical_terms(claim: str, said: st
 def test_how_sure_a_clinician_is_need_not_be_worded_the_same() -> None:
     said = "I think this is most consistent with a viral infection."
     assert problem("Suspected viral infection", said, diagnosis=True) is None, "a diagnosis's every word is said"
-    assert problem("Probable bacterial pneumonia with effusion", said) == "unsupported", "the hedge proves nothing"
+    assert problem("Probable viral infection", "Could be anything, honestly.", diagnosis=True) == "unsupported", (
+        "the hedge alone proves nothing"
+    )
 
 
 def test_a_statement_about_something_else_is_unsupported() -> None:
@@ -554,7 +556,11 @@ def test_an_answer_about_the_family_is_family_history() -> None:
 def test_an_allergen_class_named_as_a_drug_is_still_an_allergen() -> None:
     said = ("Any allergies to medications?", "Penicillin. His throat swelled up.", "Continue the amlodipine.")
     assert problem("Continue amlodipine and penicillin", *said) == "allergen-as-medication"
+
+
+def test_a_quadrant_gives_a_side() -> None:
     assert problem("LUQ pain", "The pain is up here on the right side, under my ribs.") == "laterality"
+    assert problem("RUQ pain", "The pain is up here on the right side, under my ribs.") is None
 
 
 def test_a_habit_given_up_is_not_current() -> None:
@@ -563,6 +569,31 @@ def test_a_habit_given_up_is_not_current() -> None:
     assert problem("Former smoker, 1 ppd", *said) is None
     again = ("Do you smoke?", "I quit for a year, but I'm back to half a pack.")
     assert problem("Current smoker, 0.5 ppd", *again) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "said", "not_reason"),
+    [
+        ("Current smoker", ("Do you smoke?", "Yeah, still smoking, I know I should quit."), "polarity"),
+        ("Smokes 1 ppd", ("Do you smoke?", "Yes, about a pack a day. My wife quit last year."), "polarity"),
+        ("Denies hallucinations", ("Any hallucinations?", "No. The headache isn't there anymore either."), "polarity"),
+        ("No memory loss", ("Any memory loss?", "No, I just can't remember the name of the pill."), "polarity"),
+        ("PMH: hypertension", ("Medical problems?", "High blood pressure, and my brother has diabetes."),
+         "family-history"),
+        ("Hypertension", ("Any family history?", "No. But I have high blood pressure myself."), "family-history"),
+        ("Prednisone x2 more weeks", ("How long on the prednisone?", "I have about two more weeks left."), "number"),
+        ("Weight 82 kg", ("What do you weigh?", "Eighty-two kilos, I checked sitting at the clinic."), "number"),
+        ("Right-sided abdominal pain", ("Where is the pain?", "On the right, after I eat anything greasy."),
+         "laterality"),
+        ("Stress levels high at work", ("How is work?", "Work has been really stressful lately."), "result"),
+    ],
+)  # fmt: skip
+def test_everyday_talk_is_not_read_as_what_it_resembles(claim: str, said: tuple[str, ...], not_reason: str) -> None:
+    assert problem(claim, *said, diagnosis=not_reason == "family-history") != not_reason
+
+
+def test_a_drug_named_by_a_class_name_in_the_dictionary_is_still_checked() -> None:
+    assert problem("Start penicillin V", "Let's start amoxicillin today.") == "drug"
 
 
 def test_a_labs_level_called_low_needs_a_result() -> None:

@@ -197,8 +197,9 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
 
 
 def _given_up(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
-    """A habit the claim gives as current ("Current smoker, 1 ppd", "Drinks 2 beers nightly") that the turns say
-    was given up ("I quit five years ago", "used to drink"), and never that it was taken up again."""
+    """A habit the claim gives as current ("Current smoker, 1 ppd", "Drinks 2 beers nightly") that the patient is
+    said to have given up ("I quit five years ago", "He stopped drinking"), where nothing says it goes on ("still",
+    "yeah, a pack a day", "trying to quit") or that someone else gave it up ("My wife quit")."""
     words = set(tokens(claim))
     if not words & _CURRENT or words & _GIVEN_UP:
         return None
@@ -208,7 +209,8 @@ def _given_up(claim: str, evidence: Evidence, _allergens: set[str]) -> str | Non
         for at, turn in enumerate(turns):
             asked_of_it = at > 0 and asks(turns[at - 1].text) and habit in keys(turns[at - 1].text)
             said += [set(tokens(p)) for p, asked in parts(turn.text) if not asked and (asked_of_it or habit in keys(p))]
-        if any(w & _GIVEN_UP for w in said) and not any(w & _AGAIN for w in said):
+        given_up = [w for w in said if w & _GIVEN_UP and w & _THE_PATIENT and not w & _SOMEONE_ELSE]
+        if given_up and not any(w & _GOES_ON for w in said):
             return "polarity"
     return None
 
@@ -217,7 +219,11 @@ _HABITS = frozenset(("~tobacco", "~alcohol"))
 _CURRENT = frozenset(("current", "currently", "active", "smokes", "smoking", "drinks", "still"))
 _GIVEN_UP = frozenset(("quit", "quitting", "stopped", "former", "formerly", "ex", "used", "gave", "previous",
                        "previously", "remote"))  # fmt: skip
-_AGAIN = frozenset(("again", "restarted", "relapsed", "back"))
+_THE_PATIENT = frozenset(("i", "i've", "i'd", "he", "he's", "she", "she's"))
+_SOMEONE_ELSE = frozenset(("wife", "husband", "mom", "mother", "dad", "father", "brother", "sister", "son",
+                           "daughter", "friend", "partner", "roommate"))  # fmt: skip
+_GOES_ON = frozenset(("again", "restarted", "relapsed", "back", "still", "yes", "yeah", "yep", "trying", "try",
+                      "should", "want", "wants", "meaning", "thinking", "currently"))  # fmt: skip
 
 
 def _said_fine(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:

@@ -47,23 +47,45 @@ def own_history(claim: str) -> bool:
 
 def family_history(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     """A diagnosis the turns give only to a relative who cannot be the patient ("My sister has type two diabetes"),
-    written as the patient's: the claim names no relative, and every part of the turns that names the diagnosis
-    names a sibling, an aunt, an uncle or a cousin, or answers a question about the family ("Any family history?"
-    "My mom had lupus"); elsewhere a parent, child or spouse may be the patient, spoken of by the one who came with
-    them."""
+    written as the patient's: the claim names no relative, and every piece of the turns that names the diagnosis
+    (between commas and "and") names a sibling, an aunt, an uncle or a cousin, or answers a question about the
+    family ("Any family history?" "My mom had lupus"), and none is said in the first person ("and I have diabetes
+    myself"). Elsewhere a parent, child or spouse may be the patient, spoken of by the one who came with them."""
     if set(tokens(claim)) & (_KIN | _FAMILY_WORDS):
         return None
     mine = {k for k in keys(claim) if k.startswith("~")} or keys(claim)
     turns = evidence.turns
-    named = []  # each part naming it, and whether it answers a question about the family ("My mom had lupus")
+    named = []  # each piece naming it, and whether it answers a question about the family ("My mom had lupus")
     for at, turn in enumerate(turns):
-        family = at > 0 and asks(turns[at - 1].text) and "family" in tokens(turns[at - 1].text)
-        named += [(part, family) for part, _ in parts(turn.text) if mine & keys(part) and not _names_a_test(part)]
-    # (a test for it, "the diabetes test", gives it to nobody)
-    own = any(_MINE & set(words) and _TOO & set(words) for turn in turns for words in map(tokens, [turn.text]))
-    if named and all(family or set(tokens(part)) & _KIN for part, family in named) and not own:  # ("I have it too")
+        before = turns[at - 1] if at else None
+        family = (
+            before is not None
+            and before.index == turn.index - 1
+            and before.speaker != turn.speaker
+            and asks(before.text)
+            and "family" in tokens(before.text)
+        )
+        for part, _ in parts(turn.text):
+            kin_here = bool(set(tokens(part)) & _KIN)
+            for piece in _PIECES.split(part):
+                words = set(tokens(piece))
+                if not mine & keys(piece) or _names_a_test(piece):
+                    continue  # (a test for it, "the diabetes test", gives it to nobody)
+                theirs = bool(words & _KIN) or (kin_here and bool(words & _THIRD_PERSON))  # "my sister, she had it"
+                mine_said = bool(words & _FIRST_PERSON) and not words & _THIRD_PERSON  # ("I think she had it")
+                named.append((theirs, mine_said, family))
+    too = any(set(words) & _FIRST_PERSON and set(words) & _TOO for words in (tokens(t.text) for t in turns))
+    if not named or too or any(mine_said for _, mine_said, _ in named):
+        return None  # ("I have it too", "and I have high blood pressure myself")
+    if all(theirs or family for theirs, _, family in named):
         return "family-history"
     return None
+
+
+_PIECES = re.compile(r",|;|\band\b|\bbut\b")
+_FIRST_PERSON = frozenset(("i", "i've", "i'm", "me", "myself"))
+_TOO = frozenset(("too", "also", "both"))
+_THIRD_PERSON = frozenset(("he", "she", "they", "he's", "she's", "his", "her"))
 
 
 def _names_a_test(part: str) -> bool:
@@ -72,8 +94,6 @@ def _names_a_test(part: str) -> bool:
 
 _KIN = frozenset(("brother", "brothers", "sister", "sisters", "aunt", "aunts", "uncle", "uncles", "cousin", "cousins",
                   "sibling", "siblings"))  # fmt: skip
-_MINE = frozenset(("i", "i've", "i'm", "me", "my"))
-_TOO = frozenset(("too", "also", "both"))
 _FAMILY_WORDS = frozenset(("fhx", "fh", "family", "familial", "maternal", "paternal", "mother", "father", "mom", "dad"))
 
 

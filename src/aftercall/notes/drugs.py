@@ -55,14 +55,15 @@ _CLASS_WORDS = frozenset((
 def medications(text: str) -> list[DrugMention]:
     """The specific drugs ``text`` names: a class of drugs ("hypoglycemic", "antipyretics") is a word, not a
     medication, and neither is a clinical abbreviation that happens to spell one ("CTAB": clear to auscultation)."""
-    return [m for m in find(text) if not _is_class(m.name) and m.said.lower() not in NOT_DRUGS]
+    return [m for m in find(text) if not _is_class(m) and m.said.lower() not in NOT_DRUGS]
 
 
-def _is_class(name: str) -> bool:
-    """A class or form of drugs: a name holding a class word, or one plural word ("Analgesics", "Diuretics")."""
-    lowered = name.lower()
-    plural = " " not in lowered and lowered.endswith("s") and not lowered.endswith(("us", "is", "os", "ss"))
-    return plural or bool(set(re.findall(r"[a-z]+", lowered)) & _CLASS_WORDS)
+def _is_class(mention: DrugMention) -> bool:
+    """A class or form of drugs: a name holding a class word, or one plural word said ("analgesics", "diuretics";
+    "penicillin" names the dictionary's "Penicillins" and is a drug)."""
+    said = mention.said.lower()
+    plural = " " not in said and said.endswith("s") and not said.endswith(("us", "is", "os", "ss"))
+    return plural or bool(set(re.findall(r"[a-z]+", mention.name.lower())) & _CLASS_WORDS)
 
 
 def _codes(data: dict[str, Any]) -> tuple[dict[str, str], ...]:

@@ -51,9 +51,9 @@ _FRAMES = {
         "yesterday": ("yesterday", "last night"),
     },
     "how": {
-        "rest": ("rest", "resting", "sitting still", "lying still", "sitting", "lying down"),
-        "activity": ("activity", "exertion", "walk", "walking", "weight", "weight bearing", "moving", "move",
-                     "stairs", "exercise", "bumps"),
+        "rest": ("at rest", "resting", "sitting still", "lying still", "sitting", "lying down"),
+        "activity": ("activity", "exertion", "walk", "walking", "put weight", "bear weight", "weight bearing",
+                     "moving", "move", "stairs", "exercise", "bumps"),
     },
 }  # fmt: skip
 
@@ -98,7 +98,7 @@ def _frames(mention: Mention, carried: tuple[str, ...], preceding: tuple[str, ..
 _THRESHOLD_BEFORE = frozenset(
     ("under", "below", "least", "than", "target", "goal", "cutoff", "threshold", "max", "maximum", "limit")
 )
-_THRESHOLD_AFTER = frozenset(("above", "higher", "more", "less", "lower"))
+_THRESHOLD_AFTER = frozenset(("above", "higher", "lower"))  # ("ten or above"; "two more weeks" is no threshold)
 
 
 _BOUNDS = re.compile(r"[<>≤≥]")  # a claim's "<130/80" (the tokens lose the sign)

@@ -1,4 +1,4 @@
-"""The language model as its own second reader: one request per chunk asks whether each statement that passed the
+"""The language model as its own second reader: one request per answer asks whether each statement that passed the
 rules is supported by, contradicted by, or not stated in the turns it rests on. Used where the engine is capable
 (on by default for the ``openai`` engine). A statement the model calls contradicted is dropped (``judge-
 contradicted``): a wrong number, side, drug or answer is what a model reading two sentences side by side catches.

@@ -163,7 +163,8 @@ _CLOCK = frozenset(("am", "pm", "a.m", "p.m", "o'clock", "oclock"))
 
 def spans_time(mention: Mention) -> bool:
     """Whether a claimed number is a clock time ("~10 PM") or a span of time ("x7 days"): what it measures is its
-    unit, which the evidence may say another way ("for a week"), so it need only be said."""
+    unit, which the evidence may say another way ("for a week"): its value need only be said, in that unit (see
+    ``frames``)."""
     unit = mention.after[0].rstrip("s") if mention.after else ""
     return unit in _CLOCK or unit in _TIME_UNITS
 

@@ -22,7 +22,7 @@ MIN_ITEMS = 8
 _ROUNDS = 3  # requests per chunk at most: a full answer is followed by "the rest" twice at most
 
 Schema = Callable[[int], dict[str, Any]]  # the answer schema for a chunk, given how many items it may hold
-Plan = Callable[[int, int], int]  # how many requests a reading makes, given its chunks and the requests per chunk
+Plan = Callable[[int, int], int]  # how many requests a reading plans, given its chunks and the requests per answer
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Reading:
         self.budget = self.model.context_tokens - self.answer_tokens - _INSTRUCTION_TOKENS  # text per request
         self.chunks = chunks(self.segments, budget=self.budget, count_tokens=self.model.count_tokens)
         self.transcript = Transcript.of(self.segments.items)
-        self.steps = self.plan(len(self.chunks), self.requests_per_chunk)  # model requests planned in all
+        self.steps = self.plan(len(self.chunks), self.requests_per_answer)  # model requests planned in all
 
     def each_chunk(self) -> Iterator[tuple[dict[int, Segment], str]]:
         """Each chunk as (its segments by number, the text a model reads)."""
@@ -67,17 +67,17 @@ class Reading:
         request for the rest, which lists what is written (in the room that list leaves for the answer)."""
         limit = self.item_limit(chunk)
         written: dict[str, None] = {}
-        for round in range(_ROUNDS):
+        for asked in range(_ROUNDS):
             rest = _rest(written)
             room = self.answer_tokens - (self.model.count_tokens(rest) if rest else 0)
             most = min(limit, room // _TOKENS_PER_ITEM)
             answer = self.ask(system, user + rest, schema(most), max_tokens=room)
             new = [item for item in answer[key] if _said(item) not in written]
             written.update((_said(item), None) for item in new)
-            more = len(answer[key]) >= most and bool(new) and round + 1 < _ROUNDS
+            more = len(answer[key]) >= most and bool(new) and asked + 1 < _ROUNDS
             more = more and self.answer_tokens - self.model.count_tokens(_rest(written)) >= MIN_ITEMS * _TOKENS_PER_ITEM
             if more:
-                self.steps += self.requests_per_chunk  # one more answer (and its second reading) to wait for
+                self.steps += self.requests_per_answer  # one more answer (and its second reading) to wait for
             yield new
             if not more:
                 return
@@ -91,8 +91,9 @@ class Reading:
         return answer
 
     @property
-    def requests_per_chunk(self) -> int:
-        """Requests one notes pass makes per chunk: the answer, and the second reading when enabled."""
+    def requests_per_answer(self) -> int:
+        """Requests each answer costs: the answer, and its second reading when enabled (a chunk has one answer, and
+        one more each time it asks for the rest)."""
         return 2 if self.judge else 1
 
     def metadata(self, dropped: list[Grounded]) -> dict[str, Any]:

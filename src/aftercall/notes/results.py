@@ -30,7 +30,7 @@ def result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     normal") is not the test's."""
     for part in clauses(claim):
         words = tokens(part)
-        results = CLAIMED_RESULTS | (_LEVEL_RESULTS if set(words) & _LEVELS else frozenset())  # ("level low")
+        results = CLAIMED_RESULTS | (_LEVEL_RESULTS if _a_labs_level(words) else frozenset())  # ("level low")
         claimed = {RESULT_WORDS[t] for t in words if t in results}
         if not claimed or set(words) & CONDITIONS:  # "if culture positive, start azithromycin" claims no result
             continue
@@ -53,6 +53,15 @@ def result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
 
 
 _LEVELS = frozenset(("level", "levels"))  # "Vitamin D level low": a lab's value, so "low" claims a result
+_NOT_LABS = frozenset(("stress", "energy", "activity", "pain", "anxiety", "comfort", "noise", "fitness", "mood",
+                       "consciousness", "alertness", "function", "functioning", "care", "education"))  # fmt: skip
+
+
+def _a_labs_level(words: list[str]) -> bool:
+    """Whether the words name a lab's level ("vitamin D level"), not a feeling's ("stress levels")."""
+    return any(w in _LEVELS and at and words[at - 1] not in _NOT_LABS for at, w in enumerate(words))
+
+
 _LEVEL_RESULTS = frozenset(("low", "high", "decreased", "increased", "reduced"))
 _HEADED = re.compile(r"^\s*([^:;]{1,40}):\s*([^;]+)")  # "Hip X-ray: no fracture", "CBC: no anemia"
 

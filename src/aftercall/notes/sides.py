@@ -151,8 +151,8 @@ def _sides(text: str) -> list[tuple[str, frozenset[str], set[float]]]:
 
 
 _INTENSIFIED = re.compile(
-    r"\bright(?=\s+(?:above|below|here|there|behind|next|at|in|on|over|under|before|after|now|away|into|around|by|"
-    r"along|beside|between|across|through|off|up|down|back|when|then|as|about|where)\b)",
+    r"(?<!\bthe )(?<!\bmy )(?<!\byour )(?<!\bhis )(?<!\bher )(?<!\bon )(?<!\bto )"
+    r"\bright(?=\s+(?:above|below|behind|next|over|under|beside|between|across|through|around|along)\b)",
     re.IGNORECASE,
 )
 
