@@ -77,7 +77,7 @@ def test_a_good_models_wrong_statements_are_stopped_and_each_drop_is_accounted_f
 
 def test_the_benchmark_holds_its_figures_on_the_development_set() -> None:
     """A regression guard on the conversations the checks were developed on, at the figures docs/notes.md reports
-    (twenty-nine conversations; rules alone: recall 0.834, leak 0.069; with the fallible second reading: 0.797,
+    (twenty-nine conversations; rules alone: recall 0.833, leak 0.069; with the fallible second reading: 0.797,
     0.038), less a margin of a few items. These are not the issue's targets (recall >= 0.90, leak <= 0.03), which
     are not met; the held-out conversations are not run here: they measure whether this generalises."""
     module = benchmark()
