@@ -24,7 +24,7 @@ def llama_server_binary() -> Path | None:
     if configured:
         return Path(configured)
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    built = cache / "aftercall" / f"llama-server-{_VERSION}" / "llama-server"
+    built = cache / "aftercall" / f"llama-server-{_VERSION}-avx2" / "llama-server"  # (as the build script names it)
     if built.is_file():
         return built
     found = shutil.which("llama-server")

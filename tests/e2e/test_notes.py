@@ -22,6 +22,7 @@ from tests.jobs import job_body, post, transcript_job, wait
 from tests.llm_server import llama_server, llama_server_binary
 
 NOTES_TIMEOUT = 600.0  # SmolLM2 on 2 busy cores writes about 15 tokens a second
+pytestmark = pytest.mark.timeout(NOTES_TIMEOUT + 60)  # the waits below may take NOTES_TIMEOUT; pytest's 300 s may not
 
 
 def submit_notes(api: httpx.Client, preset: str, source_type: str, uri: str) -> str:
