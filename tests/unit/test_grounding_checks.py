@@ -754,3 +754,59 @@ def test_hr_is_a_heart_rate_after_a_blood_pressure() -> None:
     from aftercall.notes.words import units
 
     assert any("heart" in unit for unit in units("BP 120/80, HR 88"))
+
+
+# -- this round: corrections, relatives, limbs, results of another test, pronouns, brands ------------------------
+def test_a_number_corrected_after_a_question_mark_is_taken_back() -> None:
+    said = ("How long have you had the cough?", "Um, three weeks? No, wait, two. Since the wedding.")
+    assert problem("Cough x3 weeks", *said) == "number"
+    assert problem("Cough x2 weeks", *said) is None
+
+
+def test_the_pieces_naming_the_whole_diagnosis_decide_whose_it_is() -> None:
+    said = (
+        "Your dad has dermatitis on his scalp, right?",
+        "Yes. And my sister got diagnosed with atopic dermatitis of the hands.",
+    )
+    assert problem("Atopic dermatitis of hands", *said, diagnosis=True) == "family-history"
+    assert (
+        problem("Dermatitis", "I have dermatitis on my arms. My sister has atopic dermatitis.", diagnosis=True) is None
+    )
+
+
+def test_a_limb_abbreviation_gives_its_side() -> None:
+    said = "The next step is an ultrasound of your right leg."
+    assert problem("Venous duplex of the LLE ordered", said) == "laterality"
+    assert problem("Venous duplex of the RLE ordered", said) is None
+    assert problem(
+        "Range of motion 90 degrees on the L", "Ninety degrees on the right, the left goes to one eighty."
+    ) == ("laterality")
+    assert problem("NS 1 L bolus", "We'll give a liter of normal saline, a bolus.") is None, "a litre is no side"
+
+
+def test_a_drug_is_not_heard_in_words_that_only_sound_near_it() -> None:
+    said = "No chest pain at all. I'm starting a blood thinner now, apixaban."
+    assert problem("Heparin drip started", said) == "drug"
+    assert problem("Metformin 500 mg", "I take met formin, five hundred.") is None, "a split name keeps its start"
+
+
+def test_a_result_is_not_taken_from_another_test_or_a_condition() -> None:
+    said = ("I'm ordering a lipid panel and a CMP today.", "The hepatitis one was fine last year, right?")
+    assert problem("CMP normal", *said) == "result", "'the hepatitis one' is another test"
+    assert problem("CRP elevated", "If the CRP is high, we'll see you sooner.") == "result"
+    assert problem("CRP elevated", "The CRP came back high, twenty-two.") is None
+    assert problem("Urine culture negative", "We sent the urine culture, and it came back negative.") is None
+
+
+def test_a_diagnosis_the_clinician_then_says_the_patient_does_not_have_is_speculative() -> None:
+    said = "The joint pain can go along with lupus. Right now I don't think you have it, your tests are normal."
+    assert problem("Lupus", said, diagnosis=True) == "speculative"
+    made = "This is lupus, I'm fairly sure. I don't think it needs a biopsy."
+    assert problem("Lupus", made, diagnosis=True) is None
+
+
+def test_a_brand_the_dictionary_lacks_is_its_generic() -> None:
+    said = ("Any allergies to medicines?", "Yeah, Keflex gave me hives.")
+    assert checks.allergens_of(list(turns(*said))) == {"Cephalexin"}
+    assert problem("Takes cephalexin", *said) == "allergen-as-medication"
+    assert problem("Percocet PRN", "I take a Percocet when the pain is bad.") is None

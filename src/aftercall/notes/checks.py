@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from aftercall.notes import diagnoses, drugs, frames, quantities, results, sides
+from aftercall.notes import diagnoses, drugs, frames, plans, quantities, results, sides
 from aftercall.notes.evidence import Evidence, asks, parts
 from aftercall.notes.lexicon import (
     ALLERGEN_CLASSES,
@@ -43,7 +43,9 @@ def problem(
     A ``diagnosis`` (an assessment, a problem, or the patient's own history: "PMH: asthma") must not be a
     possibility the clinician only raised, nor a relative's."""
     diagnosis = diagnosis or diagnoses.own_history(claim)
-    statement_checks = (_denials,) if concept else (_allergen, _polarity, _given_up, sides.denied_on_side, _said_fine)
+    statement_checks = (
+        (_denials,) if concept else (_allergen, _polarity, _given_up, plans.put_off, sides.denied_on_side, _said_fine)
+    )
     diagnosis_checks = (diagnoses.speculative, diagnoses.family_history) if diagnosis else ()
     quantity_checks = (quantities.number, quantities.bound, frames.framed, quantities.level, quantities.frequency)
     for check in (_drug, *statement_checks, *quantity_checks, sides.laterality, results.result, *diagnosis_checks):
@@ -75,8 +77,10 @@ def _spelt_near(name: str, heard: list[str], similarity: float = 0.75) -> bool:
         for i in range(len(heard) - size + 1):
             if "" in heard[i : i + size]:
                 continue
-            candidate = "".join(heard[i : i + size])
-            close = abs(len(candidate) - len(wanted)) <= 3
+            candidate = "".join(heard[i : i + size])  # (speech splits a name, but keeps how it begins)
+            close = (
+                abs(len(candidate) - len(wanted)) <= 3 and candidate[:1] == wanted[:1]
+            )  # ("chest pain": not heparin)
             if close and SequenceMatcher(None, wanted, candidate).ratio() >= similarity:
                 return True
     return False

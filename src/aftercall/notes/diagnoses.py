@@ -24,6 +24,7 @@ def speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | N
     turns = evidence.turns
     for position, turn in enumerate(turns):
         follows = turns[position + 1] if position + 1 < len(turns) else None
+        just_named = False  # the piece before named the diagnosis, so "it" may be it
         for part, asked in parts(turn.text):
             named = mine & keys(part) - _hedge_keys()
             answered = asked and named and follows is not None and follows.speaker != turn.speaker
@@ -31,9 +32,14 @@ def speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | N
                 return "speculative"
             for piece in part.split(","):  # a hedge reaches its own piece: "this is migraine, ... I don't think
                 hedged = says_hedge(piece, HEDGES)  # we need an MRI" leaves the migraine made
-                if hedged and mine & keys(piece) - _hedge_keys():
-                    return "speculative"
+                here = bool(mine & keys(piece) - _hedge_keys())
+                if hedged and (here or (just_named and _HAS_IT.search(piece))):
+                    return "speculative"  # ("... psoriatic arthritis. I don't think you have it")
+                just_named = here or (just_named and not tokens(piece))
     return None
+
+
+_HAS_IT = re.compile(r"\b(?:have|has|had|got)\s+(?:it|that|this)\b", re.IGNORECASE)
 
 
 _OWN_HISTORY = re.compile(r"^\s*(?:pmh|pmhx|psh|hx|h/o|history|past medical history)\b|\b(?:hx|history) of\b", re.I)
@@ -55,7 +61,7 @@ def family_history(claim: str, evidence: Evidence, _allergens: set[str]) -> str 
         return None
     mine = {k for k in keys(claim) if k.startswith("~")} or keys(claim)
     turns = evidence.turns
-    named = []  # each piece naming it, and whether it answers a question about the family ("My mom had lupus")
+    named = []  # each piece naming it: how much of it, whose, and whether it answers a question about the family
     for at, turn in enumerate(turns):
         before = turns[at - 1] if at else None
         family = (
@@ -73,12 +79,13 @@ def family_history(claim: str, evidence: Evidence, _allergens: set[str]) -> str 
                     continue  # (a test for it, "the diabetes test", gives it to nobody)
                 theirs = bool(words & _KIN) or (kin_here and bool(words & _THIRD_PERSON))  # "my sister, she had it"
                 mine_said = bool(words & _FIRST_PERSON) and not words & _THIRD_PERSON  # ("I think she had it")
-                named.append((theirs, mine_said, family))
+                named.append((len(mine & keys(piece)), theirs, mine_said, family))
     too = any(set(words) & _FIRST_PERSON and set(words) & _TOO for words in (tokens(t.text) for t in turns))
-    if not named or too or any(mine_said for _, mine_said, _ in named):
+    if not named or too or any(mine_said for _, _, mine_said, _ in named):
         return None  # ("I have it too", "and I have high blood pressure myself")
-    if all(theirs or family for theirs, _, family in named):
-        return "family-history"
+    most = max(count for count, *_ in named)  # the pieces that name the diagnosis itself, not a part of it:
+    if all(theirs or family for count, theirs, _, family in named if count == most):  # ("mom has psoriasis...
+        return "family-history"  # my brother was diagnosed with psoriatic arthritis")
     return None
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from aftercall.notes.lexicon import NOT_DRUGS
+from aftercall.notes.lexicon import BRANDS, NOT_DRUGS
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'-]*")
 
@@ -40,7 +40,17 @@ def _find(text: str) -> tuple[DrugMention, ...]:
         if data.get("match_type") != "exact" or len(data.get("matching_string", "")) < 4:
             continue  # fuzzy matches and short abbreviations misfire on everyday words
         mentions.append(DrugMention(str(data["name"]), " ".join(tokens[first:last]), first, _codes(data)))
-    return tuple(mentions)
+    for at, token in enumerate(tokens):
+        for data in _branded(token.lower()):
+            mentions.append(DrugMention(str(data["name"]), token, at, _codes(data)))
+    return tuple(sorted(mentions, key=lambda m: m.first_word))
+
+
+@lru_cache(maxsize=64)
+def _branded(word: str) -> tuple[dict[str, Any], ...]:
+    """The dictionary's entries for the generic drugs of a brand it lacks ("Keflex" is cephalexin)."""
+    found = (_finder()([generic], is_ignore_case=True) for generic in BRANDS.get(word, ()))
+    return tuple(matches[0][0] for matches in found if matches)
 
 
 # A dictionary entry holding such a word is a class or a form of drugs ("Hypoglycemic Agents", "Nasal Sprays",

@@ -128,6 +128,12 @@ ABBREVIATIONS: dict[str, str] = {
 
 # Clinical abbreviations that spell a name in the drug dictionary but are no drug in a note.
 NOT_DRUGS = frozenset(("ctab", "cta", "rrr", "perrl", "perrla", "eomi", "nad", "odt"))
+# Brand names in everyday use that the drug dictionary lacks, with the generic drugs they hold.
+BRANDS = {
+    "keflex": ("cephalexin",), "norco": ("hydrocodone", "acetaminophen"), "vicodin": ("hydrocodone", "acetaminophen"),
+    "percocet": ("oxycodone", "acetaminophen"), "augmentin": ("amoxicillin", "clavulanic acid"),
+    "z-pack": ("azithromycin",), "z-pak": ("azithromycin",), "zpack": ("azithromycin",),
+}  # fmt: skip
 
 # Units of measure: checked with the number they follow, never words a statement must find on their own.
 UNITS = frozenset((

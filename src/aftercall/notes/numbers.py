@@ -44,13 +44,13 @@ NUMERIC = re.compile(r"\d+(?:\.\d+)?(?:[/:]\d+(?:\.\d+)?)*%?")
 
 
 # Speech corrects itself: "two in the morning... no, one in the morning"; "go up to twenty-five... actually, thirty";
-# "five, I mean six". What comes before such a correction, back to the sentence's start, was taken back (a plain
-# ", no" is not one: "two puffs, no spacer").
+# "five, I mean six"; "Four days. No, five"; "Ten months? No, wait, eight." What comes before such a correction, back
+# to the sentence's start, was taken back (a plain ", no" is not one: "two puffs, no spacer").
 _SPOKEN_NUMBER = rf"(?:\d+(?:\.\d+)?|(?:{'|'.join((*_UNITS, *_TEENS, *_TENS))})(?:-\w+)?)\b"
 _TAKEN_BACK = re.compile(
     r"[^.?!;]*(?:(?:\.\.\.|…|—|--)\s*(?=(?:no|actually|sorry|i mean|wait|make that)\b)"
     r"|,\s*(?=(?:actually|sorry|i mean|wait|make that)\b)"
-    rf"|[.!]\s+(?=no,?\s+{_SPOKEN_NUMBER}\s*(?:[,.;!?]|$)))",  # "Four days. No, five, it was Saturday"
+    rf"|[.!?]\s+(?=no,?\s+(?:(?:wait|sorry|actually),?\s+)?{_SPOKEN_NUMBER}\s*(?:[,.;!?]|$)))",
     re.IGNORECASE,
 )
 

@@ -65,8 +65,8 @@ def bound(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
         claim_numbers = bindings(clause, spoken=False)
         claimed = {value for mention in claim_numbers for value in mention.values}
         for mention in claim_numbers:
-            if spans_time(mention):
-                continue  # a clock time or a span: said is enough
+            if spans_time(mention) and mention.before[-1:] != ("in",):
+                continue  # a clock time or a span: said is enough; not when a thing is due ("recheck in 3 mo")
             nearest = _nearest(mention)
             near = [_keys_of((w,)) for w in nearest]
             whose = _genders(nearest)

@@ -41,8 +41,8 @@ def result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
         given: set[str] = set()
         for said in about:
             said_words = set(tokens(said))
-            if said_words & PENDING or says_hedge(said, HEDGES):
-                continue
+            if said_words & (PENDING | CONDITIONS) or says_hedge(said, HEDGES):
+                continue  # (nor does one awaited: "if the CRP is high, we'll see you sooner")
             given |= {RESULT_WORDS[t] for t in said_words if t in RESULT_WORDS}
             measured = [v for v in numbers(said) if v != 1]  # ("the first one was drawn" measures nothing)
             if measured and claimed <= {"high", "low", "normal"}:
@@ -134,6 +134,20 @@ def _about_test(test: frozenset[str], evidence: Evidence, *, answered: bool = Tr
                     found.append(piece)
                     continue
                 since += 1
-                if in_clause or (since <= _REFERS_BACK and set(tokens(piece)[:3]) & PRONOUNS):
+                if in_clause or (since <= _REFERS_BACK and _refers_back(piece, test)):
                     found.append(piece)
     return found
+
+
+_ONE_AFTER = frozenset(("the", "that", "this", "which", "first", "second", "last", "other", "same", "latest", "new"))
+
+
+def _refers_back(piece: str, test: frozenset[str]) -> bool:
+    """Whether ``piece`` opens with a pronoun that can mean the test just named ("that came back negative"), not
+    one that names another thing ("the TB one was fine") or names another test."""
+    words = tokens(piece)[:3]
+    pronouns = [at for at, w in enumerate(words) if w in PRONOUNS]
+    if not pronouns or keys(piece) & _test_keys() - test - _generic_test_keys():
+        return False
+    at = pronouns[0]
+    return words[at] not in ("one", "ones") or at == 0 or words[at - 1] in _ONE_AFTER

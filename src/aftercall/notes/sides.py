@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from aftercall.notes.evidence import Evidence
-from aftercall.notes.lexicon import SIDES
+from aftercall.notes.lexicon import ABBREVIATIONS, SIDES
 from aftercall.notes.numbers import mentions
 from aftercall.notes.polarity import readings, word_readings
 from aftercall.notes.tokens import clauses, sentences, tokens
@@ -19,6 +19,7 @@ def laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | No
     left foot ... Right one's fine"; "168/94 left arm" is not "one sixty-eight over ninety-four in the right arm"."""
     text = unsided(evidence.text)
     said = _sides(text)
+    claim = _SIDED.sub(lambda m: _SIDED_ABBREVIATIONS[m.group().lower()], claim)  # "RLE" is the right leg
     for side, about, values in _sides(claim):
         same = [(c, v) for s, c, v in said if s == side]
         if not same:
@@ -127,6 +128,14 @@ def _one_sided(words: list[str], sides: dict[str, str]) -> list[list[str]]:
 
 
 _SIDE_WORDS = frozenset(("side", "sided", "sides", "one", "ones"))
+# Abbreviations of a limb on one side ("RLE", "BLE"), which a claim gives as it gives "right leg". (A quadrant or a
+# lobe names a test or a place more than a side: "RUQ ultrasound".)
+_SIDED_ABBREVIATIONS = {
+    short: place
+    for short, place in ABBREVIATIONS.items()
+    if place.split()[0] in SIDES and place.split()[-1] in ("leg", "legs", "arm", "arms")
+}
+_SIDED = re.compile(rf"\b(?:{'|'.join(map(re.escape, _SIDED_ABBREVIATIONS))})\b", re.IGNORECASE)
 # A note writes "L knee" and "LUQ pain"; speech never says a lone "L".
 CLAIM_SIDES = {**SIDES, "l": "left", "r": "right", "luq": "left", "llq": "left", "ruq": "right", "rlq": "right"}
 
