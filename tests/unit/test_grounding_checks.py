@@ -810,3 +810,11 @@ def test_a_brand_the_dictionary_lacks_is_its_generic() -> None:
     assert checks.allergens_of(list(turns(*said))) == {"Cephalexin"}
     assert problem("Takes cephalexin", *said) == "allergen-as-medication"
     assert problem("Percocet PRN", "I take a Percocet when the pain is bad.") is None
+
+
+def test_a_number_said_only_to_be_denied_is_not_said() -> None:
+    said = ("Can I go back to the gym next week?", "Not in one week. Probably three weeks, if the pain settles.")
+    assert problem("Return to gym in 1 week", *said) == "number"
+    assert problem("Return to gym in ~3 weeks", *said) is None
+    limit = "Take the Tylenol, but no more than three doses a day."
+    assert problem("Acetaminophen max 3 doses/day", limit) is None, "a limit is said"

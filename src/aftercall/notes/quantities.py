@@ -210,8 +210,18 @@ def _stated(
             if asked and not confirmed and not answering:  # ("How long?" "Like twenty minutes?" is an answer)
                 continue
             for mention, about in bind(part):
-                said.append((mention.values, about or keys(question), _unit(mention.after)))
+                if not _denied(mention):
+                    said.append((mention.values, about or keys(question), _unit(mention.after)))
     return said
+
+
+_LIMITS = frozenset(("more", "less", "than", "over", "under", "above", "below", "least", "most", "exceed", "even"))
+
+
+def _denied(mention: Mention) -> bool:
+    """A number said only to be denied ("Not in four weeks."; "not ten, eight"), not a limit ("no more than two")."""
+    near = mention.before[-2:]
+    return bool(set(near) & {"not", "no", "never"}) and not set(mention.before[-3:]) & _LIMITS
 
 
 def _unit(after: tuple[str, ...]) -> str | None:
