@@ -818,3 +818,16 @@ def test_a_number_said_only_to_be_denied_is_not_said() -> None:
     assert problem("Return to gym in ~3 weeks", *said) is None
     limit = "Take the Tylenol, but no more than three doses a day."
     assert problem("Acetaminophen max 3 doses/day", limit) is None, "a limit is said"
+
+
+def test_numbers_of_a_comparison_a_rate_or_more_time_keep_their_own_words() -> None:
+    sides = "Abduction about ninety degrees on the left. And the right goes all the way, one sixty."
+    assert problem("Abduction 90° L vs 160° R", sides) is None, "the words before 'vs' are the other number's"
+    assert problem("Etanercept 50 mg q2wk", "Etanercept, fifty milligrams every other week.") is None
+    more = ("Still on the famotidine?", "Forty milligrams twice a day, good, that continues for three more weeks.")
+    assert problem("Continue famotidine 40 mg BID x3 more weeks", *more) is None
+    rate = (
+        "Brace for one more week, but take it off two or three times a day. And I'm sending you to physio, twice a "
+        "week, starting next week."
+    )
+    assert problem("Physio referral 2x/week starting next week", rate) is None

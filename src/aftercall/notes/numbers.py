@@ -72,6 +72,8 @@ def numbers(text: str, *, spoken: bool = True) -> set[float]:
     for i, token in enumerate(words):
         if token in _COUNT_WORDS:
             found.add(_COUNT_WORDS[token])
+        if token == "other" and i and words[i - 1] == "every":
+            found.add(2.0)  # "every other week" is every 2 weeks
         if token in _ORDINALS:
             found.add(float(_ORDINALS[token]))
             if i and words[i - 1] in _TENS and _ORDINALS[token] < 10:  # "eighty-fourth" is 84
@@ -103,7 +105,11 @@ def _values(words: list[str], start: int, end: int, *, spoken: bool) -> set[floa
     """The values of the number at ``words[start:end]``: "a" before a dose is one, "two and a half" 2.5; and in
     speech, a span of weeks also in days ("for a week" is 7 days), one of days also in hours ("two days" is 48 h)."""
     run = words[start:end]
-    values = {1.0} if run in (["a"], ["an"]) else numbers(" ".join(run), spoken=spoken)
+    values = (
+        {1.0}
+        if run in (["a"], ["an"])
+        else numbers(" ".join(words[start - 1 : end] if run == ["other"] else run), spoken=spoken)
+    )
     if words[end : end + 3] == ["and", "a", "half"]:
         values |= {v + 0.5 for v in values}
     following = words[end : end + 1]
@@ -224,6 +230,8 @@ def _is_number_word(words: list[str], at: int, *, start: bool) -> bool:
         return True
     if word in ("a", "an") and at and words[at - 1] == "half":
         return True  # "half a pack"
+    if word == "other" and at and words[at - 1] == "every":
+        return True  # "every other week"
     following = at + 1 < len(words) and words[at + 1] in NUMBER_WORDS
     return following and (word == "point" or (word == "and" and not start))
 

@@ -129,8 +129,10 @@ _NEAREST = 3  # content words either side of a claim's number that say what it i
 
 
 def _nearest(mention: Mention) -> list[str]:
+    """The words nearest a claim's number, units aside (a rate's unit of time too: the week of "2x/week")."""
     meaningful = [w for w in mention.before if content(w) and w not in UNITS][-_NEAREST:]
-    return meaningful + [w for w in mention.after if content(w) and w not in UNITS][:_NEAREST]
+    after = [w for w in mention.after if content(w) and w not in UNITS and w.rstrip("s") not in _TIME_UNITS]
+    return meaningful + after[:_NEAREST]
 
 
 def _shared(near: list[frozenset[str]], context: frozenset[str]) -> int:
@@ -165,16 +167,29 @@ def spans_time(mention: Mention) -> bool:
     """Whether a claimed number is a clock time ("~10 PM") or a span of time ("x7 days"): what it measures is its
     unit, which the evidence may say another way ("for a week"): its value need only be said, in that unit (see
     ``frames``)."""
-    unit = mention.after[0].rstrip("s") if mention.after else ""
+    unit = _unit_word(mention)
     return unit in _CLOCK or unit in _TIME_UNITS
 
 
+def _unit_word(mention: Mention) -> str:
+    """The word after a number that gives its unit, singular, past "more" ("x4 more weeks"), or ""."""
+    after = [w for w in mention.after[:2] if w not in _MORE]
+    return after[0].rstrip("s") if after else ""
+
+
+_MORE = frozenset(("more", "additional", "further", "extra"))
+_VERSUS = frozenset(("vs", "versus"))
+
+
 def _about(mention: Mention) -> frozenset[str]:
-    """What a claim's number measures: the words before it, else after it (units aside); a span of time is
-    measured by what follows ("1 ppd x 30 years": the thirty is years)."""
-    if mention.after[:1] and mention.after[0].rstrip("s") in _TIME_UNITS:
+    """What a claim's number measures: the words before it (back to a "vs", past which they are the other
+    number's: "120° R vs 180° L"), else after it (units aside); a span of time is measured by what follows ("1 ppd x
+    30 years": the thirty is years)."""
+    if _unit_word(mention) in _TIME_UNITS:
         return _keys_of(mention.after)
-    return _keys_of(mention.before) or _keys_of(mention.after)
+    before = mention.before
+    cut = max((at for at, w in enumerate(before) if w in _VERSUS), default=-1)
+    return _keys_of(before[cut + 1 :]) or _keys_of(mention.after)
 
 
 def _keys_of(words: tuple[str, ...]) -> frozenset[str]:
