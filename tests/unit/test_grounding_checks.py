@@ -831,3 +831,24 @@ def test_numbers_of_a_comparison_a_rate_or_more_time_keep_their_own_words() -> N
         "week, starting next week."
     )
     assert problem("Physio referral 2x/week starting next week", rate) is None
+
+
+def test_a_frequency_said_as_a_time_of_day_or_without_a_count() -> None:
+    night = ("Tylenol three times a day. Any constipation?", "A little. I'm taking the docusate at night, that helps.")
+    assert problem("Docusate qHS", *night) is None
+    assert problem("Naproxen BID", "I take the Aleve, one in the morning, one at night.") is None
+    said = "Keep the ibuprofen, up to three times a day. Heat for ten minutes a few times a day."
+    assert problem("Heat 10 min several times daily", said) is None, "'several times' gives no count"
+
+
+def test_a_denial_does_not_reach_a_finding_given_with_how_much_of_it() -> None:
+    said = "No bruising, some mild swelling over the front of the knee."
+    assert problem("L knee: no ecchymosis, mild anterior swelling", said) is None
+    assert problem("L knee: no ecchymosis or swelling", said) == "polarity"
+
+
+def test_a_no_that_the_answer_itself_takes_back_is_not_a_denial() -> None:
+    said = ("Any medical problems or surgeries?", "No, she's been healthy. Oh, she had her appendix out at nine.")
+    assert problem("PSH: appendectomy", *said) is None
+    test = ("Any COVID test?", "I did a home COVID test yesterday, it was negative.")
+    assert problem("COVID-19", *test, diagnosis=True) is not None

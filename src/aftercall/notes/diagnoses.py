@@ -28,8 +28,9 @@ def speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | N
         for part, asked in parts(turn.text):
             named = mine & keys(part) - _hedge_keys()
             answered = asked and named and follows is not None and follows.speaker != turn.speaker
-            if answered and answer_reading(set(named), part, follows.text) is True:
-                return "speculative"
+            in_answer = mine & keys(follows.text) - _hedge_keys() if follows is not None else set()
+            if answered and answer_reading(set(named | in_answer), part, follows.text) is True:  # ("Any surgeries?"
+                return "speculative"  # "No, he's been healthy. Oh, he had his tonsils out" affirms a tonsillectomy)
             for piece in part.split(","):  # a hedge reaches its own piece: "this is migraine, ... I don't think
                 hedged = says_hedge(piece, HEDGES)  # we need an MRI" leaves the migraine made
                 here = bool(mine & keys(piece) - _hedge_keys())

@@ -180,6 +180,9 @@ def _polarities(wanted: set[str], clause: str) -> set[bool]:
     return found
 
 
+_HOW_MUCH = (["mild"], ["moderate"], ["severe"], ["some"], ["slight"], ["trace"], ["marked"], ["significant"])
+
+
 def word_readings(text: str) -> list[tuple[str, bool, bool]]:
     """Each content word of ``text`` with whether a negation before it in its part denies it, and whether it
     stands under a condition. A negation reaches to the end of its comma-separated part and on through the short
@@ -190,8 +193,9 @@ def word_readings(text: str) -> list[tuple[str, bool, bool]]:
     for piece in text.split(","):
         words = tokens(piece)
         listed = len(words) <= 3 and not any(not w.isalpha() and numbers(w) for w in words)
-        if denied and not (listed and any(k.startswith("~") for k in keys(piece))):
-            denied = False  # a list goes on only through short parts that name a clinical term
+        if (denied and not (listed and any(k.startswith("~") for k in keys(piece)))) or words[:1] in _HOW_MUCH:
+            denied = False  # a list goes on only through short parts that name a clinical term, not one that
+            # says how much of it there is ("no bruising, mild swelling in front")
         if words and all(w in NEGATIONS for w in words):
             continue  # an answer's bare "No," denies nothing that follows it in the sentence
         for at, word in enumerate(words):

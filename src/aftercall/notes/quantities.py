@@ -266,14 +266,15 @@ _PER_DAY = re.compile(
     r"|\bevery (\w+) (?:hours|hrs|hr|h)\b"
 )
 _TIMES = {"once": 1, "one time": 1, "twice": 2, "two times": 2, "three times": 3, "four times": 4}
-_DAILY = re.compile(r"\b(?:every|each)\s+(?:day|morning|evening|night)\b|\bat bedtime\b")
+_DAILY = re.compile(r"\b(?:every|each)\s+(?:day|morning|evening|night)\b|\bat (?:bedtime|night)\b")
+_UNCOUNTED = re.compile(r"\b(?:several|few|multiple|many|some)\s+times\s+(?:a\s+|per\s+)?(?:daily|day)\b")
 _PER_WEEK = re.compile(r"\b(\w+)\s+(?:(?:x|times|days)\s+(?:(?:a|per|each|every)\s+)?|(?:a|per|each)\s+)(?:week|wk)\b")
 
 
 def frequencies(text: str) -> set[float]:
     """How many times a day ``text`` says something is taken: "BID", "twice a day", "every 12 hours" are 2; "twice a
     week" is 2/7."""
-    lowered = " ".join(tokens(text))
+    lowered = _UNCOUNTED.sub(" ", " ".join(tokens(text)))  # ("several times daily" gives no count)
     found = {round(n / 7, 3) for count in _PER_WEEK.findall(lowered) for n in numbers(count) if n}
     lowered = _PER_WEEK.sub(" ", lowered)  # ("twice a week" is not "twice")
     found |= {float(FREQUENCIES[t]) for t in lowered.split() if t in FREQUENCIES}
@@ -284,4 +285,10 @@ def frequencies(text: str) -> set[float]:
             found |= {24 / h for h in numbers(hours) if h}
     if _DAILY.search(lowered):
         found.add(1.0)
+    if _MORNING.search(lowered) and _EVENING.search(lowered):
+        found.add(2.0)  # "one in the morning, one at night"
     return found
+
+
+_MORNING = re.compile(r"\b(?:in the|every|each) morning\b")
+_EVENING = re.compile(r"\b(?:at night|at bedtime|in the evening|every evening|every night)\b")

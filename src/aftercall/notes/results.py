@@ -123,6 +123,7 @@ def _about_test(test: frozenset[str], evidence: Evidence, *, answered: bool = Tr
     found = []
     since = _REFERS_BACK + 1
     named = test - _generic_test_keys()
+    naming: set[str] = set(named)  # the words of the pieces that name it ("your yearly TB blood test, the QFT")
     for turn in evidence.turns:
         for part, asked in parts(turn.text):
             if asked and not answered:
@@ -132,9 +133,10 @@ def _about_test(test: frozenset[str], evidence: Evidence, *, answered: bool = Tr
                 if named & (keys(piece) | set(tokens(piece))):
                     since, in_clause = 0, True
                     found.append(piece)
+                    naming |= keys(piece) | set(tokens(piece))
                     continue
                 since += 1
-                if in_clause or (since <= _REFERS_BACK and _refers_back(piece, test)):
+                if in_clause or (since <= _REFERS_BACK and _refers_back(piece, test, frozenset(naming))):
                     found.append(piece)
     return found
 
@@ -142,12 +144,14 @@ def _about_test(test: frozenset[str], evidence: Evidence, *, answered: bool = Tr
 _ONE_AFTER = frozenset(("the", "that", "this", "which", "first", "second", "last", "other", "same", "latest", "new"))
 
 
-def _refers_back(piece: str, test: frozenset[str]) -> bool:
+def _refers_back(piece: str, test: frozenset[str], naming: frozenset[str]) -> bool:
     """Whether ``piece`` opens with a pronoun that can mean the test just named ("that came back negative"), not
-    one that names another thing ("the TB one was fine") or names another test."""
+    one that names another thing ("the TB one was fine", where the test named was a CMP) or names another test."""
     words = tokens(piece)[:3]
     pronouns = [at for at, w in enumerate(words) if w in PRONOUNS]
     if not pronouns or keys(piece) & _test_keys() - test - _generic_test_keys():
         return False
     at = pronouns[0]
-    return words[at] not in ("one", "ones") or at == 0 or words[at - 1] in _ONE_AFTER
+    if words[at] not in ("one", "ones") or at == 0 or words[at - 1] in _ONE_AFTER:
+        return True
+    return words[at - 1] in naming or (bool(keys(words[at - 1])) and keys(words[at - 1]) <= naming)
