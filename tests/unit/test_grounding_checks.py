@@ -233,6 +233,8 @@ def test_a_term_of_one_sentence_is_not_hidden_by_a_longer_phrase_of_another() ->
         ("TSH pending", "We'll send the thyroid test and I'll call you with the result."),
         ("CRP 18", "Your C-reactive protein, the inflammation marker, is eighteen."),
         ("Visual hallucinations", "He says he's seeing people in the hallway who aren't there."),
+        ("Stool culture pending", "The stool culture we sent, that's not back yet."),
+        ("Poor PO intake", "She's barely eating, and not drinking much either."),
     ],
 )
 def test_abbreviations_and_lay_words_support_clinical_terms(claim: str, said: str) -> None:
