@@ -854,3 +854,11 @@ def test_a_no_that_the_answer_itself_takes_back_is_not_a_denial() -> None:
     assert problem("PSH: appendectomy", *said) is None
     test = ("Any COVID test?", "I did a home COVID test yesterday, it was negative.")
     assert problem("COVID-19", *test, diagnosis=True) is not None
+
+
+def test_a_frequency_written_as_a_count_a_day_or_said_sentences_later() -> None:
+    assert problem("Naproxen 250 mg 2-3x daily", "I took some naproxen, two fifty, two or three times a day.") is None
+    said = (
+        "Next, the fluocinonide. On the body, twice a day on weekends. The scalp solution, keep it at night for a week."
+    )
+    assert problem("Fluocinonide solution to scalp qHS x1 week", said) is None

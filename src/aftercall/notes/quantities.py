@@ -3,6 +3,7 @@ person as in the turns, at the same spinal level or lead, at the same frequency 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -255,8 +256,9 @@ def frequency(claim: str, evidence: Evidence, _allergens: set[str]) -> str | Non
     for turn in evidence.turns if named else ():
         said_in = sentences(turn.text)
         for at, sentence in enumerate(said_in):
-            if named & {m.name for m in drugs.find(sentence)}:  # the drug's sentence and the one after it
-                about.extend(said_in[at : at + 2])  # ("Sometimes Advil. Maybe two days a week.")
+            if named & {m.name for m in drugs.find(sentence)}:  # the drug's sentence and those after it, up to
+                about.append(sentence)  # one naming another drug ("Sometimes Advil. Maybe two days a week.")
+                about += itertools.takewhile(lambda s: not drugs.find(s), said_in[at + 1 :])
     said = frequencies(" ".join(about) if about else evidence.text)
     return "frequency" if said and not claimed & said else None
 
@@ -267,6 +269,7 @@ _PER_DAY = re.compile(
 )
 _TIMES = {"once": 1, "one time": 1, "twice": 2, "two times": 2, "three times": 3, "four times": 4}
 _DAILY = re.compile(r"\b(?:every|each)\s+(?:day|morning|evening|night)\b|\bat (?:bedtime|night)\b")
+_TIMES_DAILY = re.compile(r"\b(\d+)(?: (\d+))? x (?:daily|day|a day|per day)\b")
 _UNCOUNTED = re.compile(r"\b(?:several|few|multiple|many|some)\s+times\s+(?:a\s+|per\s+)?(?:daily|day)\b")
 _PER_WEEK = re.compile(r"\b(\w+)\s+(?:(?:x|times|days)\s+(?:(?:a|per|each|every)\s+)?|(?:a|per|each)\s+)(?:week|wk)\b")
 
@@ -277,6 +280,9 @@ def frequencies(text: str) -> set[float]:
     lowered = _UNCOUNTED.sub(" ", " ".join(tokens(text)))  # ("several times daily" gives no count)
     found = {round(n / 7, 3) for count in _PER_WEEK.findall(lowered) for n in numbers(count) if n}
     lowered = _PER_WEEK.sub(" ", lowered)  # ("twice a week" is not "twice")
+    for low, high in _TIMES_DAILY.findall(lowered):  # "2-3x daily" is two or three times a day, not once
+        found |= {float(low), *([float(high)] if high else [])}
+    lowered = _TIMES_DAILY.sub(" ", lowered)
     found |= {float(FREQUENCIES[t]) for t in lowered.split() if t in FREQUENCIES}
     for times, hours in _PER_DAY.findall(lowered):
         if times:
