@@ -1,7 +1,9 @@
+import json
+
 import pytest
 
 from aftercall.api.schemas import CreateJobRequest, parse
-from aftercall.domain.jobs import SourceType
+from aftercall.domain.jobs import JobSpec, SourceType, SpeakerCount
 from aftercall.errors import InvalidRequest
 from tests.jobs import job_body
 
@@ -38,6 +40,18 @@ def test_s3config_alias_and_transcript_language_override():
     assert spec.target.use_replacement is True
     assert spec.transcript.language == "fr-CA"
     assert spec.transcript.extra["keywords"] == ["Metformin"]
+    assert spec.transcript.keywords == ("Metformin",), "what the pipeline reads is typed"
+
+
+def test_the_spec_types_extra_once_and_a_stored_spec_reads_back_the_same():
+    extra = {"num_speakers": 3, "multichannel": False, "keywords": ["Eliquis", "apixaban"]}
+    spec = spec_of(body(transformParams={"transcript": {"extra": extra}}))
+    assert spec.transcript.speakers == SpeakerCount(3, 3)
+    assert spec.transcript.multichannel is False
+    assert spec.transcript.keywords == ("Eliquis", "apixaban")
+    assert JobSpec.from_json(json.loads(json.dumps(spec.to_json()))) == spec
+    plain = spec_of(body())
+    assert (plain.transcript.speakers, plain.transcript.multichannel) == (SpeakerCount(1, 8), None)
 
 
 @pytest.mark.parametrize(

@@ -140,7 +140,8 @@ class CreateJobRequest(_Wire):
             source_type=SourceType(self.in_params.source_type),
             source=self.in_params.source(),
             target=OutputTarget(stem=stem, use_replacement=s3.use_replacement),
-            transcript=TranscriptOptions(
+            transcript=TranscriptOptions.with_extra(
+                t.extra,
                 language=t.language or self.in_params.language,
                 model=t.model,
                 punctuate=t.punctuate,
@@ -148,7 +149,6 @@ class CreateJobRequest(_Wire):
                 redact=t.redact_kinds(),
                 diarize=t.diarize,
                 endpointing=t.endpointing,
-                extra=t.extra,
             ),
         )
 

@@ -171,8 +171,28 @@ class OutputTarget:
 
 
 @dataclass(frozen=True)
+class SpeakerCount:
+    """How many voices a call holds: ``num_speakers``, or ``min_speakers`` / ``max_speakers`` (docs/api.md §2)."""
+
+    minimum: int = 1
+    maximum: int = 8
+
+    @classmethod
+    def of(cls, extra: dict[str, Any]) -> SpeakerCount:
+        exact = extra.get("num_speakers")
+        if isinstance(exact, int):
+            return cls(exact, exact)
+        low, high = extra.get("min_speakers"), extra.get("max_speakers")
+        minimum = low if isinstance(low, int) else 1
+        maximum = high if isinstance(high, int) else max(cls.maximum, minimum)
+        return cls(minimum, max(minimum, maximum))
+
+
+@dataclass(frozen=True)
 class TranscriptOptions:
-    """``transformParams.transcript`` of docs/api.md §2, normalised."""
+    """``transformParams.transcript`` of docs/api.md §2, normalised: what the pipeline reads is typed here
+    (``keywords``, ``multichannel``, ``speakers``, read once from the request's ``extra``, which is kept as sent
+    only to be shown back to the client)."""
 
     language: str = "en"
     model: str | None = None
@@ -182,6 +202,21 @@ class TranscriptOptions:
     diarize: bool = True
     endpointing: int | bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    keywords: tuple[str, ...] = ()
+    multichannel: bool | None = None  # None: not asked, so a file's channels are kept and tried
+    speakers: SpeakerCount = SpeakerCount()
+
+    @classmethod
+    def with_extra(cls, extra: dict[str, Any], **fields: Any) -> TranscriptOptions:
+        """The options with the typed fields read from a validated ``extra``."""
+        multichannel = extra.get("multichannel")
+        return cls(
+            **fields,
+            extra=extra,
+            keywords=tuple(str(k) for k in extra.get("keywords") or ()),
+            multichannel=multichannel if isinstance(multichannel, bool) else None,
+            speakers=SpeakerCount.of(extra),
+        )
 
 
 @dataclass(frozen=True)
@@ -228,7 +263,7 @@ class JobSpec:
             source_type=SourceType(data["sourceType"]),
             source=data["source"],
             target=OutputTarget(stem=data["stem"], use_replacement=data["useReplacement"]),
-            transcript=TranscriptOptions(**t),
+            transcript=TranscriptOptions.with_extra(t.pop("extra"), **t),
         )
 
 

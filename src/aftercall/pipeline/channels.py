@@ -42,7 +42,7 @@ def separate_voices(tracks: np.ndarray) -> bool:
     return int(np.sum(shares >= MIN_SHARE)) >= 2
 
 
-def per_channel_if_separate(audio: Audio, *, asked: object) -> Audio:
+def per_channel_if_separate(audio: Audio, *, asked: bool | None) -> Audio:
     """``audio`` keeping its channels only if they are transcribed one by one: when the job asks for
     ``multichannel``, or does not say and the channels carry separate voices. Otherwise the channels are let go."""
     if audio.tracks is None:

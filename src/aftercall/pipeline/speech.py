@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from aftercall.asr import SpeechToText
-from aftercall.diarization import Diarizer, SpeakerCount
+from aftercall.diarization import Diarizer
 from aftercall.domain.jobs import Stage, TranscriptOptions
 from aftercall.domain.transcript import Transcript
 from aftercall.pipeline import redact as redaction
@@ -31,14 +31,13 @@ class Progress(Protocol):
 def decode_media(media: Path, options: TranscriptOptions, progress: Progress, *, max_seconds: float) -> Audio:
     """16 kHz samples of ``media``; its channels too when they may carry one voice each."""
     progress.enter(Stage.DECODING)
-    multichannel = options.extra.get("multichannel")
     audio = decode(
         media,
         max_seconds=max_seconds,
         on_seconds=lambda done, total: progress.fraction(done / total) if total else None,
-        keep_channels=multichannel is not False,
+        keep_channels=options.multichannel is not False,
     )
-    return per_channel_if_separate(audio, asked=multichannel)
+    return per_channel_if_separate(audio, asked=options.multichannel)
 
 
 @dataclass(frozen=True)
@@ -62,5 +61,5 @@ class Speech:
         transcript = transcribe(self.engine, audio, options, on_seconds)
         if options.diarize and self.diarizer is not None and not transcript.diarized:
             progress.enter(Stage.DIARIZING)
-            transcript = diarize(self.diarizer, audio.samples, transcript, SpeakerCount.of(options.extra))
+            transcript = diarize(self.diarizer, audio.samples, transcript, options.speakers)
         return transcript

@@ -20,11 +20,10 @@ SILENT_ERROR = "Failed to transcribe. May be invalid audio or silent file"
 
 
 def asr_request(options: TranscriptOptions) -> AsrRequest:
-    keywords = options.extra.get("keywords") or ()
     return AsrRequest(
         language=language_code(options.language),
         model=options.model,
-        keywords=tuple(str(k) for k in keywords),
+        keywords=options.keywords,
         punctuate=options.punctuate,
         diarize=options.diarize,
         profanity_filter=options.profanity_filter,
