@@ -29,7 +29,7 @@ def problem(claim: str, *texts: str) -> str | None:
             ("If the pain spreads I might get an MRI of your back. Not ordering it yet.",),
             None,
         ),
-        ("MRI lumbar spine not ordered yet", ("I might get an MRI of your back. I'm not ordering it yet.",), None),
+        ("MRI of back not ordered yet", ("I might get an MRI of your back. I'm not ordering it yet.",), None),
         (
             "Sutures to be removed Friday as planned",
             ("And the sutures, they were due out Friday.", "Let's hold off."),

@@ -77,13 +77,19 @@ def _spelt_near(name: str, heard: list[str], similarity: float = 0.75) -> bool:
         for i in range(len(heard) - size + 1):
             if "" in heard[i : i + size]:
                 continue
-            candidate = "".join(heard[i : i + size])  # (speech splits a name, but keeps how it begins)
-            close = (
-                abs(len(candidate) - len(wanted)) <= 3 and candidate[:1] == wanted[:1]
-            )  # ("chest pain": not heparin)
+            candidate = "".join(heard[i : i + size])  # (speech splits a name but keeps how it sounds at first:
+            close = abs(len(candidate) - len(wanted)) <= 3 and _onset(candidate) == _onset(wanted)  # "selexa" is
+            # Celexa; "chest pain" is not heparin)
             if close and SequenceMatcher(None, wanted, candidate).ratio() >= similarity:
                 return True
     return False
+
+
+def _onset(word: str) -> str:
+    """How a word begins to the ear: "c", "k", "q", "s", "x" and "z" alike, "ph" as "f"."""
+    if word.startswith("ph"):
+        return "f"
+    return "k" if word[:1] and word[0] in "ckqsxz" else word[:1]
 
 
 def _allergen(claim: str, evidence: Evidence, allergens: set[str]) -> str | None:
@@ -104,16 +110,16 @@ def allergens_of(segments: list[Segment]) -> set[str]:
         for sentence in (p for s in sentences(segment.text) for p in _JOINED_CLAUSES.split(s)):
             words = tokens(sentence)
             if "can't take" in sentence.lower():
-                found |= {m.name for m in drugs.find(sentence)}
+                found |= {m.name for m in drugs.defining(sentence)}
             cued = any(
                 w in ALLERGY_CUES and not set(words[max(0, i - 2) : i]) & _NOT_ALLERGY for i, w in enumerate(words)
             )
             if cued:  # ("Zyrtec for her allergies" treats one; "the risk of cross reaction" is a risk, not one)
-                found |= {m.name for m in drugs.find(sentence)} | set(words) & ALLERGEN_CLASSES
+                found |= {m.name for m in drugs.defining(sentence)} | set(words) & ALLERGEN_CLASSES
         question = segments[position - 1] if position else segment  # (the first turn answers nothing)
         answers = question.speaker != segment.speaker and _asks_about_allergies(question.text)
         if answers and not _says_no(question.text, segment.text):
-            found |= {m.name for m in drugs.find(segment.text)}
+            found |= {m.name for m in drugs.defining(segment.text)}
     return found
 
 

@@ -40,7 +40,9 @@ def speculative(claim: str, evidence: Evidence, _allergens: set[str]) -> str | N
     return None
 
 
-_HAS_IT = re.compile(r"\b(?:have|has|had|got)\s+(?:it|that|this)\b", re.IGNORECASE)
+# The patient said to have the diagnosis just named ("I don't think you have it"), not again, elsewhere or someone
+# else ("I doubt you'll have it again", "you have it in your spine", "her brother has it").
+_HAS_IT = re.compile(r"\byou(?:'ve| have| got|'ve got)\s+(?:it|that|this)\b(?!\s+(?:again|before|yet|in|on)\b)", re.I)
 
 
 _OWN_HISTORY = re.compile(r"^\s*(?:pmh|pmhx|psh|hx|h/o|history|past medical history)\b|\b(?:hx|history) of\b", re.I)
@@ -80,14 +82,18 @@ def family_history(claim: str, evidence: Evidence, _allergens: set[str]) -> str 
                     continue  # (a test for it, "the diabetes test", gives it to nobody)
                 theirs = bool(words & _KIN) or (kin_here and bool(words & _THIRD_PERSON))  # "my sister, she had it"
                 mine_said = bool(words & _FIRST_PERSON) and not words & _THIRD_PERSON  # ("I think she had it")
-                named.append((len(mine & keys(piece)), theirs, mine_said, family))
+                named.append((at, frozenset(mine & keys(piece)), theirs or family, mine_said))
     too = any(set(words) & _FIRST_PERSON and set(words) & _TOO for words in (tokens(t.text) for t in turns))
-    if not named or too or any(mine_said for _, _, mine_said, _ in named):
+    if not named or too or any(mine_said for *_, mine_said in named):
         return None  # ("I have it too", "and I have high blood pressure myself")
-    most = max(count for count, *_ in named)  # the pieces that name the diagnosis itself, not a part of it:
-    if all(theirs or family for count, theirs, _, family in named if count == most):  # ("mom has psoriasis...
-        return "family-history"  # my brother was diagnosed with psoriatic arthritis")
-    return None
+    relatives = [said for _, said, theirs, _ in named if theirs]
+    own: dict[int, set[str]] = {}  # what each turn names of it outside a relative's pieces
+    for at, said, theirs, _ in named:
+        if not theirs:
+            own.setdefault(at, set()).update(said)
+    if relatives and all(any(said < theirs for theirs in relatives) for said in own.values()):
+        return "family-history"  # (only a part of it is named of anyone else: "your mom has psoriasis"... "my
+    return None  # brother was diagnosed with psoriatic arthritis"; a turn that names it all is the patient's)
 
 
 _PIECES = re.compile(r",|;|\band\b|\bbut\b")

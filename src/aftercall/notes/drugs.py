@@ -46,6 +46,12 @@ def _find(text: str) -> tuple[DrugMention, ...]:
     return tuple(sorted(mentions, key=lambda m: m.first_word))
 
 
+def defining(text: str) -> list[DrugMention]:
+    """The drugs ``text`` names, a combination brand by the drug that defines it ("Percocet" is oxycodone: an
+    allergy to it is not one to the acetaminophen it also holds)."""
+    return [m for m in find(text) if m.said.lower() not in BRANDS or m.name.lower() == BRANDS[m.said.lower()][0]]
+
+
 @lru_cache(maxsize=64)
 def _branded(word: str) -> tuple[dict[str, Any], ...]:
     """The dictionary's entries for the generic drugs of a brand it lacks ("Keflex" is cephalexin)."""

@@ -222,27 +222,35 @@ def _stated(
         question = before.text if short_answer and before is not None else ""
         reply = turns[position + 1].text if position + 1 < len(turns) else ""
         confirmed = confirms(reply)
-        for part, asked in parts(standing(turn.text)):
-            if asked and not confirmed and not answering:  # ("How long?" "Like twenty minutes?" is an answer)
-                continue
-            for mention, about in bind(part):
-                if not _denied(mention):
-                    said.append((mention.values, about or keys(question), _unit(mention.after)))
+        here = [
+            mention_about
+            for part, asked in parts(standing(turn.text))
+            if not asked or confirmed or answering  # ("How long?" "Like twenty minutes?" is an answer)
+            for mention_about in bind(part)
+        ]
+        for at, (mention, about) in enumerate(here):
+            if not _corrected(mention, [m for m, _ in here[at + 1 :]]):
+                said.append((mention.values, about or keys(question), _unit(mention.after)))
     return said
 
 
 _LIMITS = frozenset(("more", "less", "than", "over", "under", "above", "below", "least", "most", "exceed", "even"))
 
 
-def _denied(mention: Mention) -> bool:
-    """A number said only to be denied ("Not in four weeks."; "not ten, eight"), not a limit ("no more than two")."""
-    near = mention.before[-2:]
-    return bool(set(near) & {"not", "no", "never"}) and not set(mention.before[-3:]) & _LIMITS
+def _corrected(mention: Mention, later: list[Mention]) -> bool:
+    """A number denied and then replaced by another of the same unit in the same turn ("Not in four weeks.
+    Usually it's six to eight weeks"); a denied span alone is one of absence ("Not for three days now"), and a
+    limit ("no more than two") is said."""
+    denied = bool(set(mention.before[-2:]) & {"not", "no", "never"}) and not set(mention.before[-3:]) & _LIMITS
+    unit = _unit_word(mention)
+    return denied and bool(unit) and any(_unit_word(m) == unit and not m.values & mention.values for m in later)
 
 
 def _unit(after: tuple[str, ...]) -> str | None:
-    """The unit a number is given in ("five hundred milligrams": mg), or None."""
-    return UNIT_NAMES.get(after[0]) if after else None
+    """The unit a number is given in ("five hundred milligrams": mg; "a week": time), or None."""
+    if not after:
+        return None
+    return "time" if after[0].rstrip("s") in _TIME_UNITS else UNIT_NAMES.get(after[0])
 
 
 def frequency(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
@@ -256,20 +264,21 @@ def frequency(claim: str, evidence: Evidence, _allergens: set[str]) -> str | Non
     for turn in evidence.turns if named else ():
         said_in = sentences(turn.text)
         for at, sentence in enumerate(said_in):
-            if named & {m.name for m in drugs.find(sentence)}:  # the drug's sentence and those after it, up to
-                about.append(sentence)  # one naming another drug ("Sometimes Advil. Maybe two days a week.")
-                about += itertools.takewhile(lambda s: not drugs.find(s), said_in[at + 1 :])
-    said = frequencies(" ".join(about) if about else evidence.text)
+            if named & {m.name for m in drugs.find(sentence)}:  # the drug's sentence and up to two after it,
+                about.append(sentence)  # until one names another drug ("Sometimes Advil. Maybe two days a week.")
+                about += itertools.takewhile(lambda s: not drugs.find(s), said_in[at + 1 : at + 1 + _SENTENCES_ON])
+    said = frequencies(". ".join(about) if about else evidence.text)
     return "frequency" if said and not claimed & said else None
 
 
+_SENTENCES_ON = 2  # sentences after a drug's in which its frequency may still be said
 _PER_DAY = re.compile(
-    r"\b(once|twice|one time|two times|three times|four times)\s+(?:a|per|each)\s+day"
+    r"\b(once|twice|one time|two times|three times|four times)\s+(?:(?:a|per|each)\s+day|daily)"
     r"|\bevery (\w+) (?:hours|hrs|hr|h)\b"
 )
 _TIMES = {"once": 1, "one time": 1, "twice": 2, "two times": 2, "three times": 3, "four times": 4}
-_DAILY = re.compile(r"\b(?:every|each)\s+(?:day|morning|evening|night)\b|\bat (?:bedtime|night)\b")
-_TIMES_DAILY = re.compile(r"\b(\d+)(?: (\d+))? x (?:daily|day|a day|per day)\b")
+_DAILY = re.compile(r"\b(?:every|each)\s+(?:day|morning|evening|night)\b|\bat bedtime\b")
+_TIMES_DAILY = re.compile(r"\b(\d+)(?:\s*-\s*(\d+))?\s*x\s*(?:daily|/\s*day|a day|per day)\b")
 _UNCOUNTED = re.compile(r"\b(?:several|few|multiple|many|some)\s+times\s+(?:a\s+|per\s+)?(?:daily|day)\b")
 _PER_WEEK = re.compile(r"\b(\w+)\s+(?:(?:x|times|days)\s+(?:(?:a|per|each|every)\s+)?|(?:a|per|each)\s+)(?:week|wk)\b")
 
@@ -277,12 +286,12 @@ _PER_WEEK = re.compile(r"\b(\w+)\s+(?:(?:x|times|days)\s+(?:(?:a|per|each|every)
 def frequencies(text: str) -> set[float]:
     """How many times a day ``text`` says something is taken: "BID", "twice a day", "every 12 hours" are 2; "twice a
     week" is 2/7."""
-    lowered = _UNCOUNTED.sub(" ", " ".join(tokens(text)))  # ("several times daily" gives no count)
-    found = {round(n / 7, 3) for count in _PER_WEEK.findall(lowered) for n in numbers(count) if n}
+    raw = text.lower()
+    found = {float(n) for low, high in _TIMES_DAILY.findall(raw) for n in (low, high) if n}  # "2-3x daily": 2, 3
+    found |= _times_of_day(raw)
+    lowered = _UNCOUNTED.sub(" ", " ".join(tokens(_TIMES_DAILY.sub(" ", raw))))  # ("several times daily": none)
+    found |= {round(n / 7, 3) for count in _PER_WEEK.findall(lowered) for n in numbers(count) if n}
     lowered = _PER_WEEK.sub(" ", lowered)  # ("twice a week" is not "twice")
-    for low, high in _TIMES_DAILY.findall(lowered):  # "2-3x daily" is two or three times a day, not once
-        found |= {float(low), *([float(high)] if high else [])}
-    lowered = _TIMES_DAILY.sub(" ", lowered)
     found |= {float(FREQUENCIES[t]) for t in lowered.split() if t in FREQUENCIES}
     for times, hours in _PER_DAY.findall(lowered):
         if times:
@@ -291,10 +300,23 @@ def frequencies(text: str) -> set[float]:
             found |= {24 / h for h in numbers(hours) if h}
     if _DAILY.search(lowered):
         found.add(1.0)
-    if _MORNING.search(lowered) and _EVENING.search(lowered):
-        found.add(2.0)  # "one in the morning, one at night"
     return found
 
 
-_MORNING = re.compile(r"\b(?:in the|every|each) morning\b")
-_EVENING = re.compile(r"\b(?:at night|at bedtime|in the evening|every evening|every night)\b")
+def _times_of_day(text: str) -> set[float]:
+    """Doses said by the time of day, within one sentence that takes or doses something: "I take the senna at
+    night" is once a day; "one in the morning, one at night" twice; with one at lunch too, three times."""
+    found: set[float] = set()
+    for sentence in sentences(text):
+        if not _DOSED.search(sentence):
+            continue
+        times = sum(bool(when.search(sentence)) for when in (_MORNING, _MIDDAY, _EVENING))
+        if times:
+            found.add(float(times))
+    return found
+
+
+_DOSED = re.compile(r"\b(?:take|takes|taking|took|use|uses|using|apply|applying|put|keep|give|one|two|half|\d+)\b")
+_MORNING = re.compile(r"\b(?:in the morning|every morning|each morning|with breakfast)\b")
+_MIDDAY = re.compile(r"\b(?:in the afternoon|at lunch|with lunch|at noon|midday)\b")
+_EVENING = re.compile(r"\b(?:at night|at bedtime|in the evening|every evening|every night|with dinner)\b")

@@ -41,7 +41,7 @@ def result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
         given: set[str] = set()
         for said in about:
             said_words = set(tokens(said))
-            if said_words & (PENDING | CONDITIONS) or says_hedge(said, HEDGES):
+            if said_words & (PENDING | _IF) or says_hedge(said, HEDGES):
                 continue  # (nor does one awaited: "if the CRP is high, we'll see you sooner")
             given |= {RESULT_WORDS[t] for t in said_words if t in RESULT_WORDS}
             measured = [v for v in numbers(said) if v != 1]  # ("the first one was drawn" measures nothing)
@@ -52,6 +52,7 @@ def result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     return _headed_result(claim, evidence)
 
 
+_IF = frozenset(("if", "unless", "whether"))  # ("otherwise the CBC was normal" gives a result)
 _LEVELS = frozenset(("level", "levels"))  # "Vitamin D level low": a lab's value, so "low" claims a result
 _NOT_LABS = frozenset(("stress", "energy", "activity", "pain", "anxiety", "comfort", "noise", "fitness", "mood",
                        "consciousness", "alertness", "function", "functioning", "care", "education"))  # fmt: skip
@@ -141,7 +142,10 @@ def _about_test(test: frozenset[str], evidence: Evidence, *, answered: bool = Tr
     return found
 
 
-_ONE_AFTER = frozenset(("the", "that", "this", "which", "first", "second", "last", "other", "same", "latest", "new"))
+_ONE_AFTER = frozenset((
+    "the", "that", "this", "which", "first", "second", "third", "last", "other", "same", "latest", "new", "newer",
+    "old", "older", "recent", "quick", "rapid", "repeat", "earlier", "later",
+))  # fmt: skip
 
 
 def _refers_back(piece: str, test: frozenset[str], naming: frozenset[str]) -> bool:

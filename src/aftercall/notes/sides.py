@@ -20,10 +20,11 @@ def laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | No
     text = unsided(evidence.text)
     said = _sides(text)
     claim = _SIDED.sub(lambda m: _SIDED_ABBREVIATIONS[m.group().lower()], claim)  # "RLE" is the right leg
+    heard = {SIDES[w] for w in tokens(text) if w in SIDES}
     for side, about, values in _sides(claim):
         same = [(c, v) for s, c, v in said if s == side]
-        if not same:
-            return "laterality"
+        if not same and side not in heard:
+            return "laterality"  # (a side said only in a comparison, "right weaker than left", is said)
         other = [(c, v) for s, c, v in said if s != side]
         for mine, theirs in ((about, 0), (values, 1)):
             if mine and not any(mine & pair[theirs] for pair in same) and any(mine & pair[theirs] for pair in other):
@@ -35,7 +36,6 @@ def laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | No
         ):
             return "laterality"
     their_comparisons = _comparisons(text, SIDES)
-    heard = {SIDES[w] for w in tokens(text) if w in SIDES}
     compared = {CLAIM_SIDES[w] for p in clauses(claim) for piece in p.split(",") if "than" in tokens(piece)
                 for w in tokens(piece) if w in CLAIM_SIDES}  # fmt: skip
     if compared - heard:
@@ -128,12 +128,12 @@ def _one_sided(words: list[str], sides: dict[str, str]) -> list[list[str]]:
 
 
 _SIDE_WORDS = frozenset(("side", "sided", "sides", "one", "ones"))
-# Abbreviations of a limb on one side ("RLE", "BLE"), which a claim gives as it gives "right leg". (A quadrant or a
+# Abbreviations of a limb on one side ("RLE", "LLE"), which a claim gives as it gives "right leg". (A quadrant or a
 # lobe names a test or a place more than a side: "RUQ ultrasound".)
 _SIDED_ABBREVIATIONS = {
     short: place
     for short, place in ABBREVIATIONS.items()
-    if place.split()[0] in SIDES and place.split()[-1] in ("leg", "legs", "arm", "arms")
+    if place.split()[0] in ("left", "right") and place.split()[-1] in ("leg", "arm")  # (BLE: "my legs" is both)
 }
 _SIDED = re.compile(rf"\b(?:{'|'.join(map(re.escape, _SIDED_ABBREVIATIONS))})\b", re.IGNORECASE)
 # A note writes "L knee" and "LUQ pain"; speech never says a lone "L".
