@@ -11,12 +11,27 @@ from aftercall import __version__
 
 if TYPE_CHECKING:
     from aftercall.bootstrap import Role, Runtime
+    from aftercall.settings import Settings
 
 
 def _configure_logging(level: str, log_format: str) -> None:
     from aftercall.logs import configure
 
     configure(level, log_format)
+
+
+def _settings(**overrides: object) -> Settings:
+    """The settings, or a one-line error naming each invalid variable; unknown ``AFTERCALL_*`` variables are
+    warned about."""
+    from aftercall.errors import ConfigurationError
+    from aftercall.settings import load, unknown_variables
+
+    for warning in unknown_variables():
+        click.echo(f"Warning: {warning}.", err=True)
+    try:
+        return load(**{name: value for name, value in overrides.items() if value is not None})
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group()
@@ -31,9 +46,8 @@ def migrate(database_url: str | None) -> None:
     """Bring the database to this version's schema (safe to run again; run it before starting new versions)."""
     from aftercall.jobstore import schema
     from aftercall.jobstore.sql import create_sql_engine
-    from aftercall.settings import Settings
 
-    settings = Settings(**({"database_url": database_url} if database_url else {}))  # type: ignore[arg-type]
+    settings = _settings(database_url=database_url)
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_sql_engine(settings.resolved_database_url)
@@ -59,10 +73,8 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, log_level: 
     from aftercall.api.app import create_app
     from aftercall.bootstrap import build
     from aftercall.errors import AftercallError
-    from aftercall.settings import Settings
 
-    overrides = {name: value for name, value in {"host": host, "port": port, "data_dir": data_dir}.items() if value}
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    settings = _settings(host=host, port=port, data_dir=data_dir)
     _configure_logging(log_level, settings.log_format)
     try:
         runtime = build(settings)
@@ -92,9 +104,8 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, log_level: 
 def _runtime(role: Role, log_level: str) -> Runtime:
     from aftercall.bootstrap import build
     from aftercall.errors import AftercallError
-    from aftercall.settings import Settings
 
-    settings = Settings()
+    settings = _settings()
     _configure_logging(log_level, settings.log_format)
     try:
         runtime = build(settings, role)
@@ -194,11 +205,10 @@ def run(source: str, preset: str, language: str, out_dir: Path) -> None:
     from aftercall.domain.jobs import crash_sentence
     from aftercall.errors import AftercallError
     from aftercall.oneshot import StageBars, is_url, job_spec, run_once
-    from aftercall.settings import Settings
 
     if not is_url(source) and not Path(source).is_file():
         raise click.BadParameter(f"{source!r} is neither a file nor an http(s) URL", param_hint="SOURCE")
-    settings = Settings()
+    settings = _settings()
     console = Console(stderr=True)
     bars = StageBars(console)
     try:

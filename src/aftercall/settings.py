@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from aftercall.errors import ConfigurationError
 
 MAX_LINK_TTL_SECONDS = 7 * 24 * 3600
 
@@ -142,3 +147,37 @@ class Settings(BaseSettings):
     @property
     def configured_api_keys(self) -> list[str]:
         return [key.strip() for key in self.api_keys.split(",") if key.strip()]
+
+
+_PREFIX = "AFTERCALL_"
+
+
+def load(**overrides: Any) -> Settings:
+    """The settings from the environment (and the CLI's ``overrides``); an invalid value is a
+    ``ConfigurationError`` naming each variable and its rule on one line ("AFTERCALL_LINK_TTL_SECONDS=0: Input
+    should be greater than or equal to 1"), not a traceback."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            variable = f"{_PREFIX}{field.upper()}"
+            value = overrides.get(field, os.environ.get(variable, ""))
+            lines.append(f"{variable}={value}: {error['msg']}")
+        raise ConfigurationError("; ".join(lines)) from None
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning for each ``AFTERCALL_*`` variable that is no setting (a misspelt one is otherwise silently
+    ignored), with the setting it most likely meant."""
+    known = [name.upper() for name in Settings.model_fields]
+    found = []
+    for name in sorted(environ if environ is not None else os.environ):
+        if name.startswith(_PREFIX) and name[len(_PREFIX) :] not in known:
+            near = difflib.get_close_matches(name[len(_PREFIX) :], known, n=1, cutoff=_NEAR)
+            found.append(f"{name} is not a setting" + (f" (did you mean {_PREFIX}{near[0]}?)" if near else ""))
+    return found
+
+
+_NEAR = 0.75  # how alike a misspelt setting's name is to the one it meant

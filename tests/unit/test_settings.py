@@ -1,0 +1,38 @@
+"""Configuration errors an operator can act on: one line naming the variable and its rule, and a warning for a
+misspelt variable that would otherwise be silently ignored."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from aftercall.cli import main
+from aftercall.errors import ConfigurationError
+from aftercall.settings import load, unknown_variables
+
+
+def test_an_invalid_value_names_its_variable_and_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AFTERCALL_LINK_TTL_SECONDS", "0")
+    with pytest.raises(ConfigurationError) as info:
+        load()
+    assert str(info.value) == "AFTERCALL_LINK_TTL_SECONDS=0: Input should be greater than or equal to 1"
+
+
+def test_a_misspelt_variable_is_named_with_the_setting_it_meant() -> None:
+    environ = {"AFTERCALL_ASR_ENGIN": "x", "AFTERCALL_PORT": "9000", "AFTERCALL_ZZZ": "1", "PATH": "/bin"}
+    assert unknown_variables(environ) == [
+        "AFTERCALL_ASR_ENGIN is not a setting (did you mean AFTERCALL_ASR_ENGINE?)",
+        "AFTERCALL_ZZZ is not a setting",
+    ]
+
+
+def test_the_command_says_it_in_one_line_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AFTERCALL_LINK_TTL_SECONDS", "0")
+    monkeypatch.setenv("AFTERCALL_ASR_ENGIN", "local")
+    result = CliRunner().invoke(main, ["migrate"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines == [
+        "Warning: AFTERCALL_ASR_ENGIN is not a setting (did you mean AFTERCALL_ASR_ENGINE?).",
+        "Error: AFTERCALL_LINK_TTL_SECONDS=0: Input should be greater than or equal to 1",
+    ]
