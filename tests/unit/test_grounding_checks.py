@@ -862,3 +862,15 @@ def test_a_frequency_written_as_a_count_a_day_or_said_sentences_later() -> None:
         "Next, the fluocinonide. On the body, twice a day on weekends. The scalp solution, keep it at night for a week."
     )
     assert problem("Fluocinonide solution to scalp qHS x1 week", said) is None
+
+
+def test_a_limit_in_the_claim_is_not_a_measured_number() -> None:
+    said = "Ibuprofen is fine, just not more than three times a day."
+    assert problem("Ibuprofen up to 3 times a day", said) is None
+    assert problem("Ibuprofen max 3 times a day", said) is None
+
+
+def test_a_concept_naming_an_allergen_needs_it_said() -> None:
+    said = ("Any other medicines?", "Just Claritin for her allergies, in the summer.")
+    assert problem("latex allergy", *said, concept=True) == "unsupported"
+    assert problem("latex allergy", "She's allergic to latex, gloves give her a rash.", concept=True) is None

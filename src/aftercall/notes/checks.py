@@ -317,10 +317,23 @@ def _covered(claim: str, evidence: Evidence, *, every_term: bool, named: bool = 
     found = sum(1 for alternatives in wanted if alternatives & heard or _drug_heard(alternatives, spoken))
     if named:  # a diagnosis by name: every word of it said ("hepatitis" is not "the drinking")
         return found == len(wanted)
-    if every_term:  # a concept: each clinical term of it said, and most of its other words
+    if every_term:  # a concept: each clinical term (or class of allergen: "sulfa") of it said, and most of the rest
         terms_found = all(alternatives & heard for alternatives in wanted if _is_term(alternatives))
+        terms_found = terms_found and set(tokens(claim)) & _NAMED_ALLERGENS <= set(spoken)
         return terms_found and found >= COVERAGE * len(wanted)
     return found >= COVERAGE * len(wanted)
+
+
+# Allergens a concept names that no drug of the turns stands for (a class of drugs may be named by its member).
+_NAMED_ALLERGENS = ALLERGEN_CLASSES - {
+    "nsaid",
+    "nsaids",
+    "opioid",
+    "opioids",
+    "opiates",
+    "penicillins",
+    "cephalosporins",
+}
 
 
 def _drug_heard(alternatives: set[str], spoken: list[str]) -> bool:

@@ -86,9 +86,10 @@ def _frames(mention: Mention, carried: tuple[str, ...], preceding: tuple[str, ..
         found["drug"] = named.pop()
     dosing = f" {' '.join(mention.said + mention.after)} "  # (how often follows the dose it goes with)
     per_day = frequencies(dosing)
-    if per_day and min(per_day) > 1:
+    counted = mention.after[:1] in (("times",), ("time",), ("x",))  # a count of doses ("3 times a day"), no dose
+    if not counted and per_day and min(per_day) > 1:
         found["dose"] = "each"
-    elif _A_DAY.search(dosing) and not per_day and not _ONCE.search(dosing):
+    elif not counted and _A_DAY.search(dosing) and not per_day and not _ONCE.search(dosing):
         found["dose"] = "total"
     if set(preceding) & _THRESHOLD_BEFORE or set(mention.after[:1]) & _THRESHOLD_AFTER:
         found["kind"] = "threshold"
@@ -101,7 +102,8 @@ _THRESHOLD_BEFORE = frozenset(
 _THRESHOLD_AFTER = frozenset(("above", "higher", "lower"))  # ("ten or above"; "two more weeks" is no threshold)
 
 
-_BOUNDS = re.compile(r"[<>≤≥]")  # a claim's "<130/80" (the tokens lose the sign)
+# A claim's bound: "<130/80" (the tokens lose the sign), "up to 3 times a day", "max 4 g/day", "limit to 2 drinks".
+_BOUNDS = re.compile(r"[<>≤≥]|\b(?:up to|max|maximum|no more than|at most|limit|limited to)\b", re.IGNORECASE)
 _A_DAY = re.compile(r" (?:a|per|mg|mcg|g|ml|units) day ")  # ("900 mg/day" is read "900 mg day")
 _ONCE = re.compile(r" (?:once|one time) ")
 
