@@ -874,3 +874,13 @@ def test_a_concept_naming_an_allergen_needs_it_said() -> None:
     said = ("Any other medicines?", "Just Claritin for her allergies, in the summer.")
     assert problem("latex allergy", *said, concept=True) == "unsupported"
     assert problem("latex allergy", "She's allergic to latex, gloves give her a rash.", concept=True) is None
+
+
+def test_a_24_hour_clock_time_is_the_time_speech_says() -> None:
+    assert problem("Ondansetron 4 mg given at 2200", "She had the Zofran, four milligrams, at ten last night.") is None
+    assert problem("Last dose ~0700 today", "Her last dose was around seven this morning.") is None
+    assert problem("Aspirin 81 mg given at 1420", "He got the aspirin, eighty-one, at fourteen twenty.") is None
+    assert problem("Ondansetron 4 mg given at 2300", "She had the Zofran, four milligrams, at ten last night.") == (
+        "number"
+    )
+    assert problem("Quit smoking in 2015", "I quit back in 2015.") is None, "a year is no clock time"

@@ -23,8 +23,23 @@ _SHORT_ANSWER = 12  # words of an answer whose bare numbers are about what the q
 
 
 def as_measured(claim: str) -> str:
-    """A claim without what looks like a number and is not one: a scale ("7/10") and "2/2" (secondary to)."""
-    return _SCALES.sub("", _SECONDARY.sub("due to", claim))
+    """A claim without what looks like a number and is not one: a scale ("7/10") and "2/2" (secondary to); a
+    24-hour clock time ("given at 2300", "~0600") as the time speech says ("11 pm", "6 am")."""
+    return _HHMM.sub(_spoken_time, _SCALES.sub("", _SECONDARY.sub("due to", claim)))
+
+
+# A 24-hour time: after "at", "~" or "around" (a year is no time: "quit in 2015"), or with its leading zero.
+_HHMM = re.compile(
+    r"(?:(?<=\bat )|(?<=~)|(?<=@)|(?<=\baround )|(?<=\babout )|(?<![\d./:])(?=0))"
+    r"([01]\d|2[0-3])([0-5]\d)(?![\d./:%])(?!\s*(?:mg|mcg|ml|g|kg|lb|units?)\b)",
+    re.IGNORECASE,
+)
+
+
+def _spoken_time(match: re.Match[str]) -> str:
+    hour, minutes = int(match.group(1)), int(match.group(2))
+    said = f"{hour % 12 or 12}" + (f":{minutes:02d}" if minutes else "")
+    return f"{said} {'pm' if hour >= 12 else 'am'}"
 
 
 def number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
@@ -39,7 +54,8 @@ def number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
                 continue  # a name ("type 2 diabetes"), not a measure
             about = set() if spans_time(mention) else _about(mention)  # a clock time or a span: said is enough
             for value in mention.values:
-                places = [context for values, context, _ in said if value in values]
+                read = _clock_readings(value) if _unit_word(mention) in _CLOCK else {value}  # (2 pm: "fourteen")
+                places = [context for values, context, _ in said if read & values]
                 if not places:
                     return "number"
                 if about and not any(about & context for context in places):
@@ -170,6 +186,11 @@ def spans_time(mention: Mention) -> bool:
     ``frames``)."""
     unit = _unit_word(mention)
     return unit in _CLOCK or unit in _TIME_UNITS
+
+
+def _clock_readings(value: float) -> set[float]:
+    """An hour of a clock time as speech may say it: "2 pm" is two or fourteen."""
+    return {value, value + 12} if 0 < value <= 12 else {value}
 
 
 def _unit_word(mention: Mention) -> str:
