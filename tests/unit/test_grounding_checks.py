@@ -884,3 +884,10 @@ def test_a_24_hour_clock_time_is_the_time_speech_says() -> None:
         "number"
     )
     assert problem("Quit smoking in 2015", "I quit back in 2015.") is None, "a year is no clock time"
+
+
+def test_both_sides_may_be_said_as_a_plural_and_a_denial_needs_no_side() -> None:
+    assert problem("No pitting edema bilat ankles", "Let me press on your ankles... no pitting.") is None
+    assert problem("Heel-to-shin intact bilaterally", "Heel to shin, slide it down... good, both legs.") is None
+    assert problem("Pitting edema bilat ankles", "Let me press on your ankles... some pitting there.") is None
+    assert problem("Pitting edema left ankle", "Let me press on your ankles... some pitting there.") == "laterality"

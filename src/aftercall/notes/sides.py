@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from aftercall.notes.evidence import Evidence
-from aftercall.notes.lexicon import ABBREVIATIONS, SIDES
+from aftercall.notes.lexicon import ABBREVIATIONS, NEGATIONS, SIDES
 from aftercall.notes.numbers import mentions
 from aftercall.notes.polarity import readings, word_readings
 from aftercall.notes.tokens import clauses, sentences, tokens
@@ -21,9 +21,12 @@ def laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | No
     said = _sides(text)
     claim = _SIDED.sub(lambda m: _SIDED_ABBREVIATIONS[m.group().lower()], claim)  # "RLE" is the right leg
     heard = {SIDES[w] for w in tokens(text) if w in SIDES}
+    denial = bool(set(tokens(claim)) & NEGATIONS)  # ("no edema bilat ankles": the rules of polarity hold it)
+    plural = any(w.endswith("s") and len(w) > 3 for w in tokens(text))  # ("my ankles": both)
     for side, about, values in _sides(claim):
         same = [(c, v) for s, c, v in said if s == side]
-        if not same and side not in heard:
+        both = side == "both" and plural and bool(about & keys(text))
+        if not same and side not in heard and not denial and not both:
             return "laterality"  # (a side said only in a comparison, "right weaker than left", is said)
         other = [(c, v) for s, c, v in said if s != side]
         for mine, theirs in ((about, 0), (values, 1)):
