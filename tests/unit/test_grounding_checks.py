@@ -267,6 +267,34 @@ def test_a_number_the_speaker_took_back_is_not_said() -> None:
     assert problem("2 puffs, no spacer", "Two puffs. No spacer.") is None
 
 
+def test_a_number_taken_back_leaves_what_it_measured() -> None:
+    said = "Temp ninety-nine point one, pressure one forty over eighty, pulse ninety-six, no, sorry, ninety."
+    assert problem("Pulse 90", said) is None, "the pulse is ninety, said after the correction"
+    assert problem("BP 140/80", said) is None, "the numbers before the corrected one still stand"
+    assert problem("Pulse 96", said) == "number"
+
+
+def test_a_short_answer_that_goes_on_from_the_questions_number_accepts_it() -> None:
+    asked = "And the metformin, still five hundred twice a day?"
+    assert problem("Metformin 500 mg BID", asked, "With breakfast and dinner.") is None
+    assert problem("Metformin 500 mg BID", asked, "Not really, I forget the evening one.") is not None
+    assert problem("Metformin 500 mg BID", asked, "Maybe, I'd have to check the box.") == "number"
+    assert problem("Metformin 500 mg BID", asked, "A thousand now, the other doctor changed it.") == "number"
+
+
+def test_an_answers_first_number_is_about_what_was_asked() -> None:
+    said = ("How's the itching, zero to ten?", "Right now about a three. Last weekend, an eight.")
+    assert problem("Pruritus 3/10 today", *said) is None, "the three answers the question"
+    assert problem("Pruritus 5/10 today", *said) == "number"
+
+
+def test_a_name_spoken_as_a_letter_and_a_number_is_no_measure() -> None:
+    said = "Your free T four is one point one, and the TSH came back at six point two."
+    assert problem("Free T4 1.1", said) is None
+    assert problem("TSH 6.2", said) is None
+    assert problem("TSH 1.1", said) == "number"
+
+
 def test_a_frequency_may_be_weekly_and_follow_the_drugs_sentence() -> None:
     said = ("Anything else for the headaches?", "Sometimes Advil. Like maybe two days a week.")
     assert problem("Ibuprofen TID", *said) == "frequency"

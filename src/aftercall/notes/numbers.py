@@ -44,20 +44,44 @@ NUMERIC = re.compile(r"\d+(?:\.\d+)?(?:[/:]\d+(?:\.\d+)?)*%?")
 
 
 # Speech corrects itself: "two in the morning... no, one in the morning"; "go up to twenty-five... actually, thirty";
-# "five, I mean six"; "Four days. No, five"; "Ten months? No, wait, eight." What comes before such a correction, back
-# to the sentence's start, was taken back (a plain ", no" is not one: "two puffs, no spacer").
+# "five, I mean six"; "heart rate eighty-eight, no, sorry, eighty-six"; "Four days. No, five"; "Ten months? No, wait,
+# eight." What was taken back runs from the first number of the clause before such a correction (back to its comma)
+# up to the correction, or, where that clause holds no number, back to the sentence's start; the words that say what
+# the number measures stay ("heart rate ... eighty-six"). A plain ", no" is no correction: "two puffs, no spacer".
 _SPOKEN_NUMBER = rf"(?:\d+(?:\.\d+)?|(?:{'|'.join((*_UNITS, *_TEENS, *_TENS))})(?:-\w+)?)\b"
+_NUMBER_RUN = re.compile(
+    rf"\b{_SPOKEN_NUMBER}(?:(?:\s+|-)(?:(?:over|and|point|hundred|thousand)\s+)*{_SPOKEN_NUMBER})*", re.IGNORECASE
+)
 _TAKEN_BACK = re.compile(
     r"[^.?!;]*(?:(?:\.\.\.|…|—|--)\s*(?=(?:no|actually|sorry|i mean|wait|make that)\b)"
-    r"|,\s*(?=(?:actually|sorry|i mean|wait|make that)\b)"
+    r"|,\s*(?:no,\s*)?(?=(?:actually|sorry|i mean|wait|make that)\b)"
     rf"|[.!?]\s+(?=no,?\s+(?:(?:wait|sorry|actually),?\s+)?{_SPOKEN_NUMBER}\s*(?:[,.;!?]|$)))",
     re.IGNORECASE,
 )
 
 
+# A name spoken as a letter and a number ("B twelve", "free T four", "G two P one") is no measure: B12, T4, G2.
+_LETTER_NAME = re.compile(
+    rf"(?<![\w'’.])([b-hj-z])[\s-]+({'|'.join(sorted((*_UNITS, *_TEENS), key=len, reverse=True))})\b", re.IGNORECASE
+)
+
+
 def standing(text: str) -> str:
-    """``text`` without what the speaker took back."""
-    return _TAKEN_BACK.sub(" ", text)
+    """``text`` as its numbers stand: without what the speaker took back, with a name's number joined to its
+    letter."""
+    kept = _TAKEN_BACK.sub(_taken_back, text)
+    return _LETTER_NAME.sub(lambda m: m.group(1) + str({**_UNITS, **_TEENS}[m.group(2).lower()]), kept)
+
+
+def _taken_back(match: re.Match[str]) -> str:
+    said = match.group(0)
+    if said.rstrip()[-1:] in ".!?" and not said.rstrip().endswith(("...", "…")):  # a whole sentence ("Four days.
+        return " "  # No, five.")
+    runs = list(_NUMBER_RUN.finditer(said))
+    if not runs:
+        return " "
+    clause = said.rfind(",", 0, runs[-1].start()) + 1  # ("two in the morning and two at night... no, one and one")
+    return said[: next(run.start() for run in runs if run.start() >= clause)]
 
 
 def numbers(text: str, *, spoken: bool = True) -> set[float]:

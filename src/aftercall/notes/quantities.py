@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from aftercall.notes import drugs
 from aftercall.notes.evidence import Evidence, asks, parts
-from aftercall.notes.lexicon import FREQUENCIES, GENDERS, UNIT_NAMES, UNITS
+from aftercall.notes.lexicon import FREQUENCIES, GENDERS, NEGATIONS, UNIT_NAMES, UNITS
 from aftercall.notes.numbers import Mention, bindings, mentions, numbers, standing
 from aftercall.notes.polarity import confirms
 from aftercall.notes.tokens import clauses, sentences, tokens
@@ -233,7 +233,8 @@ def _stated(
     """The numbers the evidence states, each with the keys of the words ``bind`` gives it and its unit. A number
     only asked about is not stated ("The twenty-one ones?"), unless the answer says yes ("ten days ago, right?"
     "Yeah") or the question is itself an unsure answer ("How long does it last?" "Like twenty minutes?"); an
-    answer's bare numbers are about what the question asked ("How bad, zero to ten?" "Maybe a seven.")."""
+    answer's bare numbers, and its first number, are about what the question asked ("How bad, zero to ten?" "Right
+    now maybe a seven. The first night an eight.": the seven is the pain now)."""
     said = []
     turns = evidence.turns
     for position, turn in enumerate(turns):
@@ -241,8 +242,8 @@ def _stated(
         answering = before is not None and before.speaker != turn.speaker and asks(before.text)
         short_answer = answering and len(turn.text.split()) <= _SHORT_ANSWER
         question = before.text if short_answer and before is not None else ""
-        reply = turns[position + 1].text if position + 1 < len(turns) else ""
-        confirmed = confirms(reply)
+        reply = turns[position + 1] if position + 1 < len(turns) else None
+        confirmed = reply is not None and reply.speaker != turn.speaker and _accepts(reply.text)
         here = [
             mention_about
             for part, asked in parts(standing(turn.text))
@@ -251,8 +252,28 @@ def _stated(
         ]
         for at, (mention, about) in enumerate(here):
             if not _corrected(mention, [m for m, _ in here[at + 1 :]]):
-                said.append((mention.values, about or keys(question), _unit(mention.after)))
+                asked = keys(question) if at == 0 or not about else frozenset()  # (the first number answers it)
+                said.append((mention.values, about | asked, _unit(mention.after)))
     return said
+
+
+_UNSURE = frozenset(("maybe", "think", "sure", "guess", "know", "remember", "probably", "or"))
+
+
+def _accepts(reply: str) -> bool:
+    """Whether ``reply`` takes a question's numbers as said: a yes ("Yes, that's right"), or a short answer that
+    goes on from them with no doubt, denial or number of its own ("Every day." to "still taking two thousand
+    units?")."""
+    if confirms(reply):
+        return True
+    first = sentences(reply)[0] if reply.strip() else ""
+    words = tokens(first)
+    return (
+        0 < len(words) <= _SHORT_ANSWER
+        and not first.rstrip().endswith("?")
+        and not set(words) & (NEGATIONS | _UNSURE)
+        and not numbers(first, spoken=True) - {1.0}
+    )
 
 
 _LIMITS = frozenset(("more", "less", "than", "over", "under", "above", "below", "least", "most", "exceed", "even"))
