@@ -919,3 +919,25 @@ def test_both_sides_may_be_said_as_a_plural_and_a_denial_needs_no_side() -> None
     assert problem("Heel-to-shin intact bilaterally", "Heel to shin, slide it down... good, both legs.") is None
     assert problem("Pitting edema bilat ankles", "Let me press on your ankles... some pitting there.") is None
     assert problem("Pitting edema left ankle", "Let me press on your ankles... some pitting there.") == "laterality"
+
+
+def test_a_habit_given_up_may_be_written_as_former() -> None:
+    asked = "Do you smoke?"
+    assert problem("Former smoker, quit 3 yrs ago", asked, "No, I quit about three years ago.") is None
+    assert problem("Former smoker", asked, "No, never have.") == "polarity", "never is not given up"
+    assert problem("Former smoker", asked, "No. My wife quit, though.") == "polarity", "someone else gave it up"
+
+
+def test_who_a_statement_has_its_facts_from_counts_only_where_it_is_named() -> None:
+    said = ("Does she get headaches?", "Yes, most days.")
+    assert problem("Headaches, frontal, per husband", *said) is None, "the speaker is not named in a transcript"
+    assert problem("Headaches, frontal, husband reports", *said) is None
+    assert problem("Headaches, frontal; husband has them", *said) == "unsupported", "what the husband has is a fact"
+    named = ("Who's with you today?", "My daughter, she drove me.")
+    assert problem("Accompanied by daughter", *named) is None
+
+
+def test_a_follow_up_may_be_said_of_him_or_her() -> None:
+    assert problem("F/u 48 h", "We'll see her back in forty-eight hours.") is None
+    assert problem("F/u 3 wks by video", "I'll see you on video in three weeks.") is None
+    assert problem("Gout flare", "My big toe flared up again last night.") is None

@@ -30,7 +30,7 @@ from aftercall.notes.lexicon import (
 from aftercall.notes.polarity import answer_reading, claim_terms, readings, word_readings
 from aftercall.notes.segments import Segment
 from aftercall.notes.tokens import clauses, sentences, tokens
-from aftercall.notes.words import is_finding, keys, term_keys, units
+from aftercall.notes.words import OPTIONAL, is_finding, keys, term_keys, units
 
 COVERAGE = 0.5  # share of a statement's content that its evidence must contain
 
@@ -181,12 +181,14 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
     A denial placed where the evidence says all is well ("no swelling of the hands" after "Hands are fine") holds."""
     well = {key for _, what in _fine(evidence) for key in what}
     read = [p for p in clauses(claim) if not set(tokens(p)) & RESOLVED]
+    given_up = _gives_up(evidence)
     for text, part, hedged in zip(read, claim_terms(claim), _hedged_parts(claim), strict=True):
         plain_denied = 0  # plain words the claim affirms that the evidence only denies
         phrases = _denied_phrases(part)
+        past = given_up and bool(set(tokens(text)) & _GIVEN_UP)
         for term, denied in part:
-            if (hedged or not affirmed) and not denied:
-                continue  # "cauda equina not suspected", "HF considered unlikely" affirm nothing
+            if (hedged or not affirmed or past) and not denied:
+                continue  # "cauda equina not suspected", "HF considered unlikely", "former smoker" affirm nothing now
             if denied and any(keys(piece) & well for piece in _pieces_naming(term, text)):
                 continue  # "no swelling of the hands" after "Hands are fine" (not "no chest pain or back pain")
             keys_of_term = term_keys(term)
@@ -223,6 +225,15 @@ def _given_up(claim: str, evidence: Evidence, _allergens: set[str]) -> str | Non
         if given_up and not any(w & _GOES_ON for w in said):
             return "polarity"
     return None
+
+
+def _gives_up(evidence: Evidence) -> bool:
+    """Whether the patient says in the evidence that they gave something up ("No, I quit six years ago")."""
+    return any(
+        words & _GIVEN_UP and words & _THE_PATIENT and not words & _SOMEONE_ELSE
+        for turn in evidence.turns
+        for words in (set(tokens(p)) for p, asked in parts(turn.text) if not asked)
+    )
 
 
 _HABITS = frozenset(("~tobacco", "~alcohol"))
@@ -311,7 +322,7 @@ def _covered(claim: str, evidence: Evidence, *, every_term: bool, named: bool = 
     (a concept's, or an assessment that is only the diagnosis's name)."""
     heard = keys(evidence.context)
     spoken = tokens(evidence.context)
-    wanted = units(claim)
+    wanted = [u for u in units(claim) if OPTIONAL not in u or u & heard]  # a source counts where it is named
     if not wanted:
         return False
     found = sum(1 for alternatives in wanted if alternatives & heard or _drug_heard(alternatives, spoken))

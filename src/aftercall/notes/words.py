@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from aftercall.notes import drugs
-from aftercall.notes.lexicon import ABBREVIATIONS, NEGATIONS, NOT_FINDINGS, SYNONYMS, UNITS
+from aftercall.notes.lexicon import ABBREVIATIONS, GENDERS, NEGATIONS, NOT_FINDINGS, PRONOUNS, SYNONYMS, UNITS
 from aftercall.notes.numbers import NUMBER_WORDS, NUMERIC
 from aftercall.notes.tokens import sentences, tokens
 
@@ -143,11 +143,12 @@ _SPANS = frozenset(("hr", "hrs", "h", "min", "mins", "wk", "wks", "mo", "mos", "
 def units(text: str) -> list[set[str]]:
     """What a claim says, as units to find in its evidence: each clinical term it names, and each content word not
     part of one (units of measure aside: they go with their numbers). A unit is the set of keys any of which counts
-    as finding it (a word, its expansion, its term)."""
+    as finding it (a word, its expansion, its term); one holding ``OPTIONAL`` names a source ("per mother")."""
+    said = tokens(text)
+    sources = _sources(said)
     named = terms(text)
     inside = set().union(*named.values()) if named else set()
-    result = [{key} for key in named]
-    said = tokens(text)
+    result = [{key, OPTIONAL} if members <= sources else {key} for key, members in named.items()]
     for at, token in enumerate(said):
         if token in inside or token in UNITS or token in STOPWORDS or not content(token):
             continue
@@ -162,8 +163,31 @@ def units(text: str) -> list[set[str]]:
         alternatives = {stem(w) for w in content(token)} | set(terms(token)) | _medications(token)
         if expansion:
             alternatives |= set(terms(expansion)) | {stem(w) for w in content(expansion)}
-        result.append(alternatives)
+        result.append(alternatives | {OPTIONAL} if token in sources else alternatives)
     return result
+
+
+OPTIONAL = "?"  # marks a unit that counts only where it is found: who a statement has its facts from
+
+
+# Who a statement has its facts from ("per mother", "daughter reports", "15 yo w/ father"): a transcript names
+# no speaker, so the source is no content to find in it (a family history's "mother with asthma" is).
+_PEOPLE = frozenset((*GENDERS, "parent", "parents", "caregiver", "partner", "spouse", "coach", "teacher", "friend",
+                     "family", "interpreter", "roommate", "girlfriend", "boyfriend")) - frozenset(PRONOUNS) - {
+    "he", "he's", "his", "him", "she", "she's", "her", "hers"}  # fmt: skip
+_FROM = frozenset(("per", "by", "w", "w/", "with", "accompanied"))
+_TELLS = frozenset(("reports", "reported", "notes", "noted", "states", "says", "said", "confirms", "confirmed",
+                    "denies", "describes", "agrees", "aware", "present", "concerned", "asks", "observed",
+                    "witnessed", "believes", "feels", "thinks", "endorses"))  # fmt: skip
+
+
+def _sources(words: list[str]) -> set[str]:
+    """The words of a statement that name who said it: a person after "per"/"by"/"with", or before "reports"."""
+    return {
+        word
+        for at, word in enumerate(words)
+        if word in _PEOPLE and ((at and words[at - 1] in _FROM) or (at + 1 < len(words) and words[at + 1] in _TELLS))
+    }
 
 
 @lru_cache(maxsize=1)
