@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftercall.notes import checks, concepts, numbers, polarity, quotes
+from aftercall.notes import checks, concepts, numbers, polarity, quantities, quotes
 from aftercall.notes.evidence import Evidence
 from aftercall.notes.grounding import Transcript, ground
 from aftercall.notes.segments import Segment
@@ -941,3 +941,20 @@ def test_a_follow_up_may_be_said_of_him_or_her() -> None:
     assert problem("F/u 48 h", "We'll see her back in forty-eight hours.") is None
     assert problem("F/u 3 wks by video", "I'll see you on video in three weeks.") is None
     assert problem("Gout flare", "My big toe flared up again last night.") is None
+
+
+def test_a_reading_of_one_number_over_another_is_said_as_that_pair() -> None:
+    said = evidence("Yes. One forty-two over eighty-eight, and the pulse seventy-six.")
+    assert quantities.paired("Home BP 142/88", said, set()) is None
+    assert quantities.paired("Home BP 142/76", said, set()) == "number", "seventy-six is the pulse"
+    assert quantities.paired("Home BP 142/88", evidence("It said 142/88 this morning."), set()) is None
+    assert problem("BP 142/88", "BP today 142/88.") is None
+    assert problem("Grip strength 5/5", "Squeeze my fingers. Good grip strength, five out of five.") is None
+
+
+def test_a_body_measure_may_be_said_without_its_unit() -> None:
+    said = "Temperature today is ninety-nine point one. Last night at home it was a hundred and one point two."
+    assert problem("T 99.1 F in clinic", said) is None
+    assert problem("T 101.2 F in clinic", said) == "number", "the hundred and one was last night's"
+    assert problem("Wt 82 kg", "Weight is eighty-two today, it was eighty-five in May.") is None
+    assert problem("Wt 85 kg today", "Weight is eighty-two today, it was eighty-five in May.") == "number"

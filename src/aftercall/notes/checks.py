@@ -47,7 +47,14 @@ def problem(
         (_denials,) if concept else (_allergen, _polarity, _given_up, plans.put_off, sides.denied_on_side, _said_fine)
     )
     diagnosis_checks = (diagnoses.speculative, diagnoses.family_history) if diagnosis else ()
-    quantity_checks = (quantities.number, quantities.bound, frames.framed, quantities.level, quantities.frequency)
+    quantity_checks = (
+        quantities.number,
+        quantities.paired,
+        quantities.bound,
+        frames.framed,
+        quantities.level,
+        quantities.frequency,
+    )
     for check in (_drug, *statement_checks, *quantity_checks, sides.laterality, results.result, *diagnosis_checks):
         reason = check(claim, evidence, allergens)
         if reason:

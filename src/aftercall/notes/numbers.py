@@ -4,6 +4,7 @@ it that say what it measures."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -173,6 +174,24 @@ def mentions(clause: str, *, spoken: bool = True, reach: int = 4) -> list[Mentio
             if joined:  # "six to eight hours": the first number of a range is in hours too
                 found[-1] = Mention(found[-1].values, found[-1].before, after)
             found.append(Mention(frozenset(values), before, after))
+    return found
+
+
+def pairs(text: str) -> set[tuple[float, float]]:
+    """Each reading said as one number over another ("one thirty-eight over seventy-six", "138/76"), as (upper,
+    lower) for every way the two may be read."""
+    found: set[tuple[float, float]] = set()
+    for piece in text.split(","):
+        words = tokens(piece)
+        for word in words:
+            if NUMERIC.fullmatch(word) and word.count("/") == 1:
+                upper, lower = word.split("/")
+                found.add((float(upper), float(lower)))
+        spans = _number_spans(words)
+        for (start, end), (after, stop) in itertools.pairwise(spans):
+            if words[end:after] in (["over"], ["by"]):
+                uppers, lowers = _values(words, start, end, spoken=True), _values(words, after, stop, spoken=True)
+                found.update(itertools.product(uppers, lowers))
     return found
 
 

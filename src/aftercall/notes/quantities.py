@@ -10,7 +10,7 @@ from collections.abc import Callable
 from aftercall.notes import drugs
 from aftercall.notes.evidence import Evidence, asks, parts
 from aftercall.notes.lexicon import FREQUENCIES, GENDERS, NEGATIONS, UNIT_NAMES, UNITS
-from aftercall.notes.numbers import Mention, bindings, mentions, numbers, standing
+from aftercall.notes.numbers import Mention, bindings, mentions, numbers, pairs, standing
 from aftercall.notes.polarity import confirms
 from aftercall.notes.tokens import clauses, sentences, tokens
 from aftercall.notes.words import content, keys
@@ -63,10 +63,33 @@ def number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
                     elsewhere = [
                         context
                         for values, context, their_unit in said
-                        if value not in values and values != {1.0} and about & context and unit in (None, their_unit)
+                        if value not in values and values != {1.0} and about & context and _same_unit(unit, their_unit)
                     ]  # (a lone "a" or "once" measures nothing in particular)
                     if elsewhere:  # what the claim's number measures is given another number in the evidence
                         return "number"
+    return None
+
+
+_READING = re.compile(r"(?<![\d/.])(\d{2,3})/(\d{2,3})(?![\d/])")  # "138/76": a pressure, upper over lower
+_LEAST_UPPER, _LEAST_LOWER = 50, 20  # below these it is a score or a ratio ("5/5", "1/3", "4/10"), not a pressure
+
+
+def _same_unit(unit: str | None, their_unit: str | None) -> bool:
+    """Whether two numbers may be of one measure: the same unit, or a body measure's unit that speech leaves out
+    ("Wt 176 lb": "weight one eighty-two"; a dose's is said: "aspirin 81 mg" is not "two a day")."""
+    return unit is None or unit == their_unit or (their_unit is None and unit in _BODY_MEASURES)
+
+
+_BODY_MEASURES = frozenset(("lb", "kg", "f", "c", "degrees", "%", "mmhg", "bpm"))
+
+
+def paired(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
+    """A reading of one number over another ("BP 138/68") is said as that pair: "one thirty-eight over seventy-six,
+    pulse sixty-eight" has both numbers, but not over each other."""
+    said = set().union(*(pairs(standing(turn.text)) for turn in evidence.turns))
+    for upper, lower in ((float(a), float(b)) for a, b in _READING.findall(claim)):
+        if upper > lower and upper >= _LEAST_UPPER and lower >= _LEAST_LOWER and (upper, lower) not in said:
+            return "number"
     return None
 
 
