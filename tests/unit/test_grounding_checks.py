@@ -958,3 +958,10 @@ def test_a_body_measure_may_be_said_without_its_unit() -> None:
     assert problem("T 101.2 F in clinic", said) == "number", "the hundred and one was last night's"
     assert problem("Wt 82 kg", "Weight is eighty-two today, it was eighty-five in May.") is None
     assert problem("Wt 85 kg today", "Weight is eighty-two today, it was eighty-five in May.") == "number"
+
+
+def test_a_thing_named_and_then_answered_no_is_denied() -> None:
+    said = ("Any chest pain or palpitations?", "Chest pain, no. The heart racing, yes, a couple of times.")
+    assert problem("Reports chest pain", *said) == "polarity"
+    assert problem("Denies chest pain; reports palpitations", *said) is None
+    assert problem("2 puffs, no spacer", "Two puffs, no spacer.") is None
