@@ -960,8 +960,24 @@ def test_a_body_measure_may_be_said_without_its_unit() -> None:
     assert problem("Wt 85 kg today", "Weight is eighty-two today, it was eighty-five in May.") == "number"
 
 
-def test_a_thing_named_and_then_answered_no_is_denied() -> None:
-    said = ("Any chest pain or palpitations?", "Chest pain, no. The heart racing, yes, a couple of times.")
-    assert problem("Reports chest pain", *said) == "polarity"
-    assert problem("Denies chest pain; reports palpitations", *said) is None
-    assert problem("2 puffs, no spacer", "Two puffs, no spacer.") is None
+def test_what_a_second_reader_found_against_the_new_number_rules() -> None:
+    """Everyday sentences on which the rules above first went wrong."""
+    assert problem("Cough x 3 days", "How long has the cough been going on?", "About three days.", "...") is None
+    assert problem("K 4.2", "Sodium one thirty-eight, K four point two, creatinine one point one.") is None
+    assert problem("Vitamin D 2000 IU daily", "What supplements?", "Vitamin D two thousand units a day.") is None
+    assert problem("T 101 F", "T one oh one, pulse one ten.") is None
+    corrected = (
+        "Metoprolol fifty in the morning, fifty at night... no, twenty-five in the morning, twenty-five at night"
+    )
+    assert problem("Metoprolol 50 mg BID", corrected) == "number"
+    assert problem("Advair 250/50 BID", "Which inhaler?", "Advair two fifty, twice a day.") is None
+    said = evidence("What did the home cuff read?", "The top number one fifty, the bottom ninety.")
+    assert quantities.paired("Home BP 150/90", said, set()) is None
+    asked = "And the metformin, still five hundred twice a day?"
+    assert problem("Metformin 500 mg BID", asked, "Just at night now.") == "number"
+    assert problem("Lisinopril 20 mg daily", "Are you still on the lisinopril twenty?", "They lowered it.") == "number"
+    said = ("Did the lisinopril give you a cough?", "No, I stopped it because of dizziness.")
+    assert problem("Stopped lisinopril due to cough", *said) == "polarity", "only a habit is given up"
+    said = ("How many cigarettes a day?", "I started at sixteen, now about ten a day.")
+    assert problem("Smokes 10 cig/day", *said) is None
+    assert problem("Follow up with PCP", "The nurse will see you in room two.") == "unsupported"

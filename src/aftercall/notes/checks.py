@@ -194,7 +194,7 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
         phrases = _denied_phrases(part)
         past = given_up and bool(set(tokens(text)) & _GIVEN_UP)
         for term, denied in part:
-            if (hedged or not affirmed or past) and not denied:
+            if (hedged or not affirmed or (past and term_keys(term) & _HABITS)) and not denied:
                 continue  # "cauda equina not suspected", "HF considered unlikely", "former smoker" affirm nothing now
             if denied and any(keys(piece) & well for piece in _pieces_naming(term, text)):
                 continue  # "no swelling of the hands" after "Hands are fine" (not "no chest pain or back pain")

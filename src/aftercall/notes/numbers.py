@@ -61,10 +61,19 @@ _TAKEN_BACK = re.compile(
 )
 
 
-# A name spoken as a letter and a number ("B twelve", "free T four", "G two P one") is no measure: B12, T4, G2.
+# A name spoken as a letter and a number ("B twelve", "free T four", "vitamin D three", "G two P one") is no
+# measure: B12, T4, D3, G2 (but "T one oh one" is a temperature, "vitamin D two thousand" a dose).
 _LETTER_NAME = re.compile(
-    rf"(?<![\w'’.])([b-hj-z])[\s-]+({'|'.join(sorted((*_UNITS, *_TEENS), key=len, reverse=True))})\b", re.IGNORECASE
+    rf"(?<![\w'’.])([bdgpt])[\s-]+({'|'.join(sorted((*_UNITS, *_TEENS), key=len, reverse=True))})\b"
+    rf"(?![\s-]+(?:point|oh|hundred|thousand|{'|'.join((*_UNITS, *_TEENS, *_TENS))})\b)",
+    re.IGNORECASE,
 )
+
+
+def _word_after(text: str, at: int) -> str:
+    """The first word after position ``at`` of ``text`` (punctuation skipped), lowercased."""
+    found = re.search(r"[A-Za-z]+", text[at:])
+    return found.group(0).lower() if found else ""
 
 
 def standing(text: str) -> str:
@@ -79,8 +88,12 @@ def _taken_back(match: re.Match[str]) -> str:
     if said.rstrip()[-1:] in ".!?" and not said.rstrip().endswith(("...", "…")):  # a whole sentence ("Four days.
         return " "  # No, five.")
     runs = list(_NUMBER_RUN.finditer(said))
-    if not runs:
-        return " "
+    correction = re.split(r"(?<=[.!?])\s", match.string[match.end() :], maxsplit=1)[0]
+    measured = {_word_after(said, run.end()) for run in runs} - {""}
+    again = [run for run in _NUMBER_RUN.finditer(correction) if _word_after(correction, run.end()) in measured]
+    if not runs or len(again) > 1:
+        return " "  # a correction that says again what several numbers measured ("fifty in the morning, fifty at
+        # night... no, twenty-five in the morning, twenty-five at night") takes back the whole sentence before it
     clause = said.rfind(",", 0, runs[-1].start()) + 1  # ("two in the morning and two at night... no, one and one")
     return said[: next(run.start() for run in runs if run.start() >= clause)]
 

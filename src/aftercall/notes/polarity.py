@@ -188,9 +188,8 @@ def word_readings(text: str) -> list[tuple[str, bool, bool]]:
     stands under a condition. A negation reaches to the end of its comma-separated part and on through the short
     parts of a list that name clinical terms ("no fever, chills, or sweats": all three; "no accessory muscle use,
     RR 20": not the rate; "no back pain, equal BP": not the pressure)."""
-    result: list[tuple[str, bool, bool]] = []
+    result = []
     denied = conditional = False
-    previous = (0, 0)  # where the previous piece's words start in ``result``, and how many words it had
     for piece in text.split(","):
         words = tokens(piece)
         listed = len(words) <= 3 and not any(not w.isalpha() and numbers(w) for w in words)
@@ -198,11 +197,7 @@ def word_readings(text: str) -> list[tuple[str, bool, bool]]:
             denied = False  # a list goes on only through short parts that name a clinical term, not one that
             # says how much of it there is ("no bruising, mild swelling in front")
         if words and all(w in NEGATIONS for w in words):
-            start, count = previous
-            if 0 < count <= _NAMED_THEN_DENIED:  # "Faint, no." denies the faint
-                result[start:] = [(word, True, cond) for word, _, cond in result[start:]]
             continue  # an answer's bare "No," denies nothing that follows it in the sentence
-        previous = (len(result), len(words))
         for at, word in enumerate(words):
             if word in AFTER_NEGATIONS:
                 continue
@@ -218,6 +213,3 @@ def word_readings(text: str) -> list[tuple[str, bool, bool]]:
             elif content(word) and word not in UNITS:
                 result.append((word, denied, conditional))
     return result
-
-
-_NAMED_THEN_DENIED = 3  # words of a part that a bare "no" after it denies ("Faint, no.", "Chest pain, no.")

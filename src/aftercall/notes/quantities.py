@@ -71,6 +71,7 @@ def number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
 
 
 _READING = re.compile(r"(?<![\d/.])(\d{2,3})/(\d{2,3})(?![\d/])")  # "138/76": a pressure, upper over lower
+_SAID_APART = frozenset(("top", "bottom", "systolic", "diastolic", "upper", "lower"))
 _LEAST_UPPER, _LEAST_LOWER = 50, 20  # below these it is a score or a ratio ("5/5", "1/3", "4/10"), not a pressure
 
 
@@ -86,6 +87,8 @@ _BODY_MEASURES = frozenset(("lb", "kg", "f", "c", "degrees", "%", "mmhg", "bpm")
 def paired(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     """A reading of one number over another ("BP 138/68") is said as that pair: "one thirty-eight over seventy-six,
     pulse sixty-eight" has both numbers, but not over each other."""
+    if drugs.find(claim) or any(set(tokens(turn.text)) & _SAID_APART for turn in evidence.turns):
+        return None  # a drug's strengths ("Advair 250/50"), or a pressure said as "the top number ..."
     said = set().union(*(pairs(standing(turn.text)) for turn in evidence.turns))
     for upper, lower in ((float(a), float(b)) for a, b in _READING.findall(claim)):
         if upper > lower and upper >= _LEAST_UPPER and lower >= _LEAST_LOWER and (upper, lower) not in said:
@@ -273,14 +276,19 @@ def _stated(
             if not asked or confirmed or answering  # ("How long?" "Like twenty minutes?" is an answer)
             for mention_about in bind(part)
         ]
+        answered = any(keys(question) & about for _, about in here[1:])  # a later number says it is the one asked
         for at, (mention, about) in enumerate(here):
             if not _corrected(mention, [m for m, _ in here[at + 1 :]]):
-                asked = keys(question) if at == 0 or not about else frozenset()  # (the first number answers it)
+                first = at == 0 and not answered
+                asked = keys(question) if first or not about else frozenset()  # (the first number answers it)
                 said.append((mention.values, about | asked, _unit(mention.after)))
     return said
 
 
-_UNSURE = frozenset(("maybe", "think", "sure", "guess", "know", "remember", "probably", "or"))
+# Words of an answer that doubts, limits or changes what it answers ("Just at night now", "They lowered it").
+_UNSURE = frozenset(("maybe", "think", "sure", "guess", "know", "remember", "probably", "or", "just", "only", "less",
+                     "more", "lower", "lowered", "higher", "raised", "changed", "change", "stopped", "ran", "better",
+                     "worse", "actually", "instead", "wish", "now", "cut", "trying", "except", "but"))  # fmt: skip
 
 
 def _accepts(reply: str) -> bool:
@@ -289,7 +297,7 @@ def _accepts(reply: str) -> bool:
     units?")."""
     if confirms(reply):
         return True
-    first = sentences(reply)[0] if reply.strip() else ""
+    first = next(iter(sentences(reply)), "")
     words = tokens(first)
     return (
         0 < len(words) <= _SHORT_ANSWER
