@@ -84,6 +84,7 @@ def standing(text: str) -> str:
 
 
 def _taken_back(match: re.Match[str]) -> str:
+    """What stays of a ``_TAKEN_BACK`` match: the words before the number taken back."""
     said = match.group(0)
     if said.rstrip()[-1:] in ".!?" and not said.rstrip().endswith(("...", "…")):  # a whole sentence ("Four days.
         return " "  # No, five.")

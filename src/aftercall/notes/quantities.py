@@ -70,11 +70,6 @@ def number(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     return None
 
 
-_READING = re.compile(r"(?<![\d/.])(\d{2,3})/(\d{2,3})(?![\d/])")  # "138/76": a pressure, upper over lower
-_SAID_APART = frozenset(("top", "bottom", "systolic", "diastolic", "upper", "lower"))
-_LEAST_UPPER, _LEAST_LOWER = 50, 20  # below these it is a score or a ratio ("5/5", "1/3", "4/10"), not a pressure
-
-
 def _same_unit(unit: str | None, their_unit: str | None) -> bool:
     """Whether two numbers may be of one measure: the same unit, or a body measure's unit that speech leaves out
     ("Wt 176 lb": "weight one eighty-two"; a dose's is said: "aspirin 81 mg" is not "two a day")."""
@@ -82,6 +77,11 @@ def _same_unit(unit: str | None, their_unit: str | None) -> bool:
 
 
 _BODY_MEASURES = frozenset(("lb", "kg", "f", "c", "degrees", "%", "mmhg", "bpm"))
+
+
+_READING = re.compile(r"(?<![\d/.])(\d{2,3})/(\d{2,3})(?![\d/])")  # "138/76": a pressure, upper over lower
+_SAID_APART = frozenset(("top", "bottom", "systolic", "diastolic", "upper", "lower"))
+_LEAST_UPPER, _LEAST_LOWER = 50, 20  # below these it is a score or a ratio ("5/5", "1/3", "4/10"), not a pressure
 
 
 def paired(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:

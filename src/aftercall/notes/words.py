@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from aftercall.notes import drugs
-from aftercall.notes.lexicon import ABBREVIATIONS, GENDERS, NEGATIONS, NOT_FINDINGS, PRONOUNS, SYNONYMS, UNITS
+from aftercall.notes.lexicon import ABBREVIATIONS, GENDERS, NEGATIONS, NOT_FINDINGS, SYNONYMS, UNITS
 from aftercall.notes.numbers import NUMBER_WORDS, NUMERIC
 from aftercall.notes.tokens import sentences, tokens
 
@@ -172,9 +172,9 @@ OPTIONAL = "?"  # marks a unit that counts only where it is found: who a stateme
 
 # Who a statement has its facts from ("per mother", "daughter reports", "15 yo w/ father"): a transcript names
 # no speaker, so the source is no content to find in it (a family history's "mother with asthma" is).
-_PEOPLE = frozenset((*GENDERS, "parent", "parents", "caregiver", "partner", "spouse", "coach", "teacher", "friend",
-                     "family", "interpreter", "roommate", "girlfriend", "boyfriend")) - frozenset(PRONOUNS) - {
-    "he", "he's", "his", "him", "she", "she's", "her", "hers"}  # fmt: skip
+_PEOPLE = (frozenset(GENDERS) - {"he", "he's", "his", "him", "she", "she's", "her", "hers"}) | {
+    "parent", "parents", "caregiver", "partner", "spouse", "coach", "teacher", "friend", "family", "interpreter",
+    "roommate"}  # fmt: skip
 _FROM = frozenset(("per", "by", "w", "w/", "with", "accompanied"))
 _TELLS = frozenset(("reports", "reported", "notes", "noted", "states", "says", "said", "confirms", "confirmed",
                     "denies", "describes", "agrees", "aware", "present", "concerned", "asks", "observed",
