@@ -152,7 +152,8 @@ def test_other_languages_use_the_shipped_multilingual_model(api, media, language
 
 
 def test_auto_detects_the_language_across_the_whole_file(api, media):
-    """English for the first half-minute, French after: a detector that hears only the first 30 s says English."""
+    """English for the first half-minute, French after: a detector that hears only the first 30 s says English.
+    The file's language is the one most of it is in, and each part is written in the language it was said in."""
     url = f"{media}/english-then-french.wav"
     job_id = submit(api, url, inParams={"sourceType": "uri", "uri": url, "language": "auto"})
     job = wait(api, job_id)
@@ -163,3 +164,4 @@ def test_auto_detects_the_language_across_the_whole_file(api, media):
     assert channel["detected_language"] == "fr"
     words = {w["word"] for w in channel["alternatives"][0]["words"]}
     assert len({"bonjour", "voudrais", "prendre", "demain", "matin"} & words) >= 3, words
+    assert len({"hello", "transcription", "weather", "sunny", "warm"} & words) >= 3, words

@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 
 from aftercall.asr import RecognizedWord
-from aftercall.asr.whisper import _BLOCK_SECONDS, add_word, blocks
+from aftercall.asr.whisper import _BLOCK_SECONDS, add_word, blocks, detect_language
 
 
 def joined(*pieces: tuple[str, float, float]) -> list[tuple[str, float, float]]:
@@ -48,3 +48,25 @@ def test_long_audio_is_cut_into_blocks_at_its_quiet_moments():
     assert all(end - start <= _BLOCK_SECONDS * rate for start, end in ranges)
     assert pause <= ranges[0][1] <= pause + rate * 3 // 10, "the first cut falls in the pause"
     assert blocks(samples[: 10 * rate]) == [(0, 10 * rate)]
+
+
+class _Detector:
+    """Stands in for a loaded model's language detector: the window's first sample says which language it holds."""
+
+    def detect_language(self, *, audio: np.ndarray, vad_filter: bool) -> tuple[str, float, list[tuple[str, float]]]:
+        language = "fr" if audio[0] > 0.5 else "en"
+        other = "en" if language == "fr" else "fr"
+        return language, 0.9, [(language, 0.9), (other, 0.1)]
+
+
+def test_a_call_that_changes_language_is_told_apart_from_one_in_a_single_language():
+    rate, minute = 16_000, 60 * 16_000
+    english = np.full(2 * minute, 0.2, dtype=np.float32)
+    french = np.full(3 * minute, 0.8, dtype=np.float32)
+
+    language, probability, mixed = detect_language(_Detector(), np.concatenate([english, french]))
+    assert (language, mixed) == ("fr", True)
+    assert 0.4 < probability < 0.9  # the French windows' 0.9 and the English windows' 0.1, averaged
+
+    assert detect_language(_Detector(), french) == ("fr", 0.9, False)
+    assert detect_language(_Detector(), np.zeros(rate, dtype=np.float32)) == ("en", 0.0, False)  # no speech

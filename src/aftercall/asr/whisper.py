@@ -89,9 +89,9 @@ class WhisperEngine:
             language = request.language
         else:
             raise TranscriptionError(f"Failed to transcribe: the model {name!r} only knows English")
-        probability = None
+        probability, mixed = None, False
         if language is None and model.model.is_multilingual:
-            language, probability = detect_language(model, samples)
+            language, probability, mixed = detect_language(model, samples)
         words: list[RecognizedWord] = []
         for start, end in blocks(samples):
             offset = start / _RATE
@@ -102,6 +102,10 @@ class WhisperEngine:
                 vad_filter=True,
                 word_timestamps=True,
                 hotwords=" ".join(request.keywords) or None,
+                # A call that changes language (an interpreter, a switch mid-call) is heard window by window, each in
+                # its own language: one language forced on speech in another sends Whisper into its sampling
+                # fallback, whose output is noise that varies from run to run.
+                multilingual=mixed,
             )
             language = info.language  # the first block's, when the English-only model decided it
             for segment in segments:  # a generator: recognition happens while we iterate
@@ -143,23 +147,26 @@ def add_word(words: list[RecognizedWord], word: RecognizedWord) -> None:
         words.append(word)
 
 
-def detect_language(model: Any, samples: np.ndarray) -> tuple[str, float]:
+def detect_language(model: Any, samples: np.ndarray) -> tuple[str, float, bool]:
     """The language of the whole file: windows spread from its start to its end each give every language a
     probability; the language with the highest total wins (faster-whisper alone looks only at the start).
-    Returns the language and its mean probability over the windows that had speech."""
+    Returns the language, its mean probability over the windows that had speech, and whether those windows
+    disagreed on their most likely language (a call in more than one language)."""
     last = max(len(samples) - _WINDOW, 0)
     starts = sorted({int(x) for x in np.linspace(0, last, _DETECTION_WINDOWS)})
     totals: dict[str, float] = {}
     voted = 0
+    heard: set[str] = set()
     for start in starts:
         window = samples[start : start + _WINDOW]
         if float(np.sqrt(np.mean(window.astype(np.float64) ** 2))) < _SILENT_RMS:
             continue
-        _, _, probabilities = model.detect_language(audio=window, vad_filter=True)
+        top, _, probabilities = model.detect_language(audio=window, vad_filter=True)
+        heard.add(top)
         for language, p in probabilities:
             totals[language] = totals.get(language, 0.0) + p
         voted += 1
     if not totals:
-        return "en", 0.0
+        return "en", 0.0, False
     best = max(totals, key=lambda k: totals[k])
-    return best, totals[best] / voted
+    return best, totals[best] / voted, len(heard) > 1
