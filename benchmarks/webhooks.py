@@ -75,7 +75,7 @@ def throughput(events: int, hooks: int) -> float:
     receiver = Receiver()
     with tempfile.TemporaryDirectory() as tmp:
         engine = create_sql_engine(f"sqlite:///{tmp}/bench.db")
-        schema.upgrade(engine)
+        schema.upgrade(engine, domain="local")
         store = WebhookStore(engine)
         now = time.time()
         for i in range(hooks):

@@ -147,7 +147,7 @@ def build(settings: Settings, role: Role = "embedded") -> Runtime:
     store = object_store(settings, signer)
     database = create_sql_engine(settings.resolved_database_url)
     if role == "embedded":
-        schema.upgrade(database)  # embedded mode owns its database
+        schema.upgrade(database, domain=settings.domain)  # embedded mode owns its database
     else:
         schema.require_current(database)  # distributed roles: `aftercall migrate` runs first, once
     jobs = SqlJobStore(database)
@@ -286,7 +286,6 @@ def _job_runner(
         ),
         config=WorkerConfig(
             owner=f"{socket.gethostname()}:{os.getpid()}",
-            domain=settings.domain,
             lease_seconds=settings.lease_seconds,
             max_attempts=settings.max_attempts,
             max_download_bytes=settings.max_download_bytes,

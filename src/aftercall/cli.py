@@ -52,7 +52,7 @@ def migrate(database_url: str | None) -> None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_sql_engine(settings.resolved_database_url)
     before = schema.current(engine)
-    schema.upgrade(engine)
+    schema.upgrade(engine, domain=settings.domain)
     click.echo(f"Database schema: {before or 'empty'} -> {schema.current(engine)}")
 
 

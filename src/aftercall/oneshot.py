@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from aftercall.api.schemas import CreateJobRequest, parse
 from aftercall.bootstrap import notes, speech_to_text
 from aftercall.diarization.local import LocalDiarizer
-from aftercall.domain.jobs import JobSpec, SourceType, Stage
+from aftercall.domain.jobs import JobSpec, Preset, SourceType, Stage, TranscriptOptions, language_problem
+from aftercall.domain.outputs import NOTE_FILES, TRANSCRIPT_FILES, OutputTarget
 from aftercall.errors import InvalidRequest
 from aftercall.net import guarded_client, url_problem
 from aftercall.pipeline import run as pipeline
 from aftercall.pipeline.fetch import download
 from aftercall.pipeline.speech import Speech
-from aftercall.pipeline.upload import NOTE_OUTPUTS
 from aftercall.services import check_preset
 from aftercall.settings import Settings
 
@@ -67,15 +64,17 @@ class StageBars:
 
 
 def job_spec(source: str, *, preset: str, language: str, settings: Settings) -> JobSpec:
-    """The job a client would have submitted for ``source``, validated as the API validates it (same sentences)."""
-    source_type = "transcriptUri" if is_transcript(source) else "uri"
-    body: dict[str, Any] = {
-        "preset": preset,
-        "inParams": {"sourceType": source_type, "uri": source, "language": language},
-        "outParams": {"s3Config": {"s3KeyTemplate": "{job_id}"}},  # unused: files go to --out
-    }
-    spec = parse(CreateJobRequest, body).to_spec(
-        job_id=str(uuid.uuid4()), domain=settings.domain, epoch_time=int(time.time())
+    """The job a client would have submitted for ``source``, refused as the API refuses it (same sentences). Its
+    files are named as a ``useReplacement`` job's keys, after the source: ``call.srt``, ``call-soap.json``."""
+    problem = language_problem(language)
+    if problem:
+        raise InvalidRequest("inParams.language", problem)
+    spec = JobSpec(
+        preset=Preset(preset),
+        source_type=SourceType.TRANSCRIPT_URI if is_transcript(source) else SourceType.URI,
+        source=source,
+        target=OutputTarget.resolve(_stem(source), use_replacement=True, domain=settings.domain, job_id="run"),
+        transcript=TranscriptOptions(language=language),
     )
     check_preset(spec)
     return spec
@@ -92,7 +91,6 @@ def is_transcript(source: str) -> bool:
 def run_once(source: str, spec: JobSpec, out_dir: Path, settings: Settings, progress: StageBars) -> list[Path]:
     """Process ``source`` (a local path or an http(s) URL) and write its files into ``out_dir``; returns them.
     Nothing is written unless every step succeeded."""
-    stem = _stem(source)
     diarizer = LocalDiarizer() if settings.diarization == "local" else None
     engines = pipeline.Engines(Speech(speech_to_text(settings, parallel=1), diarizer), notes(settings))
     with tempfile.TemporaryDirectory(prefix="aftercall-run-") as tmp:
@@ -109,10 +107,9 @@ def run_once(source: str, spec: JobSpec, out_dir: Path, settings: Settings, prog
             created=time.time(),
             max_media_seconds=settings.max_media_seconds,
         )
-    named = {f"{stem}.{extension}": content for extension, content in outputs.transcripts.items()}
-    for section, content in outputs.notes.items():
-        kind, extension = NOTE_OUTPUTS[section]
-        named[f"{stem}-{kind}.{extension}"] = content
+    target = spec.target
+    named = {target.key(file): outputs.transcripts[file.extension] for file in TRANSCRIPT_FILES if outputs.transcripts}
+    named |= {target.key(NOTE_FILES[section]): content for section, content in outputs.notes.items()}
     return _write(named, out_dir)
 
 

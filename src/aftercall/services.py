@@ -16,12 +16,12 @@ import structlog
 
 from aftercall.asr import SpeechToText
 from aftercall.domain.jobs import Job, JobSpec, Preset, SourceType, Status, key_problem
+from aftercall.domain.outputs import NOTE_FILES, TRANSCRIPT_FILES, OutputFile
 from aftercall.domain.recordings import Recording
 from aftercall.errors import InvalidRequest, MediaError, NotFound, PayloadTooLarge
 from aftercall.jobstore import JobStore, Page
 from aftercall.net import url_problem
 from aftercall.pipeline.decode import media_type, probe
-from aftercall.pipeline.upload import NOTE_OUTPUTS, job_keys
 from aftercall.settings import Settings
 from aftercall.storage import ObjectStore
 from aftercall.taskqueue import TaskQueue
@@ -72,7 +72,7 @@ class BatchService:
     def submit(self, job_id: str, spec: JobSpec, *, idempotency_key: str | None, request_hash: str) -> str:
         """Store the job durably, then hand its id to the queue; returns the (possibly earlier) job id."""
         spec = self.check_supported(spec)
-        for key in job_keys(spec.target, domain=self.settings.domain, job_id=job_id):
+        for key in spec.target.all_keys():
             problem = key_problem(key)
             if problem:
                 raise InvalidRequest("outParams.s3Config.s3KeyTemplate", problem)
@@ -99,7 +99,7 @@ class BatchService:
         job = self.jobs.delete_job(job_id)
         if job is None:
             raise NotFound(f"There is no batch processor job with id {job_id!r}")
-        for key in job_keys(job.spec.target, domain=self.settings.domain, job_id=job.id):
+        for key in job.spec.target.all_keys():
             self.store.delete(key)
         return job
 
@@ -111,17 +111,16 @@ class BatchService:
         output = job.output or {}
         links: dict[str, Any] = {"id": job.id, "preset": job.spec.preset.value, "status": job.status.value}
 
-        def link(kind: str, extension: str) -> str:
-            key = job.spec.target.key(domain=self.settings.domain, job_id=job.id, kind=kind, extension=extension)
-            return self.store.link(key, ttl)
+        def link(file: OutputFile) -> str:
+            return self.store.link(job.spec.target.key(file), ttl)
 
+        made = {entry["format"] for entry in output.get("transcription", [])}
         links["transcription"] = [
-            {"format": entry["format"], "link": link("transcript", entry["format"])}
-            for entry in output.get("transcription", [])
+            {"format": file.wire_format, "link": link(file)} for file in TRANSCRIPT_FILES if file.wire_format in made
         ]
-        for section, (kind, extension) in NOTE_OUTPUTS.items():
+        for section, file in NOTE_FILES.items():
             if section in output:
-                links[section] = {"format": output[section]["format"], "link": link(kind, extension)}
+                links[section] = {"format": file.wire_format, "link": link(file)}
         return links
 
 

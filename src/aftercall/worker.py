@@ -18,7 +18,7 @@ from aftercall.errors import DownloadError, JobAbandoned, JobFailed, StoreUnavai
 from aftercall.jobstore import JobStore
 from aftercall.pipeline import run as pipeline
 from aftercall.pipeline.fetch import download
-from aftercall.pipeline.upload import job_keys, note_keys, transcript_keys, upload_notes, upload_transcripts
+from aftercall.pipeline.upload import upload_notes, upload_transcripts
 from aftercall.storage import ObjectStore
 
 log = structlog.get_logger(__name__)
@@ -49,7 +49,6 @@ MAX_TRANSCRIPT_BYTES = 50 * 1024**2  # a 6-hour call's JSON transcript is about 
 @dataclass(frozen=True)
 class WorkerConfig:
     owner: str
-    domain: str
     lease_seconds: float
     max_attempts: int
     max_download_bytes: int
@@ -164,20 +163,18 @@ class JobRunner:
     def _discard_if_deleted(self, job: Job) -> None:
         """A job deleted while running leaves nothing behind (a live job keeps its keys for its new owner)."""
         if self.jobs.get_job(job.id) is None:
-            for key in job_keys(job.spec.target, domain=self.config.domain, job_id=job.id):
+            for key in job.spec.target.all_keys():
                 self.store.delete(key)
 
     def _process(self, job: Job, progress: _Progress, output: dict[str, Any]) -> None:
         """Fetch, run the pipeline, store its files: the transcripts as soon as they are rendered (so a failing notes
         step keeps them), then the notes."""
-        spec, domain = job.spec, self.config.domain
+        spec = job.spec
 
         def store_transcripts(files: dict[str, bytes]) -> None:
             if spec.preset is Preset.TRANSCRIPT:  # a notes job stores its transcripts while rendering
                 progress.enter(Stage.UPLOADING)
-            output.update(
-                upload_transcripts(self.store, transcript_keys(spec.target, domain=domain, job_id=job.id), files)
-            )
+            output.update(upload_transcripts(self.store, spec.target, files))
 
         with tempfile.TemporaryDirectory(prefix="aftercall-") as tmp:
             source = Path(tmp) / "source"
@@ -195,8 +192,7 @@ class JobRunner:
             )
         if outputs.notes:
             progress.enter(Stage.UPLOADING)
-            keys = note_keys(spec.target, domain=domain, job_id=job.id)
-            output.update(upload_notes(self.store, keys, outputs.notes))
+            output.update(upload_notes(self.store, spec.target, outputs.notes))
 
     def _fetch(self, job: Job, destination: Path, progress: _Progress) -> None:
         spec = job.spec

@@ -4,7 +4,8 @@ import threading
 
 import pytest
 
-from aftercall.domain.jobs import JobSpec, OutputTarget, Preset, SourceType, Stage, Status, TranscriptOptions
+from aftercall.domain.jobs import JobSpec, Preset, SourceType, Stage, Status, TranscriptOptions
+from aftercall.domain.outputs import OutputTarget
 from aftercall.domain.recordings import Recording
 from aftercall.domain.webhooks import RetryType, Webhook
 from aftercall.errors import Conflict, InvalidRequest
@@ -39,13 +40,19 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def store(database_url, clock):
     engine = create_sql_engine(database_url)
-    schema.upgrade(engine)
+    schema.upgrade(engine, domain="local")
     yield SqlJobStore(engine, clock=clock)
     engine.dispose()
 
 
 def spec(source: str = "https://example.com/a.wav", kind: SourceType = SourceType.URI) -> JobSpec:
-    return JobSpec(Preset.TRANSCRIPT, kind, source, OutputTarget("stem", False), TranscriptOptions())
+    return JobSpec(
+        Preset.TRANSCRIPT,
+        kind,
+        source,
+        OutputTarget.resolve("stem", use_replacement=False, domain="local", job_id="j"),
+        TranscriptOptions(),
+    )
 
 
 def add_jobs(store, clock, count):
@@ -84,8 +91,8 @@ def test_idempotency_key_expires_after_a_day(store, clock):
 
 
 def replacing(stem: str) -> JobSpec:
-    return JobSpec(Preset.TRANSCRIPT, SourceType.URI, "https://example.com/a.wav", OutputTarget(stem, True),
-                   TranscriptOptions())  # fmt: skip
+    target = OutputTarget.resolve(stem, use_replacement=True, domain="local", job_id="j")
+    return JobSpec(Preset.TRANSCRIPT, SourceType.URI, "https://example.com/a.wav", target, TranscriptOptions())
 
 
 def test_one_job_at_a_time_holds_a_replacement_key_stem(store):

@@ -25,14 +25,14 @@ def engine(request, tmp_path):
 
 
 def test_migrations_match_the_table_definitions(engine):
-    schema.upgrade(engine)
+    schema.upgrade(engine, domain="local")
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 
 
 def test_upgrade_is_idempotent_and_reaches_head(engine):
-    schema.upgrade(engine)
-    schema.upgrade(engine)
+    schema.upgrade(engine, domain="local")
+    schema.upgrade(engine, domain="local")
     assert schema.current(engine) == schema.head()
     schema.require_current(engine)
 
@@ -47,13 +47,14 @@ def test_an_unmigrated_database_is_refused_with_the_command_to_run(engine):
 def test_jobs_stored_before_the_replacement_stem_keep_it_on_the_newest_only(engine):
     from alembic import command
 
-    from aftercall.domain.jobs import JobSpec, OutputTarget, Preset, SourceType, TranscriptOptions
+    from aftercall.domain.jobs import JobSpec, Preset, SourceType, TranscriptOptions
+    from aftercall.domain.outputs import OutputTarget
 
     with engine.begin() as conn:
         command.upgrade(schema._config(conn), "0001")
 
     def stored(job_id: str, created: float, replacing: bool) -> dict:
-        target = OutputTarget("calls/latest", replacing)
+        target = OutputTarget.resolve("calls/latest", use_replacement=replacing, domain="local", job_id=job_id)
         spec = JobSpec(Preset.TRANSCRIPT, SourceType.URI, "https://e.com/a.wav", target, TranscriptOptions())
         return {"id": job_id, "preset": "transcript", "status": "finished", "spec": spec.to_json(), "stage": "done",
                 "percent": 100, "attempts": 1, "created_at": created, "updated_at": created}  # fmt: skip
@@ -61,7 +62,53 @@ def test_jobs_stored_before_the_replacement_stem_keep_it_on_the_newest_only(engi
     with engine.begin() as conn:
         conn.execute(sa.insert(metadata.tables["jobs"]), [stored("old", 1.0, True), stored("new", 2.0, True),
                                                           stored("plain", 3.0, False)])  # fmt: skip
-    schema.upgrade(engine)
+    schema.upgrade(engine, domain="local")
     with engine.connect() as conn:
         held = dict(conn.execute(sa.text("SELECT id, replacement_stem FROM jobs")).all())
     assert held == {"old": None, "new": "calls/latest", "plain": None}
+
+
+def test_jobs_stored_before_their_keys_were_get_the_keys_their_outputs_were_written_at(engine):
+    from alembic import command
+
+    from aftercall.domain.jobs import JobSpec
+    from aftercall.domain.outputs import OutputTarget
+
+    with engine.begin() as conn:
+        command.upgrade(schema._config(conn), "0002")
+
+    def stored(job_id: str, stem: str, replacing: bool) -> dict:
+        spec = {
+            "preset": "soap-notes",
+            "sourceType": "uri",
+            "source": "https://e.com/a.wav",
+            "stem": stem,
+            "useReplacement": replacing,
+            "transcript": {
+                "language": "en",
+                "model": None,
+                "punctuate": True,
+                "profanity_filter": False,
+                "redact": [],
+                "diarize": True,
+                "endpointing": None,
+                "extra": {},
+            },
+        }
+        return {"id": job_id, "preset": "soap-notes", "status": "finished", "spec": spec, "stage": "done",
+                "percent": 100, "attempts": 1, "created_at": 1.0, "updated_at": 1.0}  # fmt: skip
+
+    with engine.begin() as conn:
+        conn.execute(sa.insert(metadata.tables["jobs"]), [stored("a", "calls/a", False), stored("b", "x/b", True)])
+    schema.upgrade(engine, domain="clinic.example")
+    with engine.connect() as conn:
+        jobs = metadata.tables["jobs"]
+        specs = {row.id: JobSpec.from_json(row.spec) for row in conn.execute(sa.select(jobs.c.id, jobs.c.spec))}
+    assert specs["a"].target.keys["transcript.vtt"] == "clinic.example/a/transcript/calls/a.vtt"
+    assert specs["a"].target.keys["soap.json"] == "clinic.example/a/soap/calls/a.json"
+    assert specs["b"].target.keys["transcript.srt"] == "x/b.srt"
+    assert specs["b"].target.keys["concept.json"] == "x/b-concept.json"
+    for job_id, spec in specs.items():  # the layout new jobs get is the one old jobs were written at
+        assert spec.target == OutputTarget.resolve(
+            spec.target.stem, use_replacement=spec.target.use_replacement, domain="clinic.example", job_id=job_id
+        )

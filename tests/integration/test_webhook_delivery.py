@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from aftercall.domain.jobs import JobSpec, OutputTarget, Preset, SourceType, TranscriptOptions
+from aftercall.domain.jobs import JobSpec, Preset, SourceType, TranscriptOptions
+from aftercall.domain.outputs import OutputTarget
 from aftercall.domain.webhooks import FAILED, RetryType, WebhookChanges
 from aftercall.jobstore import schema
 from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
@@ -32,7 +33,13 @@ FINISHED = "batch-processor.job-finished"
 
 
 def job_spec(uri: str = "https://example.com/a.wav") -> JobSpec:
-    return JobSpec(Preset.TRANSCRIPT, SourceType.URI, uri, OutputTarget("s", False), TranscriptOptions())
+    return JobSpec(
+        Preset.TRANSCRIPT,
+        SourceType.URI,
+        uri,
+        OutputTarget.resolve("s", use_replacement=False, domain="local", job_id="j"),
+        TranscriptOptions(),
+    )
 
 
 class Clock:
@@ -72,7 +79,7 @@ def make_harness(
     clock = Clock()
     tmp_path.mkdir(parents=True, exist_ok=True)
     engine = create_sql_engine(url or f"sqlite:///{tmp_path / 'db.sqlite'}")
-    schema.upgrade(engine)
+    schema.upgrade(engine, domain="local")
     jobs = SqlJobStore(engine, clock=clock)
     store = WebhookStore(engine, clock=clock)
     extra = {"resolver": resolver} if resolver else {}

@@ -1,6 +1,7 @@
 import pytest
 
-from aftercall.domain.jobs import OutputTarget, expand_template, template_problem
+from aftercall.domain.jobs import expand_template, template_problem
+from aftercall.domain.outputs import NOTE_FILES, TRANSCRIPT_FILES, OutputTarget
 
 
 @pytest.mark.parametrize(
@@ -38,12 +39,13 @@ def test_expands_every_variable():
 
 
 def test_default_layout_puts_outputs_under_domain_job_and_kind():
-    target = OutputTarget(stem="calls/x", use_replacement=False)
-    assert target.key(domain="d", job_id="j", kind="transcript", extension="vtt") == "d/j/transcript/calls/x.vtt"
-    assert target.key(domain="d", job_id="j", kind="soap", extension="json") == "d/j/soap/calls/x.json"
+    target = OutputTarget.resolve("calls/x", use_replacement=False, domain="d", job_id="j")
+    assert target.key(TRANSCRIPT_FILES[2]) == "d/j/transcript/calls/x.vtt"
+    assert target.key(NOTE_FILES["soap"]) == "d/j/soap/calls/x.json"
+    assert len(set(target.all_keys())) == 7
 
 
 def test_replacement_layout_uses_the_stem_itself():
-    target = OutputTarget(stem="local/calls/J", use_replacement=True)
-    assert target.key(domain="d", job_id="J", kind="transcript", extension="srt") == "local/calls/J.srt"
-    assert target.key(domain="d", job_id="J", kind="summary", extension="txt") == "local/calls/J-summary.txt"
+    target = OutputTarget.resolve("local/calls/J", use_replacement=True, domain="d", job_id="J")
+    assert target.key(TRANSCRIPT_FILES[1]) == "local/calls/J.srt"
+    assert target.key(NOTE_FILES["summary"]) == "local/calls/J-summary.txt"

@@ -8,15 +8,15 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from aftercall.domain.events import valid_event_type
 from aftercall.domain.jobs import (
-    LANGUAGES,
     JobSpec,
-    OutputTarget,
     Preset,
     SourceType,
     TranscriptOptions,
     expand_template,
+    language_problem,
     template_problem,
 )
+from aftercall.domain.outputs import OutputTarget
 from aftercall.domain.webhooks import RetryType, WebhookChanges
 from aftercall.errors import InvalidRequest
 from aftercall.webhooks.signing import decode_secret
@@ -29,8 +29,9 @@ class _Wire(BaseModel):
 
 
 def _check_language(value: str | None) -> str | None:
-    if value is not None and value not in LANGUAGES:
-        raise ValueError(f"unsupported language {value!r}; use one of {', '.join(sorted(LANGUAGES))}")
+    problem = None if value is None else language_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -139,7 +140,7 @@ class CreateJobRequest(_Wire):
             preset=Preset(self.preset),
             source_type=SourceType(self.in_params.source_type),
             source=self.in_params.source(),
-            target=OutputTarget(stem=stem, use_replacement=s3.use_replacement),
+            target=OutputTarget.resolve(stem, use_replacement=s3.use_replacement, domain=domain, job_id=job_id),
             transcript=TranscriptOptions.with_extra(
                 t.extra,
                 language=t.language or self.in_params.language,

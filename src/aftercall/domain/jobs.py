@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from aftercall.domain.outputs import OutputTarget
+
 
 class Preset(StrEnum):
     TRANSCRIPT = "transcript"
@@ -112,6 +114,15 @@ LANGUAGES = frozenset(
         "auto",
     ]
 )
+
+
+def language_problem(language: str) -> str | None:
+    """Why ``language`` cannot be asked for, as the end of a sentence about it, or None."""
+    if language in LANGUAGES:
+        return None
+    return f"unsupported language {language!r}; use one of {', '.join(sorted(LANGUAGES))}"
+
+
 AUTO_LANGUAGE = "auto"
 
 
@@ -153,21 +164,6 @@ def expand_template(template: str, *, domain: str, job_id: str, epoch_time: int)
     return (
         template.replace("{epoch_time}", str(epoch_time)).replace("{domain_name}", domain).replace("{job_id}", job_id)
     )
-
-
-@dataclass(frozen=True)
-class OutputTarget:
-    """Where one job writes: its key template, substituted once at submission so retries write the same keys."""
-
-    stem: str
-    use_replacement: bool
-
-    def key(self, *, domain: str, job_id: str, kind: str, extension: str) -> str:
-        """The object key of one output (docs/api.md §2 "Output keys"). ``kind``: transcript|summary|soap|concept."""
-        if self.use_replacement:
-            suffix = "" if kind == "transcript" else f"-{kind}"
-            return f"{self.stem}{suffix}.{extension}"
-        return f"{domain}/{job_id}/{kind}/{self.stem}.{extension}"
 
 
 @dataclass(frozen=True)
@@ -242,6 +238,7 @@ class JobSpec:
             "source": self.source,
             "stem": self.target.stem,
             "useReplacement": self.target.use_replacement,
+            "keys": self.target.keys,
             "transcript": {
                 "language": t.language,
                 "model": t.model,
@@ -262,7 +259,7 @@ class JobSpec:
             preset=Preset(data["preset"]),
             source_type=SourceType(data["sourceType"]),
             source=data["source"],
-            target=OutputTarget(stem=data["stem"], use_replacement=data["useReplacement"]),
+            target=OutputTarget(data["stem"], data["useReplacement"], dict(data["keys"])),
             transcript=TranscriptOptions.with_extra(t.pop("extra"), **t),
         )
 

@@ -19,10 +19,11 @@ class SchemaOutOfDate(AftercallError):
     """The database is not at this version's schema; run ``aftercall migrate``."""
 
 
-def _config(connection: sa.Connection | None = None) -> Config:
+def _config(connection: sa.Connection | None = None, *, domain: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
+    config.attributes["domain"] = domain  # the deployment's, for keys of jobs stored before they were (0003)
     return config
 
 
@@ -37,10 +38,10 @@ def current(engine: sa.Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: sa.Engine) -> None:
-    """Apply every migration the database lacks (idempotent)."""
+def upgrade(engine: sa.Engine, *, domain: str) -> None:
+    """Apply every migration the database lacks (idempotent); ``domain``: the deployment's (settings.domain)."""
     with engine.begin() as conn:
-        command.upgrade(_config(conn), "head")
+        command.upgrade(_config(conn, domain=domain), "head")
 
 
 def require_current(engine: sa.Engine) -> None:

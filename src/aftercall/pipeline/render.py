@@ -20,13 +20,6 @@ from aftercall.domain.transcript import (
     utterances,
 )
 
-FORMATS = ("txt", "srt", "vtt", "json")
-CONTENT_TYPES = {
-    "txt": "text/plain; charset=utf-8",
-    "srt": "application/x-subrip; charset=utf-8",
-    "vtt": "text/vtt; charset=utf-8",
-    "json": "application/json",
-}
 VTT_PREFIX = "- "
 
 

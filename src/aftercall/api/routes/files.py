@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from aftercall.api.deps import RuntimeDep
+from aftercall.domain.outputs import CONTENT_TYPES
 from aftercall.errors import AuthenticationError, NotFound
-from aftercall.pipeline.render import CONTENT_TYPES
 from aftercall.storage.local import LocalStore
 
 router = APIRouter(tags=["files"])

@@ -1,0 +1,78 @@
+"""Every file a job can write (its transcript in four formats, its notes), and the object key of each, resolved once
+when the job is submitted (docs/api.md §2 "Output keys")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+FORMATS = ("txt", "srt", "vtt", "json")  # the transcript's formats, by extension
+CONTENT_TYPES = {
+    "txt": "text/plain; charset=utf-8",
+    "srt": "application/x-subrip; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "json": "application/json",
+}
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file a job can write. ``section``: where the job's ``output`` lists it; ``kind``: its key's kind."""
+
+    section: Literal["transcription", "summary", "soap", "concept"]
+    kind: Literal["transcript", "summary", "soap", "concept"]
+    extension: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}.{self.extension}"
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.extension]
+
+    @property
+    def wire_format(self) -> str:
+        """The ``format`` the job's output gives it: a transcript's extension; a note's ``txt`` or ``JSON``."""
+        if self.kind == "transcript" or self.extension == "txt":
+            return self.extension
+        return self.extension.upper()
+
+
+TRANSCRIPT_FILES = tuple(OutputFile("transcription", "transcript", fmt) for fmt in FORMATS)
+NOTE_FILES = {
+    "summary": OutputFile("summary", "summary", "txt"),
+    "soap": OutputFile("soap", "soap", "json"),
+    "concept": OutputFile("concept", "concept", "json"),
+}
+CATALOGUE = (*TRANSCRIPT_FILES, *NOTE_FILES.values())
+
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """Where one job writes: its key template, substituted once at submission (``stem``), and the key of every file
+    of the catalogue, resolved then too, so retries, links and deletes all use the same keys."""
+
+    stem: str
+    use_replacement: bool
+    keys: dict[str, str] = field(compare=True)  # by OutputFile.name
+
+    @classmethod
+    def resolve(cls, stem: str, *, use_replacement: bool, domain: str, job_id: str) -> OutputTarget:
+        """The default layout is ``{domain}/{job_id}/{kind}/{stem}.{ext}``; with ``useReplacement`` the stem is the
+        key itself: ``{stem}.{ext}`` for the transcript, ``{stem}-{kind}.{ext}`` for a note."""
+        keys = {}
+        for file in CATALOGUE:
+            if use_replacement:
+                suffix = "" if file.kind == "transcript" else f"-{file.kind}"
+                keys[file.name] = f"{stem}{suffix}.{file.extension}"
+            else:
+                keys[file.name] = f"{domain}/{job_id}/{file.kind}/{stem}.{file.extension}"
+        return cls(stem, use_replacement, keys)
+
+    def key(self, file: OutputFile) -> str:
+        return self.keys[file.name]
+
+    def all_keys(self) -> list[str]:
+        """The key of every output the job could have written, produced or not (deleting a job removes them)."""
+        return [self.key(file) for file in CATALOGUE]
