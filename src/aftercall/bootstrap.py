@@ -7,19 +7,19 @@ import hmac
 import os
 import secrets
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Protocol
 from urllib.parse import urlsplit
 
 import httpx
+import sqlalchemy as sa
 import structlog
 
 from aftercall.asr import SpeechToText
 from aftercall.asr.deepgram import DeepgramEngine
 from aftercall.asr.openai import OpenAIEngine
 from aftercall.asr.whisper import WhisperEngine
-from aftercall.diarization import Diarizer
 from aftercall.diarization.local import LocalDiarizer
 from aftercall.errors import ConfigurationError, DataDirInUse
 from aftercall.jobstore import schema
@@ -64,26 +64,45 @@ def read_or_create_secret(path: Path) -> tuple[str, bool]:
     return value, True
 
 
-Role = Literal["embedded", "api", "worker", "dispatcher"]
+class Background(Protocol):
+    """A part that runs beside the API, or alone: started with its process, stopped before the process exits."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
 
 
-@dataclass
+@dataclass(frozen=True)
+class Parts:
+    """The background parts of one process: started in order, stopped in reverse."""
+
+    items: tuple[Background, ...] = ()
+
+    def start(self) -> None:
+        for part in self.items:
+            part.start()
+
+    def stop(self) -> None:
+        for part in reversed(self.items):
+            part.stop()
+
+
+@dataclass(frozen=True)
 class Runtime:
+    """What the API serves from, and the background parts its process starts and stops with it (embedded mode's
+    workers and dispatcher; none for a distributed ``aftercall api``)."""
+
     settings: Settings
-    role: Role
     jobs: SqlJobStore
     store: ObjectStore
     queue: TaskQueue
-    runner: JobRunner
     asr: SpeechToText
     batch: BatchService
     recordings: RecordingService
     webhooks: WebhookService
-    dispatcher: Dispatcher
-    sweeper: Sweeper
     api_keys: list[str]
     created_api_key: str | None = None
-    _lock: IO[str] | None = field(default=None, repr=False)
+    background: Parts = Parts()
 
     def key_matches(self, candidate: str) -> bool:
         """Constant-time comparison against every key (no early exit)."""
@@ -93,29 +112,42 @@ class Runtime:
         return matched
 
     def start(self) -> None:
-        """Start this role's background parts (the api and worker roles have none)."""
-        if self.role == "dispatcher":
-            self.dispatcher.start()
-            self.sweeper.start()
-        elif self.role == "embedded":
-            self._start_embedded()
-
-    def _start_embedded(self) -> None:
-        """Take the data dir, recover unfinished jobs, start the workers and the dispatcher."""
-        self._lock = _lock_data_dir(self.settings.data_dir)
-        expired = self.jobs.expire_leases()  # we hold the data dir: any processing job lost its worker
-        pending = self.jobs.unfinished_job_ids()
-        if pending:
-            log.info("recovering unfinished jobs", count=len(pending), interrupted=expired)
-        self.queue.start()
-        for job_id in pending:
-            self.queue.enqueue(job_id)
-        self.dispatcher.start()
+        self.background.start()
 
     def stop(self) -> None:
-        self.queue.stop(timeout=30)
-        self.sweeper.stop()
-        self.dispatcher.stop()
+        self.background.stop()
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A distributed ``aftercall worker``: the broker's queue it takes job ids from and the runner of each job."""
+
+    queue: CeleryQueue
+    runner: JobRunner
+
+
+class _Embedded:
+    """Embedded mode's background: holds the data dir, recovers the jobs a stopped process left unfinished, runs the
+    in-process workers and the webhook dispatcher."""
+
+    def __init__(self, data_dir: Path, jobs: SqlJobStore, queue: TaskQueue, dispatcher: Dispatcher) -> None:
+        self._data_dir, self._jobs, self._queue, self._dispatcher = data_dir, jobs, queue, dispatcher
+        self._lock: IO[str] | None = None
+
+    def start(self) -> None:
+        self._lock = _lock_data_dir(self._data_dir)
+        expired = self._jobs.expire_leases()  # we hold the data dir: any processing job lost its worker
+        pending = self._jobs.unfinished_job_ids()
+        if pending:
+            log.info("recovering unfinished jobs", count=len(pending), interrupted=expired)
+        self._queue.start()
+        for job_id in pending:
+            self._queue.enqueue(job_id)
+        self._dispatcher.start()
+
+    def stop(self) -> None:
+        self._queue.stop(timeout=30)
+        self._dispatcher.stop()
         if self._lock is not None:
             self._lock.close()
             self._lock = None
@@ -131,70 +163,107 @@ def _lock_data_dir(data_dir: Path) -> IO[str]:
     return handle
 
 
-def build(settings: Settings, role: Role = "embedded") -> Runtime:
-    """Wire every part for ``role``: ``embedded`` (serve), or a distributed ``api``, ``worker`` or ``dispatcher``."""
-    data_dir = settings.data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
-    api_keys = settings.configured_api_keys
-    created_key = None
-    if role == "api" and not api_keys:
-        raise ConfigurationError("aftercall api needs AFTERCALL_API_KEYS (the keys every api process accepts)")
-    if not api_keys:
-        key, created = read_or_create_secret(data_dir / "api-key")
-        api_keys, created_key = [key], (key if created else None)
-    link_secret, _ = read_or_create_secret(data_dir / "link-secret")
+@dataclass(frozen=True)
+class _Core:
+    """What every role shares: the settings, the object store, the database and its webhook tables."""
+
+    settings: Settings
+    store: ObjectStore
+    database: sa.Engine
+    webhook_store: WebhookStore
+
+
+def _core(settings: Settings, *, owns_database: bool) -> _Core:
+    """``owns_database``: embedded mode migrates its own database; distributed roles need ``aftercall migrate``
+    to have run first, once."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    link_secret, _ = read_or_create_secret(settings.data_dir / "link-secret")
     signer = LinkSigner(link_secret.encode(), settings.resolved_public_url + FILES_PATH)
-    store = object_store(settings, signer)
     database = create_sql_engine(settings.resolved_database_url)
-    if role == "embedded":
-        schema.upgrade(database, domain=settings.domain)  # embedded mode owns its database
+    if owns_database:
+        schema.upgrade(database, domain=settings.domain)
     else:
-        schema.require_current(database)  # distributed roles: `aftercall migrate` runs first, once
-    jobs = SqlJobStore(database)
-    webhook_store = WebhookStore(jobs.engine)
+        schema.require_current(database)
+    return _Core(settings, object_store(settings, signer), database, WebhookStore(database))
 
-    def webhook_client() -> httpx.Client:  # never follows redirects (docs/api.md §5)
-        return guarded_client(
-            allow_private=settings.allow_private_urls, follow_redirects=False, timeout=TIMEOUT_SECONDS
-        )
 
-    dispatcher = Dispatcher(webhook_store, webhook_client(), retry_scale=settings.webhook_retry_scale)
-    jobs.on_event = dispatcher.wake
-    engine = speech_to_text(settings, parallel=settings.workers if role == "embedded" else 1)
-    diarizer = LocalDiarizer() if settings.diarization == "local" else None
-    runner = _job_runner(settings, jobs, store, engine, diarizer)
-    queue = _queue(settings, role, jobs, runner)
-    return Runtime(
-        settings=settings,
-        role=role,
-        jobs=jobs,
-        store=store,
-        queue=queue,
-        runner=runner,
-        asr=engine,
-        batch=BatchService(jobs=jobs, store=store, queue=queue, engine=engine, settings=settings),
-        recordings=RecordingService(jobs=jobs, store=store, settings=settings),
-        webhooks=WebhookService(
-            store=webhook_store,
-            http_client=webhook_client,
-            allow_private_urls=settings.allow_private_urls,
-            on_change=dispatcher.wake,
-        ),
-        dispatcher=dispatcher,
-        sweeper=Sweeper(
-            jobs,
-            queue,
-            requeue_after=settings.requeue_after_seconds,
-            interval=min(10.0, settings.requeue_after_seconds),
-        ),
-        api_keys=api_keys,
-        created_api_key=created_key,
+def build_embedded(settings: Settings) -> Runtime:
+    """``aftercall serve``: the API, the workers and the dispatcher in one process, over the data dir."""
+    core = _core(settings, owns_database=True)
+    dispatcher = _dispatcher(core)
+    jobs = SqlJobStore(core.database, domain=settings.domain, on_event=dispatcher.wake)
+    speech = speech_to_text(settings, parallel=settings.workers)
+    queue = InProcessQueue(_job_runner(settings, jobs, core.store, speech).run, workers=settings.workers)
+    return _api_runtime(core, jobs, queue, speech, dispatcher, _Embedded(settings.data_dir, jobs, queue, dispatcher))
+
+
+def build_api(settings: Settings) -> Runtime:
+    """Distributed ``aftercall api``: stores each job and publishes its id to the broker; runs nothing else."""
+    if not settings.configured_api_keys:
+        raise ConfigurationError("aftercall api needs AFTERCALL_API_KEYS (the keys every api process accepts)")
+    core = _core(settings, owns_database=False)
+    jobs = SqlJobStore(core.database, domain=settings.domain)
+    queue = _celery_queue(settings, jobs, "api")
+    return _api_runtime(core, jobs, queue, speech_to_text(settings, parallel=1), _dispatcher(core))
+
+
+def build_worker(settings: Settings) -> Worker:
+    """Distributed ``aftercall worker``: takes job ids from the broker and runs them."""
+    core = _core(settings, owns_database=False)
+    jobs = SqlJobStore(core.database, domain=settings.domain)
+    queue = _celery_queue(settings, jobs, "worker")
+    return Worker(queue, _job_runner(settings, jobs, core.store, speech_to_text(settings, parallel=1)))
+
+
+def build_dispatcher(settings: Settings) -> Parts:
+    """Distributed ``aftercall dispatcher``: delivers webhooks and re-enqueues jobs the broker lost (run one)."""
+    core = _core(settings, owns_database=False)
+    jobs = SqlJobStore(core.database, domain=settings.domain)
+    queue = _celery_queue(settings, jobs, "dispatcher")
+    interval = min(10.0, settings.requeue_after_seconds)
+    return Parts(
+        (_dispatcher(core), Sweeper(jobs, queue, requeue_after=settings.requeue_after_seconds, interval=interval))
     )
 
 
-def _queue(settings: Settings, role: Role, jobs: SqlJobStore, runner: JobRunner) -> TaskQueue:
-    if role == "embedded":
-        return InProcessQueue(runner.run, workers=settings.workers)
+def _api_runtime(
+    core: _Core, jobs: SqlJobStore, queue: TaskQueue, speech: SpeechToText, dispatcher: Dispatcher,
+    *background: Background,
+) -> Runtime:  # fmt: skip
+    settings = core.settings
+    api_keys, created_key = settings.configured_api_keys, None
+    if not api_keys:
+        key, created = read_or_create_secret(settings.data_dir / "api-key")
+        api_keys, created_key = [key], (key if created else None)
+    return Runtime(
+        settings=settings,
+        jobs=jobs,
+        store=core.store,
+        queue=queue,
+        asr=speech,
+        batch=BatchService(jobs=jobs, store=core.store, queue=queue, engine=speech, settings=settings),
+        recordings=RecordingService(jobs=jobs, store=core.store, settings=settings),
+        webhooks=WebhookService(
+            store=core.webhook_store,
+            http_client=lambda: _webhook_client(settings),
+            allow_private_urls=settings.allow_private_urls,
+            on_change=dispatcher.wake,
+        ),
+        api_keys=api_keys,
+        created_api_key=created_key,
+        background=Parts(background),
+    )
+
+
+def _webhook_client(settings: Settings) -> httpx.Client:  # never follows redirects (docs/api.md §5)
+    return guarded_client(allow_private=settings.allow_private_urls, follow_redirects=False, timeout=TIMEOUT_SECONDS)
+
+
+def _dispatcher(core: _Core) -> Dispatcher:
+    return Dispatcher(core.webhook_store, _webhook_client(core.settings), retry_scale=core.settings.webhook_retry_scale)
+
+
+def _celery_queue(settings: Settings, jobs: SqlJobStore, role: str) -> CeleryQueue:
     if settings.broker_url.startswith("inprocess"):
         raise ConfigurationError(f"aftercall {role} needs AFTERCALL_BROKER_URL (redis://... or amqp://...)")
     app = make_app(settings.broker_url, visibility_timeout=2 * settings.max_media_seconds)
@@ -274,16 +343,23 @@ def notes(settings: Settings) -> Notes:
     return Notes(language_model(settings), judge=judge, audit=settings.notes_audit)
 
 
-def _job_runner(
-    settings: Settings, jobs: SqlJobStore, store: ObjectStore, engine: SpeechToText, diarizer: Diarizer | None
-) -> JobRunner:
+def engines(settings: Settings, speech: SpeechToText) -> Engines:
+    """What a job's stages run on: ``speech`` with the configured diarizer, and the notes step."""
+    diarizer = LocalDiarizer() if settings.diarization == "local" else None
+    return Engines(Speech(speech, diarizer), notes(settings))
+
+
+def fetch_client(settings: Settings) -> httpx.Client:
+    """The client that downloads a job's source (private addresses refused unless allowed; redirects followed)."""
+    return guarded_client(allow_private=settings.allow_private_urls, follow_redirects=True, timeout=_HTTP_READ_TIMEOUT)
+
+
+def _job_runner(settings: Settings, jobs: SqlJobStore, store: ObjectStore, speech: SpeechToText) -> JobRunner:
     return JobRunner(
         jobs=jobs,
         store=store,
-        engines=Engines(Speech(engine, diarizer), notes(settings)),
-        http_client=lambda: guarded_client(
-            allow_private=settings.allow_private_urls, follow_redirects=True, timeout=_HTTP_READ_TIMEOUT
-        ),
+        engines=engines(settings, speech),
+        http_client=lambda: fetch_client(settings),
         config=WorkerConfig(
             owner=f"{socket.gethostname()}:{os.getpid()}",
             lease_seconds=settings.lease_seconds,

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from aftercall import __version__
 
 if TYPE_CHECKING:
-    from aftercall.bootstrap import Role, Runtime
     from aftercall.settings import Settings
+
+Made = TypeVar("Made")
 
 
 def _configure_logging(level: str, log_format: str) -> None:
@@ -71,16 +73,12 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, log_level: 
     import uvicorn
 
     from aftercall.api.app import create_app
-    from aftercall.bootstrap import build
-    from aftercall.errors import AftercallError
+    from aftercall.bootstrap import build_embedded
 
     settings = _settings(host=host, port=port, data_dir=data_dir)
     _configure_logging(log_level, settings.log_format)
-    try:
-        runtime = build(settings)
-        runtime.start()
-    except AftercallError as exc:  # a data dir in use, a malformed storage URL, ...
-        raise click.ClickException(str(exc)) from exc
+    runtime = _one_line(lambda: build_embedded(settings))
+    _one_line(runtime.start)
     click.echo(f"aftercall {__version__}: data in {settings.data_dir.resolve()}")
     if runtime.created_api_key:
         click.echo(
@@ -101,18 +99,21 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, log_level: 
         runtime.stop()
 
 
-def _runtime(role: Role, log_level: str) -> Runtime:
-    from aftercall.bootstrap import build
+def _one_line(make: Callable[[], Made]) -> Made:
+    """``make()``, with a problem of configuration (a data dir in use, a malformed storage URL, a missing setting,
+    ...) shown as one line, not a traceback."""
     from aftercall.errors import AftercallError
 
-    settings = _settings()
-    _configure_logging(log_level, settings.log_format)
     try:
-        runtime = build(settings, role)
-        runtime.start()
+        return make()
     except AftercallError as exc:
         raise click.ClickException(str(exc)) from exc
-    return runtime
+
+
+def _role_settings(log_level: str) -> Settings:
+    settings = _settings()
+    _configure_logging(log_level, settings.log_format)
+    return settings
 
 
 @main.command()
@@ -124,9 +125,11 @@ def api(host: str | None, port: int | None, log_level: str) -> None:
     import uvicorn
 
     from aftercall.api.app import create_app
+    from aftercall.bootstrap import build_api
 
-    runtime = _runtime("api", log_level)
-    settings = runtime.settings
+    settings = _role_settings(log_level)
+    runtime = _one_line(lambda: build_api(settings))
+    _one_line(runtime.start)
     uvicorn.run(
         create_app(runtime, manage_runtime=False),
         host=host or settings.host,
@@ -142,12 +145,13 @@ def api(host: str | None, port: int | None, log_level: str) -> None:
 @click.option("--log-level", default="info", show_default=True)
 def worker(concurrency: int, queues: str, log_level: str) -> None:
     """Distributed mode: a Celery worker that runs jobs (SIGTERM lets the running job finish)."""
-    from aftercall.taskqueue.celery import CeleryQueue, register_worker_task
+    from aftercall.bootstrap import build_worker
+    from aftercall.taskqueue.celery import register_worker_task
 
-    runtime = _runtime("worker", log_level)
-    assert isinstance(runtime.queue, CeleryQueue)
-    app = runtime.queue.app
-    register_worker_task(app, runtime.runner.run)
+    settings = _role_settings(log_level)
+    built = _one_line(lambda: build_worker(settings))  # its jobs start when Celery's worker loop does
+    app = built.queue.app
+    register_worker_task(app, built.runner.run)
     app.worker_main(
         [
             "worker",
@@ -167,13 +171,17 @@ def dispatcher(log_level: str) -> None:
     import signal
     import threading
 
-    runtime = _runtime("dispatcher", log_level)
+    from aftercall.bootstrap import build_dispatcher
+
+    settings = _role_settings(log_level)
+    parts = _one_line(lambda: build_dispatcher(settings))
+    _one_line(parts.start)
     done = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: done.set())
     click.echo("aftercall dispatcher: delivering webhooks and sweeping stranded jobs")
     done.wait()
-    runtime.stop()
+    parts.stop()
 
 
 @main.command()

@@ -10,19 +10,16 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from aftercall.bootstrap import notes, speech_to_text
-from aftercall.diarization.local import LocalDiarizer
+from aftercall.bootstrap import engines, fetch_client, speech_to_text
 from aftercall.domain.jobs import JobSpec, Preset, SourceType, Stage, TranscriptOptions, language_problem
 from aftercall.domain.outputs import NOTE_FILES, TRANSCRIPT_FILES, OutputTarget
 from aftercall.errors import InvalidRequest
-from aftercall.net import guarded_client, url_problem
+from aftercall.net import url_problem
 from aftercall.pipeline import run as pipeline
 from aftercall.pipeline.fetch import download
-from aftercall.pipeline.speech import Speech
 from aftercall.services import check_preset
 from aftercall.settings import Settings
 
-_TIMEOUT_SECONDS = 30.0
 _TRANSCRIPT_SUFFIXES = (".txt", ".srt", ".vtt", ".json")  # a source named so is read as a transcript, not media
 
 
@@ -91,8 +88,7 @@ def is_transcript(source: str) -> bool:
 def run_once(source: str, spec: JobSpec, out_dir: Path, settings: Settings, progress: StageBars) -> list[Path]:
     """Process ``source`` (a local path or an http(s) URL) and write its files into ``out_dir``; returns them.
     Nothing is written unless every step succeeded."""
-    diarizer = LocalDiarizer() if settings.diarization == "local" else None
-    engines = pipeline.Engines(Speech(speech_to_text(settings, parallel=1), diarizer), notes(settings))
+    job_engines = engines(settings, speech_to_text(settings, parallel=1))
     with tempfile.TemporaryDirectory(prefix="aftercall-run-") as tmp:
         local = Path(source)
         if is_url(source):
@@ -101,14 +97,18 @@ def run_once(source: str, spec: JobSpec, out_dir: Path, settings: Settings, prog
         outputs = pipeline.run(
             local,
             spec,
-            engines,
+            job_engines,
             progress,
             request_id="aftercall-run",
             created=time.time(),
             max_media_seconds=settings.max_media_seconds,
         )
     target = spec.target
-    named = {target.key(file): outputs.transcripts[file.extension] for file in TRANSCRIPT_FILES if outputs.transcripts}
+    named = {
+        target.key(file): outputs.transcripts[file.extension]
+        for file in TRANSCRIPT_FILES
+        if file.extension in outputs.transcripts
+    }
     named |= {target.key(NOTE_FILES[section]): content for section, content in outputs.notes.items()}
     return _write(named, out_dir)
 
@@ -118,9 +118,7 @@ def _fetch(url: str, destination: Path, settings: Settings, progress: StageBars,
     problem = url_problem(url, allow_private=settings.allow_private_urls)
     if problem:
         raise InvalidRequest("inParams.uri", problem)
-    with guarded_client(
-        allow_private=settings.allow_private_urls, follow_redirects=True, timeout=_TIMEOUT_SECONDS
-    ) as client:
+    with fetch_client(settings) as client:
         download(
             client,
             url,

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from aftercall.domain.jobs import JobSpec, Preset, SourceType, Stage, Status, TranscriptOptions
-from aftercall.domain.outputs import OutputTarget
+from aftercall.domain.outputs import TRANSCRIPT_FILES, OutputTarget
 from aftercall.domain.recordings import Recording
 from aftercall.domain.webhooks import RetryType, Webhook
 from aftercall.errors import Conflict, InvalidRequest
@@ -41,7 +41,7 @@ def database_url(request, tmp_path):
 def store(database_url, clock):
     engine = create_sql_engine(database_url)
     schema.upgrade(engine, domain="local")
-    yield SqlJobStore(engine, clock=clock)
+    yield SqlJobStore(engine, domain="local", clock=clock)
     engine.dispose()
 
 
@@ -144,6 +144,24 @@ def test_jobs_filter_by_recording(store):
     store.create_job("b", spec())
     total, page = store.list_jobs(Page(), recording_id="rec-1")
     assert (total, [j.id for j in page]) == (1, ["a"])
+
+
+def test_a_job_stored_without_its_keys_by_an_older_version_is_read_with_the_keys_that_version_wrote(store):
+    """An older API process still running after `aftercall migrate` stores specs without keys."""
+    import sqlalchemy as sa
+
+    from aftercall.jobstore.tables import jobs
+
+    store.create_job("old", spec())
+    with store.engine.begin() as conn:
+        stored = conn.execute(sa.select(jobs.c.spec).where(jobs.c.id == "old")).scalar_one()
+        del stored["keys"]
+        conn.execute(jobs.update().where(jobs.c.id == "old").values(spec=stored))
+    assert store.get_job("old").spec.target.key(TRANSCRIPT_FILES[0]) == "local/old/transcript/stem.txt"
+    claim = store.claim("old", "w", lease_seconds=60, max_attempts=3)
+    assert claim is not None
+    assert claim.job.spec.target.all_keys()[-1] == "local/old/concept/stem.json"
+    assert store.delete_job("old") is not None
 
 
 def test_a_claim_is_exclusive_while_its_lease_lives(store, clock):

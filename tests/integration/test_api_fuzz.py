@@ -8,7 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from aftercall.api.app import create_app
-from aftercall.bootstrap import build
+from aftercall.bootstrap import build_embedded
 from aftercall.settings import Settings
 from tests.integration.conftest import KEY
 
@@ -19,7 +19,7 @@ EXAMPLES = 50  # per operation: about fifteen seconds for the whole API on two c
 
 @pytest.mark.timeout(900)
 def test_no_request_the_schema_describes_makes_the_api_fail(tmp_path) -> None:
-    runtime = build(Settings(data_dir=tmp_path / "data", api_keys=KEY, rate_limit_per_minute=100_000))
+    runtime = build_embedded(Settings(data_dir=tmp_path / "data", api_keys=KEY, rate_limit_per_minute=100_000))
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(runtime, manage_runtime=False))
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10, "the whole API is published"

@@ -5,7 +5,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from aftercall.bootstrap import build
+from aftercall.bootstrap import build_embedded
 from aftercall.errors import DataDirInUse
 from aftercall.settings import Settings
 from tests.integration.conftest import KEY, make_client
@@ -323,6 +323,6 @@ def test_openapi_documents_the_job_body(api):
 
 
 def test_a_second_process_cannot_share_the_data_dir(api, tmp_path):
-    second = build(Settings(data_dir=tmp_path / "data", api_keys="k"))
+    second = build_embedded(Settings(data_dir=tmp_path / "data", api_keys="k"))
     with pytest.raises(DataDirInUse, match="Another aftercall process"):
         second.start()

@@ -80,7 +80,7 @@ def make_harness(
     tmp_path.mkdir(parents=True, exist_ok=True)
     engine = create_sql_engine(url or f"sqlite:///{tmp_path / 'db.sqlite'}")
     schema.upgrade(engine, domain="local")
-    jobs = SqlJobStore(engine, clock=clock)
+    jobs = SqlJobStore(engine, domain="local", clock=clock)
     store = WebhookStore(engine, clock=clock)
     extra = {"resolver": resolver} if resolver else {}
     client = guarded_client(allow_private=allow_private, follow_redirects=False, timeout=timeout, **extra)

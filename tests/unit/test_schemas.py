@@ -49,7 +49,7 @@ def test_the_spec_types_extra_once_and_a_stored_spec_reads_back_the_same():
     assert spec.transcript.speakers == SpeakerCount(3, 3)
     assert spec.transcript.multichannel is False
     assert spec.transcript.keywords == ("Eliquis", "apixaban")
-    assert JobSpec.from_json(json.loads(json.dumps(spec.to_json()))) == spec
+    assert JobSpec.from_json(json.loads(json.dumps(spec.to_json())), legacy_domain="other", job_id="other") == spec
     plain = spec_of(body())
     assert (plain.transcript.speakers, plain.transcript.multichannel) == (SpeakerCount(1, 8), None)
 

@@ -51,9 +51,12 @@ def test_long_audio_is_cut_into_blocks_at_its_quiet_moments():
 
 
 class _Detector:
-    """Stands in for a loaded model's language detector: the window's first sample says which language it holds."""
+    """Stands in for a loaded model's language detector: the window's first sample says which language it holds (a
+    faint window, noise on the line, gets a doubtful guess)."""
 
     def detect_language(self, *, audio: np.ndarray, vad_filter: bool) -> tuple[str, float, list[tuple[str, float]]]:
+        if audio[0] < 0.1:
+            return "de", 0.4, [("de", 0.4), ("en", 0.35), ("fr", 0.25)]
         language = "fr" if audio[0] > 0.5 else "en"
         other = "en" if language == "fr" else "fr"
         return language, 0.9, [(language, 0.9), (other, 0.1)]
@@ -69,4 +72,7 @@ def test_a_call_that_changes_language_is_told_apart_from_one_in_a_single_languag
     assert 0.4 < probability < 0.9  # the French windows' 0.9 and the English windows' 0.1, averaged
 
     assert detect_language(_Detector(), french) == ("fr", 0.9, False)
+    noise = np.full(minute, 0.05, dtype=np.float32)  # a minute of hold music before a French call
+    language, _, mixed = detect_language(_Detector(), np.concatenate([noise, french]))
+    assert (language, mixed) == ("fr", False)
     assert detect_language(_Detector(), np.zeros(rate, dtype=np.float32)) == ("en", 0.0, False)  # no speech

@@ -16,6 +16,9 @@ from aftercall.errors import ModelUnavailable, TranscriptionError
 _DETECTION_WINDOWS = 5  # 30 s windows, spread across the whole file, that vote on the language (auto)
 _WINDOW = 30 * 16_000
 _SILENT_RMS = 1e-3  # a window this quiet has no speech to vote with
+# A window says the call changes language only when it is this sure of its own (hold music, a line's noise or one
+# "OK" give a language too, but a doubtful one).
+_SURE = 0.7
 # faster-whisper computes the spectrogram of all the audio it is given at once (a 2 h call needed 8 GB), so long
 # audio is transcribed in blocks of at most this long, each ending at the quietest moment of its last seconds.
 _BLOCK_SECONDS = 300
@@ -102,9 +105,9 @@ class WhisperEngine:
                 vad_filter=True,
                 word_timestamps=True,
                 hotwords=" ".join(request.keywords) or None,
-                # A call that changes language (an interpreter, a switch mid-call) is heard window by window, each in
-                # its own language: one language forced on speech in another sends Whisper into its sampling
-                # fallback, whose output is noise that varies from run to run.
+                # A call that changes language (an interpreter, a switch mid-call) is decoded 30 s of speech at a time,
+                # each in the language detected for it: one language forced on speech in another sends Whisper into
+                # its sampling fallback, whose output is noise that varies from run to run.
                 multilingual=mixed,
             )
             language = info.language  # the first block's, when the English-only model decided it
@@ -151,7 +154,7 @@ def detect_language(model: Any, samples: np.ndarray) -> tuple[str, float, bool]:
     """The language of the whole file: windows spread from its start to its end each give every language a
     probability; the language with the highest total wins (faster-whisper alone looks only at the start).
     Returns the language, its mean probability over the windows that had speech, and whether those windows
-    disagreed on their most likely language (a call in more than one language)."""
+    surely heard different languages (a call in more than one language)."""
     last = max(len(samples) - _WINDOW, 0)
     starts = sorted({int(x) for x in np.linspace(0, last, _DETECTION_WINDOWS)})
     totals: dict[str, float] = {}
@@ -161,8 +164,9 @@ def detect_language(model: Any, samples: np.ndarray) -> tuple[str, float, bool]:
         window = samples[start : start + _WINDOW]
         if float(np.sqrt(np.mean(window.astype(np.float64) ** 2))) < _SILENT_RMS:
             continue
-        top, _, probabilities = model.detect_language(audio=window, vad_filter=True)
-        heard.add(top)
+        top, sureness, probabilities = model.detect_language(audio=window, vad_filter=True)
+        if sureness >= _SURE:
+            heard.add(top)
         for language, p in probabilities:
             totals[language] = totals.get(language, 0.0) + p
         voted += 1

@@ -252,14 +252,22 @@ class JobSpec:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> JobSpec:
+    def from_json(cls, data: dict[str, Any], *, legacy_domain: str, job_id: str) -> JobSpec:
+        """The spec stored as ``data``. A job an older version stored has no ``keys`` (one stored by an older API
+        process still running after ``aftercall migrate``): its keys are the ones that version wrote, from the
+        deployment's domain and the job's id."""
         t = dict(data["transcript"])
         t["redact"] = tuple(t["redact"])
+        stem, replacing = data["stem"], data["useReplacement"]
+        if "keys" in data:
+            target = OutputTarget(stem, replacing, dict(data["keys"]))
+        else:
+            target = OutputTarget.resolve(stem, use_replacement=replacing, domain=legacy_domain, job_id=job_id)
         return cls(
             preset=Preset(data["preset"]),
             source_type=SourceType(data["sourceType"]),
             source=data["source"],
-            target=OutputTarget(data["stem"], data["useReplacement"], dict(data["keys"])),
+            target=target,
             transcript=TranscriptOptions.with_extra(t.pop("extra"), **t),
         )
 

@@ -55,7 +55,7 @@ class OutputTarget:
 
     stem: str
     use_replacement: bool
-    keys: dict[str, str] = field(compare=True)  # by OutputFile.name
+    keys: dict[str, str] = field(hash=False)  # by OutputFile.name
 
     @classmethod
     def resolve(cls, stem: str, *, use_replacement: bool, domain: str, job_id: str) -> OutputTarget:

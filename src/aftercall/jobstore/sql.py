@@ -67,10 +67,13 @@ def _translating_outages(cls: type) -> type:
 class SqlJobStore:
     """Jobs and recordings in SQL. The schema comes from the migrations (``aftercall.jobstore.schema``)."""
 
-    def __init__(self, engine: sa.Engine, *, clock: Clock = time.time) -> None:
+    def __init__(
+        self, engine: sa.Engine, *, domain: str, clock: Clock = time.time, on_event: Callable[[], None] = lambda: None
+    ) -> None:
         self.engine = engine
+        self.domain = domain  # the deployment's: the output keys of a job an older version stored without them
         self.clock = clock
-        self.on_event: Callable[[], None] = lambda: None  # told after a commit that wrote an event
+        self.on_event = on_event  # told after a commit that wrote an event (embedded mode wakes its dispatcher)
 
     def check(self) -> None:
         """Raise ``StoreUnavailable`` if the database does not answer."""
@@ -145,12 +148,12 @@ class SqlJobStore:
     def get_job(self, job_id: str) -> Job | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).first()
-        return _job(row) if row else None
+        return self._job(row) if row else None
 
     def list_jobs(self, page: Page, *, recording_id: str | None = None) -> tuple[int, list[Job]]:
         filters = [jobs.c.recording_id == recording_id] if recording_id else []
         total, rows = self._paginate(jobs, filters, page)
-        return total, [_job(r) for r in rows]
+        return total, [self._job(r) for r in rows]
 
     def delete_job(self, job_id: str) -> Job | None:
         """Delete a job; one still active is cancelled first, so it ends with a ``Job was cancelled`` event."""
@@ -158,7 +161,7 @@ class SqlJobStore:
             row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).first()
             if row is None:
                 return None
-            job = _job(row)
+            job = self._job(row)
             if not job.status.terminal:
                 cancelled = replace(job, status=Status.ERROR, error=CANCELLED_ERROR)
                 outbox.emit(conn, terminal_event(cancelled), self.clock())
@@ -213,22 +216,20 @@ class SqlJobStore:
             self.on_event()
         return claim
 
-    @staticmethod
     def _take(
-        conn: Connection, job_id: str, where: Any, attempt: int, owner: str, expires: float, now: float
+        self, conn: Connection, job_id: str, where: Any, attempt: int, owner: str, expires: float, now: float
     ) -> Claim | None:
         values = dict(status=Status.PROCESSING.value, attempts=attempt, lease_owner=owner, lease_expires_at=expires)
         if conn.execute(jobs.update().where(where).values(updated_at=now, **values)).rowcount != 1:
             return None
-        return Claim(job=_job(conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one()), attempt=attempt)
+        return Claim(job=self._job(conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one()), attempt=attempt)
 
-    @staticmethod
-    def _end(conn: Connection, job_id: str, where: Any, now: float, **values: Any) -> bool:
+    def _end(self, conn: Connection, job_id: str, where: Any, now: float, **values: Any) -> bool:
         """Move a job to a terminal status and write its event, in the caller's transaction."""
         done = dict(lease_owner=None, lease_expires_at=None, updated_at=now, **values)
         if conn.execute(jobs.update().where(where).values(**done)).rowcount != 1:
             return False
-        job = _job(conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one())
+        job = self._job(conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one())
         outbox.emit(conn, terminal_event(job), now)
         return True
 
@@ -253,7 +254,7 @@ class SqlJobStore:
                 != 1
             ):
                 return False
-            event = progress_event(_job(conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one()))
+            event = progress_event(self._job(conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one()))
             emitted = event is not None and outbox.emit_if_subscribed(conn, event, now)
         if emitted:
             self.on_event()
@@ -333,17 +334,16 @@ class SqlJobStore:
             raise InvalidRequest(field, f"there is no item with id {item_id!r}")
         return sa.tuple_(sa.literal(row.created_at), sa.literal(row.id))
 
-
-def _job(row: Row[Any]) -> Job:
-    return Job(
-        id=row.id,
-        spec=JobSpec.from_json(row.spec),
-        status=Status(row.status),
-        progress=Progress(Stage(row.stage), row.percent),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        output=row.output,
-        error=row.error,
-        duration=row.duration,
-        attempts=row.attempts,
-    )
+    def _job(self, row: Row[Any]) -> Job:
+        return Job(
+            id=row.id,
+            spec=JobSpec.from_json(row.spec, legacy_domain=self.domain, job_id=row.id),
+            status=Status(row.status),
+            progress=Progress(Stage(row.stage), row.percent),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            output=row.output,
+            error=row.error,
+            duration=row.duration,
+            attempts=row.attempts,
+        )

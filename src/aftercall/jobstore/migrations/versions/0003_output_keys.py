@@ -31,7 +31,9 @@ def _keys(spec: dict, *, domain: str, job_id: str) -> dict[str, str]:
 
 
 def upgrade() -> None:
-    domain = context.config.attributes["domain"]
+    domain = context.config.attributes.get("domain")
+    if not domain:
+        raise RuntimeError("Migration 0003 needs the deployment's domain (aftercall migrate passes AFTERCALL_DOMAIN)")
     jobs = sa.table("jobs", sa.column("id", sa.String), sa.column("spec", sa.JSON))
     connection = op.get_bind()
     for row in connection.execute(sa.select(jobs.c.id, jobs.c.spec)).all():
