@@ -31,11 +31,11 @@ from tests.media_server import media_server  # noqa: E402
 
 from aftercall.domain.events import Event  # noqa: E402
 from aftercall.domain.webhooks import ACTIVE, RetryType, Webhook  # noqa: E402
-from aftercall.jobstore import outbox, schema  # noqa: E402
+from aftercall.jobstore import schema  # noqa: E402
 from aftercall.jobstore.sql import create_sql_engine  # noqa: E402
+from aftercall.jobstore.webhooks import WebhookStore, emit  # noqa: E402
 from aftercall.net import guarded_client  # noqa: E402
 from aftercall.webhooks.dispatcher import Dispatcher  # noqa: E402
-from aftercall.webhooks.store import WebhookStore  # noqa: E402
 
 
 class Receiver:
@@ -85,7 +85,7 @@ def throughput(events: int, hooks: int) -> float:
         payload = {"id": "x", "preset": "transcript", "status": "error", "input": {}, "output": {}, "error": "e"}
         with engine.begin() as conn:
             for i in range(events // hooks):
-                outbox.emit(conn, Event(f"bp-je-{i}", "batch-processor.error", payload), now)
+                emit(conn, Event(f"bp-je-{i}", "batch-processor.error", payload), now)
         client = guarded_client(allow_private=True, follow_redirects=False, timeout=10)
         dispatcher = Dispatcher(store, client, rng=random.Random(1))
         started = time.perf_counter()

@@ -24,6 +24,7 @@ from aftercall.diarization.local import LocalDiarizer
 from aftercall.errors import ConfigurationError, DataDirInUse
 from aftercall.jobstore import schema
 from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
+from aftercall.jobstore.webhooks import WebhookStore
 from aftercall.llm import LanguageModel
 from aftercall.llm.local import LocalChat
 from aftercall.llm.openai import OpenAIChat
@@ -43,7 +44,6 @@ from aftercall.taskqueue.inprocess import InProcessQueue
 from aftercall.taskqueue.sweeper import Sweeper
 from aftercall.webhooks.delivery import TIMEOUT_SECONDS
 from aftercall.webhooks.dispatcher import Dispatcher
-from aftercall.webhooks.store import WebhookStore
 from aftercall.webhooks.subscriptions import WebhookService
 from aftercall.worker import JobRunner, WorkerConfig
 

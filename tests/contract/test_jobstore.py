@@ -11,7 +11,7 @@ from aftercall.domain.webhooks import RetryType, Webhook
 from aftercall.errors import Conflict, InvalidRequest
 from aftercall.jobstore import Page, schema
 from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
-from aftercall.webhooks.store import WebhookStore
+from aftercall.jobstore.webhooks import WebhookStore
 from tests.services import postgres_schema
 
 

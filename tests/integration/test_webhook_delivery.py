@@ -20,9 +20,9 @@ from aftercall.domain.outputs import OutputTarget
 from aftercall.domain.webhooks import FAILED, RetryType, WebhookChanges
 from aftercall.jobstore import schema
 from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
+from aftercall.jobstore.webhooks import WebhookStore
 from aftercall.net import guarded_client
 from aftercall.webhooks.dispatcher import Dispatcher
-from aftercall.webhooks.store import WebhookStore
 from aftercall.webhooks.subscriptions import WebhookService
 from tests.receiver import receiver
 from tests.services import postgres_schema

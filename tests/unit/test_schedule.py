@@ -2,8 +2,8 @@ import random
 
 import pytest
 
+from aftercall.domain.deliveries import DEAD, DELIVERED, PENDING, Attempt, plan, retry_delay
 from aftercall.domain.webhooks import ACTIVE, FAILED, RetryType, Webhook
-from aftercall.webhooks.schedule import DEAD, DELIVERED, PENDING, Attempt, plan, retry_delay
 
 
 def hook(retry_type: RetryType, failed_count: int = 0) -> Webhook:

@@ -15,8 +15,9 @@ from aftercall.domain.events import CANCELLED_ERROR, progress_event, started_eve
 from aftercall.domain.jobs import Job, JobSpec, Progress, SourceType, Stage, Status
 from aftercall.domain.recordings import Recording
 from aftercall.errors import Conflict, InvalidRequest, StoreUnavailable
-from aftercall.jobstore import IDEMPOTENCY_WINDOW_SECONDS, Claim, Page, outbox
+from aftercall.jobstore import IDEMPOTENCY_WINDOW_SECONDS, Claim, Page
 from aftercall.jobstore.tables import idempotency_keys, jobs, recordings
+from aftercall.jobstore.webhooks import emit, emit_if_subscribed
 
 Clock = Callable[[], float]
 _ACTIVE = (Status.SUBMITTED.value, Status.PROCESSING.value)
@@ -164,7 +165,7 @@ class SqlJobStore:
             job = self._job(row)
             if not job.status.terminal:
                 cancelled = replace(job, status=Status.ERROR, error=CANCELLED_ERROR)
-                outbox.emit(conn, terminal_event(cancelled), self.clock())
+                emit(conn, terminal_event(cancelled), self.clock())
             conn.execute(jobs.delete().where(jobs.c.id == job_id))
             conn.execute(idempotency_keys.delete().where(idempotency_keys.c.job_id == job_id))
         if not job.status.terminal:
@@ -211,7 +212,7 @@ class SqlJobStore:
                 claim = None
             else:
                 claim = self._take(conn, job_id, same_attempt, row.attempts + 1, owner, now + lease_seconds, now)
-                emitted = claim is not None and outbox.emit_if_subscribed(conn, started_event(claim.job), now)
+                emitted = claim is not None and emit_if_subscribed(conn, started_event(claim.job), now)
         if emitted:
             self.on_event()
         return claim
@@ -230,7 +231,7 @@ class SqlJobStore:
         if conn.execute(jobs.update().where(where).values(**done)).rowcount != 1:
             return False
         job = self._job(conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one())
-        outbox.emit(conn, terminal_event(job), now)
+        emit(conn, terminal_event(job), now)
         return True
 
     def _fence(self, job_id: str, attempt: int) -> Any:
@@ -255,7 +256,7 @@ class SqlJobStore:
             ):
                 return False
             event = progress_event(self._job(conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one()))
-            emitted = event is not None and outbox.emit_if_subscribed(conn, event, now)
+            emitted = event is not None and emit_if_subscribed(conn, event, now)
         if emitted:
             self.on_event()
         return True

@@ -1,1 +1,1 @@
-"""Webhooks: subscriptions, signing, the retry schedule, and the dispatcher that delivers the outbox."""
+"""Webhooks: subscriptions, signing, and the dispatcher that delivers the outbox (its schedule: domain.deliveries)."""

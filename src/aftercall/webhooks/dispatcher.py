@@ -15,10 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import structlog
 
+from aftercall.domain.deliveries import Attempt, plan, retry_delay
 from aftercall.domain.webhooks import RetryType
+from aftercall.jobstore.webhooks import Batch, WebhookStore
 from aftercall.webhooks.delivery import UNSENDABLE, Sent, send_event
-from aftercall.webhooks.schedule import Attempt, plan, retry_delay
-from aftercall.webhooks.store import Batch, WebhookStore
 
 log = structlog.get_logger(__name__)
 IDLE_POLL_SECONDS = 1.0

@@ -13,10 +13,10 @@ import httpx
 from aftercall.domain.jobs import iso_time
 from aftercall.domain.webhooks import ACTIVE, RetryType, Webhook, WebhookChanges
 from aftercall.errors import InvalidRequest, NotFound
+from aftercall.jobstore.webhooks import WebhookStore
 from aftercall.net import url_problem
 from aftercall.webhooks.delivery import probe
 from aftercall.webhooks.signing import new_secret
-from aftercall.webhooks.store import WebhookStore
 
 
 class WebhookService:

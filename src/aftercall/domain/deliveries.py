@@ -1,4 +1,4 @@
-"""What happens after each delivery attempt: retry when, give up when, trip the breaker when (docs/api.md §5).
+"""Webhook deliveries: what happens after each attempt (retry, give up, trip the breaker; docs/api.md §5).
 
 Pure: the dispatcher feeds in the attempts of one batch and writes out the plan this returns.
 """
