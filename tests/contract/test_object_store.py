@@ -67,3 +67,25 @@ def test_s3_keys_live_under_the_prefix(s3_endpoint):
     client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1",
                           aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
     assert [o["Key"] for o in client.list_objects_v2(Bucket=bucket)["Contents"]] == ["tenant/k.txt"]
+
+
+def test_a_link_of_the_store_itself_opens_its_file_only_while_valid(store):
+    from urllib.parse import parse_qs, urlsplit
+
+    from aftercall.errors import AuthenticationError
+
+    store.put_bytes("local/j/soap/a.json", b"{}", "application/json")
+    query = parse_qs(urlsplit(store.link("local/j/soap/a.json", 600)).query)
+    if isinstance(store, S3Store):  # its links are S3's presigned URLs, not served by aftercall
+        with pytest.raises(NotFound, match="in S3"):
+            store.linked_file("local/j/soap/a.json", 0, "")
+        return
+    expires, signature = int(query["expires"][0]), query["signature"][0]
+    assert store.linked_file("local/j/soap/a.json", expires, signature).read_bytes() == b"{}"
+    with pytest.raises(AuthenticationError, match="invalid or has expired"):
+        store.linked_file("local/j/soap/a.json", expires, signature[:-1] + ("y" if signature.endswith("x") else "x"))
+    with pytest.raises(AuthenticationError):
+        store.linked_file("local/j/soap/a.json", 1, signature)  # expired long ago
+    store.delete("local/j/soap/a.json")
+    with pytest.raises(NotFound, match="no longer exists"):
+        store.linked_file("local/j/soap/a.json", expires, signature)

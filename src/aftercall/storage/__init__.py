@@ -26,3 +26,8 @@ class ObjectStore(Protocol):
 
     def location(self, key: str) -> dict[str, str]:
         """The ``s3Config`` of an object: ``{"bucket", "key", "region"}`` as a client would address it."""
+
+    def linked_file(self, key: str, expires: int, signature: str) -> Path:
+        """The file behind one of this store's own signed links (served at ``/v1/files``). Raises
+        ``AuthenticationError`` for a link that is invalid or has expired, ``NotFound`` when the object is gone or
+        this store's links point elsewhere (S3)."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from aftercall.errors import NotFound
+from aftercall.errors import AuthenticationError, NotFound
 from aftercall.storage.signing import LinkSigner
 
 
@@ -77,3 +77,11 @@ class LocalStore:
 
     def location(self, key: str) -> dict[str, str]:
         return {"bucket": self.bucket, "key": key, "region": self.region}
+
+    def linked_file(self, key: str, expires: int, signature: str) -> Path:
+        if not self.signer.valid(key, expires, signature):
+            raise AuthenticationError("This link is invalid or has expired; ask for a new access link")
+        path = self.path(key)
+        if not path.is_file():
+            raise NotFound("The object behind this link no longer exists")
+        return path

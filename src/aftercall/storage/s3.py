@@ -85,3 +85,6 @@ class S3Store:
 
     def location(self, key: str) -> dict[str, str]:
         return {"bucket": self.bucket, "key": self.full_key(key), "region": self.region}
+
+    def linked_file(self, key: str, expires: int, signature: str) -> Path:
+        raise NotFound("This server's objects are in S3; its links point there")

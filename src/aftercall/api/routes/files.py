@@ -9,21 +9,13 @@ from fastapi.responses import FileResponse
 
 from aftercall.api.deps import RuntimeDep
 from aftercall.domain.outputs import CONTENT_TYPES
-from aftercall.errors import AuthenticationError, NotFound
-from aftercall.storage.local import LocalStore
 
 router = APIRouter(tags=["files"])
 
 
 @router.get("/files/{key:path}")
 def download_file(rt: RuntimeDep, key: str, expires: int, signature: str) -> FileResponse:
-    if not isinstance(rt.store, LocalStore):
-        raise NotFound("This server's objects are in S3; its links point there")
-    if not rt.store.signer.valid(key, expires, signature):
-        raise AuthenticationError("This link is invalid or has expired; ask for a new access link")
-    path = rt.store.path(key)
-    if not path.is_file():
-        raise NotFound("The object behind this link no longer exists")
+    path = rt.store.linked_file(key, expires, signature)
     guessed = mimetypes.guess_type(path.name)[0] or ""
     media = guessed if guessed.startswith(("audio/", "video/")) else None  # a recording, by its extension
     media_type = CONTENT_TYPES.get(path.suffix.lower().lstrip(".")) or media or "application/octet-stream"
