@@ -187,14 +187,16 @@ def _core(settings: Settings, *, owns_database: bool) -> _Core:
     return _Core(settings, object_store(settings, signer), database, WebhookStore(database))
 
 
-def build_embedded(settings: Settings) -> Runtime:
-    """``aftercall serve``: the API, the workers and the dispatcher in one process, over the data dir."""
+def build_embedded(settings: Settings, job_engines: Engines | None = None) -> Runtime:
+    """``aftercall serve``: the API, the workers and the dispatcher in one process, over the data dir. Jobs run on
+    ``job_engines``, by default the configured ones (``aftercall.testing`` passes engines that need no model)."""
     core = _core(settings, owns_database=True)
     dispatcher = _dispatcher(core)
     jobs = SqlJobStore(core.database, domain=settings.domain, on_event=dispatcher.wake)
-    speech = speech_to_text(settings, parallel=settings.workers)
-    queue = InProcessQueue(_job_runner(settings, jobs, core.store, speech).run, workers=settings.workers)
-    return _api_runtime(core, jobs, queue, speech, dispatcher, _Embedded(settings.data_dir, jobs, queue, dispatcher))
+    job_engines = job_engines or engines(settings, speech_to_text(settings, parallel=settings.workers))
+    queue = InProcessQueue(_job_runner(settings, jobs, core.store, job_engines).run, workers=settings.workers)
+    background = _Embedded(settings.data_dir, jobs, queue, dispatcher)
+    return _api_runtime(core, jobs, queue, job_engines.speech.engine, dispatcher, background)
 
 
 def build_api(settings: Settings) -> Runtime:
@@ -212,7 +214,8 @@ def build_worker(settings: Settings) -> Worker:
     core = _core(settings, owns_database=False)
     jobs = SqlJobStore(core.database, domain=settings.domain)
     queue = _celery_queue(settings, jobs, "worker")
-    return Worker(queue, _job_runner(settings, jobs, core.store, speech_to_text(settings, parallel=1)))
+    job_engines = engines(settings, speech_to_text(settings, parallel=1))
+    return Worker(queue, _job_runner(settings, jobs, core.store, job_engines))
 
 
 def build_dispatcher(settings: Settings) -> Parts:
@@ -354,11 +357,11 @@ def fetch_client(settings: Settings) -> httpx.Client:
     return guarded_client(allow_private=settings.allow_private_urls, follow_redirects=True, timeout=_HTTP_READ_TIMEOUT)
 
 
-def _job_runner(settings: Settings, jobs: SqlJobStore, store: ObjectStore, speech: SpeechToText) -> JobRunner:
+def _job_runner(settings: Settings, jobs: SqlJobStore, store: ObjectStore, job_engines: Engines) -> JobRunner:
     return JobRunner(
         jobs=jobs,
         store=store,
-        engines=engines(settings, speech),
+        engines=job_engines,
         http_client=lambda: fetch_client(settings),
         config=WorkerConfig(
             owner=f"{socket.gethostname()}:{os.getpid()}",
