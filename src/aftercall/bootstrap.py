@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import fcntl
-import hmac
 import os
 import secrets
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 from urllib.parse import urlsplit
 
 import httpx
@@ -32,6 +31,7 @@ from aftercall.net import guarded_client
 from aftercall.pipeline.notes import Notes
 from aftercall.pipeline.run import Engines
 from aftercall.pipeline.speech import Speech
+from aftercall.runtime import Background, Parts, Runtime
 from aftercall.services import BatchService, RecordingService
 from aftercall.settings import Settings
 from aftercall.storage import ObjectStore
@@ -62,60 +62,6 @@ def read_or_create_secret(path: Path) -> tuple[str, bool]:
     with os.fdopen(fd, "w") as out:
         out.write(value + "\n")
     return value, True
-
-
-class Background(Protocol):
-    """A part that runs beside the API, or alone: started with its process, stopped before the process exits."""
-
-    def start(self) -> None: ...
-
-    def stop(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class Parts:
-    """The background parts of one process: started in order, stopped in reverse."""
-
-    items: tuple[Background, ...] = ()
-
-    def start(self) -> None:
-        for part in self.items:
-            part.start()
-
-    def stop(self) -> None:
-        for part in reversed(self.items):
-            part.stop()
-
-
-@dataclass(frozen=True)
-class Runtime:
-    """What the API serves from, and the background parts its process starts and stops with it (embedded mode's
-    workers and dispatcher; none for a distributed ``aftercall api``)."""
-
-    settings: Settings
-    jobs: SqlJobStore
-    store: ObjectStore
-    queue: TaskQueue
-    asr: SpeechToText
-    batch: BatchService
-    recordings: RecordingService
-    webhooks: WebhookService
-    api_keys: list[str]
-    created_api_key: str | None = None
-    background: Parts = Parts()
-
-    def key_matches(self, candidate: str) -> bool:
-        """Constant-time comparison against every key (no early exit)."""
-        matched = False
-        for key in self.api_keys:
-            matched |= hmac.compare_digest(key.encode(), candidate.encode())
-        return matched
-
-    def start(self) -> None:
-        self.background.start()
-
-    def stop(self) -> None:
-        self.background.stop()
 
 
 @dataclass(frozen=True)

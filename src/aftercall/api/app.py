@@ -19,7 +19,6 @@ from aftercall import __version__
 from aftercall.api.limits import Limits
 from aftercall.api.routes import batch, dashboard, files, health, recordings, webhooks
 from aftercall.api.schemas import CreateJobRequest, CreateWebhookRequest, WebhookFields, validation_problem
-from aftercall.bootstrap import Runtime
 from aftercall.errors import (
     AftercallError,
     AuthenticationError,
@@ -32,6 +31,7 @@ from aftercall.errors import (
     RateLimited,
     StoreUnavailable,
 )
+from aftercall.runtime import Runtime
 
 # error class → (HTTP status, wire error type); the first match in order wins.
 ERROR_TABLE: list[tuple[type[AftercallError], int, str]] = [

@@ -10,7 +10,6 @@ from fastapi import Depends, Query, Request, Security
 from fastapi.security import HTTPBearer
 
 from aftercall.api.limits import Limits
-from aftercall.bootstrap import Runtime
 from aftercall.errors import (
     AuthenticationError,
     AuthorizationHeaderError,
@@ -20,6 +19,7 @@ from aftercall.errors import (
     RateLimited,
 )
 from aftercall.jobstore import Page
+from aftercall.runtime import Runtime
 
 _bearer_scheme = HTTPBearer(auto_error=False)  # documents the scheme in OpenAPI; the check is ours
 
