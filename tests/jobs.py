@@ -1,9 +1,10 @@
-"""Jobs as a test submits them: the request body, the submit and the wait for a status. One place for every layer
-that talks to the API: the in-process app (a TestClient), a real ``aftercall serve`` and the benchmarks (httpx)."""
+"""Jobs as a test submits them: the request body, the submit, the waits for a status or a stage. One place for every
+layer that talks to the API: the in-process app (a TestClient), a real ``aftercall serve``, the benchmarks (httpx)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 
@@ -50,3 +51,16 @@ def wait(api: Client, job_id: str, *, until: tuple[str, ...] = ("finished", "err
             return job
         time.sleep(0.1)
     raise AssertionError(f"job {job_id} not in {until} after {timeout} s: {job}")
+
+
+def wait_for_progress(api: Client, job_id: str, reached: Callable[[dict], bool], *, timeout: float = 180.0) -> dict:
+    """The job once ``reached(job)`` holds (e.g. it is transcribing); fails if the job ends first, or after
+    ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job = api.get(f"/v1/batch-processor/{job_id}").json()
+        if reached(job):
+            return job
+        assert job["status"] in ("submitted", "processing"), f"job {job_id} ended before it got there: {job}"
+        assert time.monotonic() < deadline, f"job {job_id} did not get there in {timeout} s: {job}"
+        time.sleep(0.05)

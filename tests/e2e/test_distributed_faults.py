@@ -18,7 +18,7 @@ import pytest
 from tests.e2e.conftest import free_port
 from tests.e2e.distributed import Cluster
 from tests.e2e.helpers import check_covers_the_recording, download_outputs
-from tests.jobs import submit, wait
+from tests.jobs import submit, wait, wait_for_progress
 from tests.receiver import receiver
 from tests.services import new_bucket, postgres_schema, purge_broker
 
@@ -51,11 +51,7 @@ def test_kill_9_of_a_worker_mid_job_ends_the_job_once(tmp_path, s3_endpoint, med
             events = ["batch-processor.job-finished", "batch-processor.error"]
             assert api.post("/v1/webhooks", json={"url": r.url, "eventTypes": events}).status_code == 200
             job_id = submit(api, f"{media}/long.wav")
-            job = wait(api, job_id, until=("processing",), timeout=120)
-            while job["progress"]["percent"] < percent:
-                assert job["status"] == "processing", job
-                time.sleep(0.05)
-                job = api.get(f"/v1/batch-processor/{job_id}").json()
+            wait_for_progress(api, job_id, lambda job: job["progress"]["percent"] >= percent)
             cluster.kill("worker-1")  # the whole worker: main process and pool
             cluster.start("worker-2", "worker")
             job = wait(api, job_id, timeout=240)
@@ -130,9 +126,7 @@ def test_postgres_restarting_during_a_batch_loses_no_accepted_job(tmp_path, s3_e
             assert api.post("/v1/webhooks", json={"url": r.url, "eventTypes": events}).status_code == 200
             accepted = [submit(api, f"{media}/long.wav")]
             accepted += [submit(api, f"{media}/media/speech.{ext}") for ext in ("wav", "mp3", "ogg")]
-            job = wait(api, accepted[0], until=("processing",), timeout=120)
-            while job["progress"]["stage"] != "transcribing":
-                job = api.get(f"/v1/batch-processor/{accepted[0]}").json()
+            wait_for_progress(api, accepted[0], lambda job: job["progress"]["stage"] == "transcribing")
             try:
                 _postgres("stop")
                 refused = api.post("/v1/batch-processor", json={"preset": "transcript", "inParams": {
@@ -158,9 +152,7 @@ def test_sigterm_lets_the_running_job_finish_and_never_fails_it(tmp_path, s3_end
         cluster.start("worker", "worker")
         with cluster.client() as api:
             job_id = submit(api, f"{media}/long.wav")
-            job = wait(api, job_id, until=("processing",), timeout=120)
-            while job["progress"]["stage"] != "transcribing":
-                job = api.get(f"/v1/batch-processor/{job_id}").json()
+            wait_for_progress(api, job_id, lambda job: job["progress"]["stage"] == "transcribing")
             worker = cluster.processes["worker"]
             worker.send_signal(signal.SIGTERM)  # Celery's warm shutdown: stop taking jobs, finish this one
             worker.wait(timeout=240)

@@ -4,7 +4,11 @@ import signal
 
 from tests.e2e.conftest import Server
 from tests.e2e.helpers import check_covers_the_recording, download_outputs
-from tests.jobs import submit, wait
+from tests.jobs import submit, wait, wait_for_progress
+
+
+def well_into_transcription(job: dict) -> bool:
+    return job["progress"]["stage"] == "transcribing" and job["progress"]["percent"] > 15
 
 
 def test_kill_9_during_transcription_then_restart_finishes_the_job(tmp_path, media):
@@ -12,10 +16,7 @@ def test_kill_9_during_transcription_then_restart_finishes_the_job(tmp_path, med
     server.start()
     with server.client() as api:
         job_id = submit(api, f"{media}/long.wav")
-        job = wait(api, job_id, until=("processing", "finished", "error"))
-        while job["progress"]["stage"] != "transcribing" or job["progress"]["percent"] <= 15:
-            assert job["status"] == "processing", job
-            job = wait(api, job_id, until=("processing", "finished", "error"))
+        wait_for_progress(api, job_id, well_into_transcription)
     server.kill(signal.SIGKILL)
 
     server.start()

@@ -4,7 +4,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from tests.integration.conftest import make_client
-from tests.jobs import job_body, wait
+from tests.jobs import job_body, wait, wait_for_progress
 from tests.media_server import media_server
 
 pytestmark = pytest.mark.slow  # real speech models
@@ -43,10 +43,7 @@ def test_deleting_a_running_job_cancels_it_and_leaves_no_outputs(tmp_path):
     with media_server(long_repeats=4) as media, make_client(tmp_path, allow_private_urls=True) as api:
         runtime = api.app.state.runtime
         job_id = api.post("/v1/batch-processor", json=job_body(f"{media}/long.wav")).json()["id"]
-        job = api.get(f"/v1/batch-processor/{job_id}").json()
-        while job["progress"]["stage"] != "transcribing":
-            assert job["status"] in ("submitted", "processing"), job
-            job = api.get(f"/v1/batch-processor/{job_id}").json()
+        wait_for_progress(api, job_id, lambda job: job["progress"]["stage"] == "transcribing")
         with capture_logs() as logs:
             deleted = api.delete(f"/v1/batch-processor/{job_id}")
             assert deleted.status_code == 200
