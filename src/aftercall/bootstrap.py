@@ -6,9 +6,11 @@ import fcntl
 import os
 import secrets
 import socket
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -73,15 +75,20 @@ class Worker:
 
 
 class _Embedded:
-    """Embedded mode's background: holds the data dir, recovers the jobs a stopped process left unfinished, runs the
-    in-process workers and the webhook dispatcher."""
+    """Embedded mode's background: holds the data dir, brings its database to this version's schema, recovers the
+    jobs a stopped process left unfinished, runs the in-process workers and the webhook dispatcher (a new part of
+    embedded mode goes here, in the order it needs)."""
 
-    def __init__(self, data_dir: Path, jobs: SqlJobStore, queue: TaskQueue, dispatcher: Dispatcher) -> None:
-        self._data_dir, self._jobs, self._queue, self._dispatcher = data_dir, jobs, queue, dispatcher
+    def __init__(
+        self, settings: Settings, database: sa.Engine, jobs: SqlJobStore, queue: TaskQueue, dispatcher: Dispatcher
+    ) -> None:
+        self._settings, self._database, self._jobs, self._queue = settings, database, jobs, queue
+        self._dispatcher = dispatcher
         self._lock: IO[str] | None = None
 
     def start(self) -> None:
-        self._lock = _lock_data_dir(self._data_dir)
+        self._lock = _lock_data_dir(self._settings.data_dir)  # first: a second process must not migrate under us
+        schema.upgrade(self._database, domain=self._settings.domain)  # embedded mode owns its database
         expired = self._jobs.expire_leases()  # we hold the data dir: any processing job lost its worker
         pending = self._jobs.unfinished_job_ids()
         if pending:
@@ -92,8 +99,12 @@ class _Embedded:
         self._dispatcher.start()
 
     def stop(self) -> None:
-        self._queue.stop(timeout=30)
-        self._dispatcher.stop()
+        with ExitStack() as each:  # every part is stopped even if one before it fails to
+            each.callback(self._release)
+            each.callback(self._dispatcher.stop)
+            each.callback(self._queue.stop, timeout=30)
+
+    def _release(self) -> None:
         if self._lock is not None:
             self._lock.close()
             self._lock = None
@@ -120,17 +131,16 @@ class _Core:
 
 
 def _core(settings: Settings, *, owns_database: bool) -> _Core:
-    """``owns_database``: embedded mode migrates its own database; distributed roles need ``aftercall migrate``
-    to have run first, once."""
+    """``owns_database``: embedded mode migrates its own database once it holds the data dir (``_Embedded``);
+    distributed roles need ``aftercall migrate`` to have run first, once."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     link_secret, _ = read_or_create_secret(settings.data_dir / "link-secret")
     signer = LinkSigner(link_secret.encode(), settings.resolved_public_url + FILES_PATH)
+    store = object_store(settings, signer)  # a malformed storage URL is refused before the database is touched
     database = create_sql_engine(settings.resolved_database_url)
-    if owns_database:
-        schema.upgrade(database, domain=settings.domain)
-    else:
+    if not owns_database:
         schema.require_current(database)
-    return _Core(settings, object_store(settings, signer), database, WebhookStore(database))
+    return _Core(settings, store, database, WebhookStore(database))
 
 
 def build_embedded(settings: Settings, job_engines: Engines | None = None) -> Runtime:
@@ -141,8 +151,8 @@ def build_embedded(settings: Settings, job_engines: Engines | None = None) -> Ru
     jobs = SqlJobStore(core.database, domain=settings.domain, on_event=dispatcher.wake)
     job_engines = job_engines or engines(settings, speech_to_text(settings, parallel=settings.workers))
     queue = InProcessQueue(_job_runner(settings, jobs, core.store, job_engines).run, workers=settings.workers)
-    background = _Embedded(settings.data_dir, jobs, queue, dispatcher)
-    return _api_runtime(core, jobs, queue, job_engines.speech.engine, dispatcher, background)
+    background = _Embedded(settings, core.database, jobs, queue, dispatcher)
+    return _api_runtime(core, jobs, queue, job_engines.speech.engine, dispatcher.wake, background)
 
 
 def build_api(settings: Settings) -> Runtime:
@@ -152,7 +162,8 @@ def build_api(settings: Settings) -> Runtime:
     core = _core(settings, owns_database=False)
     jobs = SqlJobStore(core.database, domain=settings.domain)
     queue = _celery_queue(settings, jobs, "api")
-    return _api_runtime(core, jobs, queue, speech_to_text(settings, parallel=1), _dispatcher(core))
+    # the dispatcher runs in its own process there, and polls: nothing here wakes it
+    return _api_runtime(core, jobs, queue, speech_to_text(settings, parallel=1), lambda: None)
 
 
 def build_worker(settings: Settings) -> Worker:
@@ -176,7 +187,7 @@ def build_dispatcher(settings: Settings) -> Parts:
 
 
 def _api_runtime(
-    core: _Core, jobs: SqlJobStore, queue: TaskQueue, speech: SpeechToText, dispatcher: Dispatcher,
+    core: _Core, jobs: SqlJobStore, queue: TaskQueue, speech: SpeechToText, wake_dispatcher: Callable[[], None],
     *background: Background,
 ) -> Runtime:  # fmt: skip
     settings = core.settings
@@ -196,7 +207,7 @@ def _api_runtime(
             store=core.webhook_store,
             http_client=lambda: _webhook_client(settings),
             allow_private_urls=settings.allow_private_urls,
-            on_change=dispatcher.wake,
+            on_change=wake_dispatcher,
         ),
         api_keys=api_keys,
         created_api_key=created_key,
@@ -212,7 +223,7 @@ def _dispatcher(core: _Core) -> Dispatcher:
     return Dispatcher(core.webhook_store, _webhook_client(core.settings), retry_scale=core.settings.webhook_retry_scale)
 
 
-def _celery_queue(settings: Settings, jobs: SqlJobStore, role: str) -> CeleryQueue:
+def _celery_queue(settings: Settings, jobs: SqlJobStore, role: Literal["api", "worker", "dispatcher"]) -> CeleryQueue:
     if settings.broker_url.startswith("inprocess"):
         raise ConfigurationError(f"aftercall {role} needs AFTERCALL_BROKER_URL (redis://... or amqp://...)")
     app = make_app(settings.broker_url, visibility_timeout=2 * settings.max_media_seconds)

@@ -4,6 +4,7 @@ stopped with it. ``bootstrap`` builds one for each role; the API only reads it."
 from __future__ import annotations
 
 import hmac
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -35,8 +36,9 @@ class Parts:
             part.start()
 
     def stop(self) -> None:
-        for part in reversed(self.items):
-            part.stop()
+        with ExitStack() as each:  # every part is stopped even if one stopped before it fails to
+            for part in self.items:
+                each.callback(part.stop)
 
 
 @dataclass(frozen=True)

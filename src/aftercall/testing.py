@@ -10,11 +10,12 @@ from typing import Any
 import numpy as np
 
 from aftercall.asr import AsrRequest, ProgressCallback, Recognition, RecognizedWord
-from aftercall.bootstrap import Runtime, build_embedded
+from aftercall.bootstrap import build_embedded
 from aftercall.llm import Message, Usage
 from aftercall.pipeline.notes import Notes
 from aftercall.pipeline.run import Engines
 from aftercall.pipeline.speech import Speech
+from aftercall.runtime import Runtime
 from aftercall.settings import Settings
 
 _RATE = 16_000
@@ -53,6 +54,7 @@ class MinimalModel:
     def __init__(self, *, context_tokens: int = 8192) -> None:
         self.context_tokens = context_tokens
         self.usage = Usage()
+        self.requests: list[list[Message]] = []  # every request's messages, for a test to read
 
     def count_tokens(self, text: str) -> int:
         return len(text) // 3 + 1
@@ -60,6 +62,7 @@ class MinimalModel:
     def complete_json(self, messages: list[Message], schema: dict[str, Any], *, max_tokens: int) -> dict[str, Any]:
         self.usage.add(prompt_tokens=sum(self.count_tokens(m["content"]) for m in messages), completion_tokens=1,
                        seconds=0.0)  # fmt: skip
+        self.requests.append(messages)
         answer = smallest(schema)
         assert isinstance(answer, dict), "a JSON answer is an object"
         return answer
@@ -85,13 +88,17 @@ def smallest(schema: dict[str, Any]) -> Any:
     raise ValueError(f"no smallest value for the schema {schema!r}")
 
 
-def scripted_engines(settings: Settings, speech: ScriptedSpeech | None = None) -> Engines:
+def scripted_engines(
+    settings: Settings, speech: ScriptedSpeech | None = None, model: MinimalModel | None = None
+) -> Engines:
     """Engines for ``settings`` that load no model: scripted speech, no diarizer, the minimal language model (its
     second reading only when asked for with ``notes_judge="on"``)."""
-    model_notes = Notes(MinimalModel(), judge=settings.notes_judge == "on", audit=settings.notes_audit)
+    model_notes = Notes(model or MinimalModel(), judge=settings.notes_judge == "on", audit=settings.notes_audit)
     return Engines(Speech(speech or ScriptedSpeech(), None), model_notes)
 
 
-def scripted_runtime(settings: Settings, speech: ScriptedSpeech | None = None) -> Runtime:
+def scripted_runtime(
+    settings: Settings, speech: ScriptedSpeech | None = None, model: MinimalModel | None = None
+) -> Runtime:
     """``aftercall serve``'s runtime over ``settings``, its jobs run on :func:`scripted_engines`."""
-    return build_embedded(settings, scripted_engines(settings, speech))
+    return build_embedded(settings, scripted_engines(settings, speech, model))

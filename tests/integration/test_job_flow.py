@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from aftercall.testing import SCRIPT, ScriptedSpeech
+from aftercall.testing import SCRIPT, MinimalModel, ScriptedSpeech
 from tests.integration.conftest import make_client
 from tests.jobs import job_body, post, wait
 from tests.receiver import receiver
@@ -21,8 +21,13 @@ def speech():
 
 
 @pytest.fixture
-def api(tmp_path, speech):
-    with make_client(tmp_path, speech=speech, allow_private_urls=True) as client:
+def model():
+    return MinimalModel()
+
+
+@pytest.fixture
+def api(tmp_path, speech, model):
+    with make_client(tmp_path, speech=speech, model=model, allow_private_urls=True) as client:
         yield client
 
 
@@ -74,7 +79,7 @@ def test_a_recording_becomes_four_transcript_files_and_a_signed_finished_event(a
         assert event.headers["X-Webhook-Signature"] == expected
 
 
-def test_a_soap_notes_job_writes_its_note_and_concepts_beside_the_transcript(api, data):
+def test_a_soap_notes_job_writes_its_note_and_concepts_beside_the_transcript(api, data, model):
     job_id = post(api, recording_job(upload(api, data), preset="soap-notes"))
     job = wait(api, job_id, timeout=60)
     assert job["status"] == "finished", job
@@ -88,6 +93,9 @@ def test_a_soap_notes_job_writes_its_note_and_concepts_beside_the_transcript(api
     for section in ("subjective", "objective", "assessment", "plan"):
         assert soap[section] == []  # the minimal model says nothing, and nothing is made up around it
     assert concepts["concepts"] == []
+    assert len(model.requests) == 2  # one chunk: its SOAP statements, its concepts
+    for messages in model.requests:  # each read the transcript, as its speaker said it
+        assert "weather today is sunny and warm" in messages[-1]["content"]
     assert concepts["metadata"]["chunks"] == soap["metadata"]["chunks"] == 1
     assert len(links["transcription"]) == 4
 

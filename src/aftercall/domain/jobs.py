@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from aftercall.domain.outputs import OutputTarget
+from aftercall.domain.outputs import OutputTarget, legacy_keys
 
 
 class Preset(StrEnum):
@@ -262,7 +262,9 @@ class JobSpec:
         if "keys" in data:
             target = OutputTarget(stem, replacing, dict(data["keys"]))
         else:
-            target = OutputTarget.resolve(stem, use_replacement=replacing, domain=legacy_domain, job_id=job_id)
+            target = OutputTarget(
+                stem, replacing, legacy_keys(stem, use_replacement=replacing, domain=legacy_domain, job_id=job_id)
+            )
         return cls(
             preset=Preset(data["preset"]),
             source_type=SourceType(data["sourceType"]),

@@ -59,16 +59,10 @@ class OutputTarget:
 
     @classmethod
     def resolve(cls, stem: str, *, use_replacement: bool, domain: str, job_id: str) -> OutputTarget:
-        """The default layout is ``{domain}/{job_id}/{kind}/{stem}.{ext}``; with ``useReplacement`` the stem is the
-        key itself: ``{stem}.{ext}`` for the transcript, ``{stem}-{kind}.{ext}`` for a note."""
-        keys = {}
-        for file in CATALOGUE:
-            if use_replacement:
-                suffix = "" if file.kind == "transcript" else f"-{file.kind}"
-                keys[file.name] = f"{stem}{suffix}.{file.extension}"
-            else:
-                keys[file.name] = f"{domain}/{job_id}/{file.kind}/{stem}.{file.extension}"
-        return cls(stem, use_replacement, keys)
+        """The keys of a job submitted now. A new layout goes here; :func:`legacy_keys` stays as it is."""
+        return cls(
+            stem, use_replacement, legacy_keys(stem, use_replacement=use_replacement, domain=domain, job_id=job_id)
+        )
 
     def key(self, file: OutputFile) -> str:
         return self.keys[file.name]
@@ -76,3 +70,19 @@ class OutputTarget:
     def all_keys(self) -> list[str]:
         """The key of every output the job could have written, produced or not (deleting a job removes them)."""
         return [self.key(file) for file in CATALOGUE]
+
+
+def legacy_keys(stem: str, *, use_replacement: bool, domain: str, job_id: str) -> dict[str, str]:
+    """The keys the versions that did not store them (before schema revision 0003) wrote a job's outputs at, by
+    ``OutputFile.name``; frozen. The default layout is ``{domain}/{job_id}/{kind}/{stem}.{ext}``; with
+    ``useReplacement`` the stem is the key itself: ``{stem}.{ext}`` for the transcript, ``{stem}-{kind}.{ext}`` for
+    a note."""
+    keys = {}
+    for name in ("transcript.txt", "transcript.srt", "transcript.vtt", "transcript.json", "summary.txt", "soap.json",
+                 "concept.json"):  # fmt: skip
+        kind, extension = name.split(".")
+        if use_replacement:
+            keys[name] = f"{stem}{'' if kind == 'transcript' else f'-{kind}'}.{extension}"
+        else:
+            keys[name] = f"{domain}/{job_id}/{kind}/{stem}.{extension}"
+    return keys
