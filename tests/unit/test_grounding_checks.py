@@ -981,3 +981,18 @@ def test_what_a_second_reader_found_against_the_new_number_rules() -> None:
     said = ("How many cigarettes a day?", "I started at sixteen, now about ten a day.")
     assert problem("Smokes 10 cig/day", *said) is None
     assert problem("Follow up with PCP", "The nurse will see you in room two.") == "unsupported"
+
+
+def test_spans_said_as_a_day_or_two_a_glass_and_a_confirmation_that_repeats_the_question() -> None:
+    assert problem("Results in 1-2 days", "The results come back in a day or two.") is None
+    assert problem("Results in 1 day", "Take it twice a day or so. Results in a week.") == "number"  # a rate
+    assert problem("EtOH: 1 glass of wine on weekends", "Do you drink?", "A glass of wine on weekends.") is None
+    assert problem("EtOH: 2 glasses of wine nightly", "Do you drink?", "Two glasses of wine every night.") is None
+    asked = ("You're on the Humira forty milligrams every two weeks?", "Every two weeks, yes.")
+    assert problem("Adalimumab 40 mg q2wk", *asked) is None
+    changed = ("You're on the Humira forty milligrams every two weeks?", "Every week now, eighty.")
+    assert problem("Adalimumab 40 mg q2wk", *changed) == "number"
+    said = ("I'll send an albuterol inhaler, two puffs every four to six hours.", "His old one is probably expired.")
+    assert problem("Albuterol 2 puffs q4-6h (old one expired)", *said) is None
+    assert [m.values for m in numbers.mentions("the old one, then one tablet")] == [frozenset({1.0})]
+    assert numbers.mentions("an hour and a half")[0].values == frozenset({1.0, 1.5})

@@ -78,9 +78,18 @@ def _word_after(text: str, at: int) -> str:
 
 def standing(text: str) -> str:
     """``text`` as its numbers stand: without what the speaker took back, with a name's number joined to its
-    letter."""
+    letter, and a span said as "a day or two" read as one to two days."""
     kept = _TAKEN_BACK.sub(_taken_back, text)
+    kept = _ONE_OR_MORE.sub(lambda m: f"one {m.group(2)} {m.group(3)}", kept)
     return _LETTER_NAME.sub(lambda m: m.group(1) + str({**_UNITS, **_TEENS}[m.group(2).lower()]), kept)
+
+
+# "A day or two", "an hour or so", "a week or two": a span that starts at one of its unit (not a rate: "twice a day
+# or so"; "a day" alone is not read as a number).
+_ONE_OR_MORE = re.compile(
+    r"(?<!once )(?<!twice )(?<!times )\b(an?)\s+(day|week|month|year|hour|minute|night)\s+(or\s+(?:two|three|so))\b",
+    re.IGNORECASE,
+)
 
 
 def _taken_back(match: re.Match[str]) -> str:
@@ -149,7 +158,7 @@ def _values(words: list[str], start: int, end: int, *, spoken: bool) -> set[floa
         if run in (["a"], ["an"])
         else numbers(" ".join(words[start - 1 : end] if run == ["other"] else run), spoken=spoken)
     )
-    if words[end : end + 3] == ["and", "a", "half"]:
+    if ["and", "a", "half"] in (words[end : end + 3], words[end + 1 : end + 4]):  # ("an hour and a half")
         values |= {v + 0.5 for v in values}
     following = words[end : end + 1]
     if spoken and following in (["week"], ["weeks"]):
@@ -283,6 +292,8 @@ def _number_spans(words: list[str]) -> list[tuple[int, int]]:
 
 def _is_number_word(words: list[str], at: int, *, start: bool) -> bool:
     word = words[at]
+    if word == "one" and start and _pronoun_one(words, at):
+        return False
     if word in NUMBER_WORDS or word in _COUNT_WORDS or word in _ORDINALS:
         return True
     if word in ("a", "an") and at and words[at - 1] == "half":
@@ -293,13 +304,29 @@ def _is_number_word(words: list[str], at: int, *, start: bool) -> bool:
     return following and (word == "point" or (word == "and" and not start))
 
 
+def _pronoun_one(words: list[str], at: int) -> bool:
+    """ "the old one", "this one", "a new one": a thing, not a count (unless a unit or a number follows)."""
+    following = words[at + 1] if at + 1 < len(words) else ""
+    counted = _singular(following) in _COUNTED or following in NUMBER_WORDS or following in ("and", "point")
+    return at > 0 and words[at - 1] in _BEFORE_PRONOUN_ONE and not counted
+
+
+_BEFORE_PRONOUN_ONE = frozenset((
+    "the", "this", "that", "which", "each", "every", "old", "new", "other", "another", "last", "next", "same", "only",
+    "little", "big", "no", "any", "some",
+))  # fmt: skip
+
+
 def _dose_follows(words: list[str], at: int) -> bool:
     """ "a pack", "an hour", "a week": one of a dose or a span of time (not "a day", "a minute": those are rates)."""
     return at + 1 < len(words) and _singular(words[at + 1]) in (*_DOSES, "hour", "week", "month", "year")
 
 
 def _singular(word: str) -> str:
-    return word[:-1] if word.endswith("s") else word
+    """ "puffs" is "puff", "glasses" is "glass" (and "glass" stays)."""
+    if word.endswith("sses"):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def _number_runs(words: list[str]) -> list[list[str]]:

@@ -269,7 +269,7 @@ def _stated(
         short_answer = answering and len(turn.text.split()) <= _SHORT_ANSWER
         question = before.text if short_answer and before is not None else ""
         reply = turns[position + 1] if position + 1 < len(turns) else None
-        confirmed = reply is not None and reply.speaker != turn.speaker and _accepts(reply.text)
+        confirmed = reply is not None and reply.speaker != turn.speaker and _accepts(reply.text, turn.text)
         here = [
             mention_about
             for part, asked in parts(standing(turn.text))
@@ -291,10 +291,10 @@ _UNSURE = frozenset(("maybe", "think", "sure", "guess", "know", "remember", "pro
                      "worse", "actually", "instead", "wish", "now", "cut", "trying", "except", "but"))  # fmt: skip
 
 
-def _accepts(reply: str) -> bool:
-    """Whether ``reply`` takes a question's numbers as said: a yes ("Yes, that's right"), or a short answer that
-    goes on from them with no doubt, denial or number of its own ("Every day." to "still taking two thousand
-    units?")."""
+def _accepts(reply: str, question: str) -> bool:
+    """Whether ``reply`` takes ``question``'s numbers as said: a yes ("Yes, that's right"), or a short answer that
+    goes on from them, or says them again, with no doubt, denial or number of its own ("Every day." to "still
+    taking two thousand units?"; "Every two weeks, yes." to "forty milligrams every two weeks?")."""
     if confirms(reply):
         return True
     first = next(iter(sentences(reply)), "")
@@ -303,7 +303,7 @@ def _accepts(reply: str) -> bool:
         0 < len(words) <= _SHORT_ANSWER
         and not first.rstrip().endswith("?")
         and not set(words) & (NEGATIONS | _UNSURE)
-        and not numbers(first, spoken=True) - {1.0}
+        and not numbers(first, spoken=True) - {1.0} - numbers(question, spoken=True)
     )
 
 
