@@ -996,3 +996,12 @@ def test_spans_said_as_a_day_or_two_a_glass_and_a_confirmation_that_repeats_the_
     assert problem("Albuterol 2 puffs q4-6h (old one expired)", *said) is None
     assert [m.values for m in numbers.mentions("the old one, then one tablet")] == [frozenset({1.0})]
     assert numbers.mentions("an hour and a half")[0].values == frozenset({1.0, 1.5})
+
+
+def test_a_term_that_holds_its_negation_and_what_someone_else_does() -> None:
+    assert problem("Pt states he is not hungry at lunch", "I'm just not hungry at lunch.") is None
+    assert problem("Pt is not hungry at lunch", "Are you hungry at lunch?", "Yes, starving.") == "polarity"
+    smokes = ("Do you smoke?", "Never. My husband does, outside.")
+    assert problem("Never smoker; husband smokes outdoors", *smokes) is None
+    assert problem("Husband smokes", "Does anyone at home smoke?", "No, my husband doesn't smoke.") == "polarity"
+    assert problem("Mother denies vomiting", "Any vomiting?", "Yes, twice this morning.") == "polarity"  # she reports

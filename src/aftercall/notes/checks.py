@@ -192,6 +192,7 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
     for text, part, hedged in zip(read, claim_terms(claim), _hedged_parts(claim), strict=True):
         plain_denied = 0  # plain words the claim affirms that the evidence only denies
         phrases = _denied_phrases(part)
+        whose = _someone_else(text)  # "husband smokes" is read where the husband is named
         past = given_up and bool(set(tokens(text)) & _GIVEN_UP)
         for term, denied in part:
             if (hedged or not affirmed or (past and term_keys(term) & _HABITS)) and not denied:
@@ -202,7 +203,11 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
             finding = is_finding(term)
             phrase = phrases.get(term, ())
             said = readings(
-                term, evidence, lambda piece, phrase=phrase: all(term_keys(w) & keys(piece) for w in phrase)
+                term,
+                evidence,
+                lambda piece, phrase=phrase, whose=whose: (
+                    all(term_keys(w) & keys(piece) for w in phrase) and (not whose or bool(whose & set(tokens(piece))))
+                ),
             )
             if not said or denied in said:
                 continue
@@ -252,6 +257,26 @@ _SOMEONE_ELSE = frozenset(("wife", "husband", "mom", "mother", "dad", "father", 
                            "daughter", "friend", "partner", "roommate"))  # fmt: skip
 _GOES_ON = frozenset(("again", "restarted", "relapsed", "back", "still", "yes", "yeah", "yep", "trying", "try",
                       "should", "want", "wants", "meaning", "thinking", "currently"))  # fmt: skip
+
+
+def _someone_else(text: str) -> set[str]:
+    """Who other than the patient a claim's part is about ("husband smokes outdoors"), not who only reports it
+    ("Mother denies vomiting", "per mom", "on mother's lap")."""
+    words = tokens(text)
+    return {
+        word
+        for at, word in enumerate(words)
+        if word in _SOMEONE_ELSE
+        and words[at + 1 : at + 2] != []
+        and words[at + 1] not in _REPORTING
+        and (at == 0 or words[at - 1] not in _PLACING_SOMEONE)
+    }
+
+
+_REPORTING = frozenset(("reports", "reported", "denies", "denied", "states", "stated", "says", "said", "notes",
+                        "noted", "endorses", "describes", "confirms", "agrees", "aware", "concerned",
+                        "asks"))  # fmt: skip
+_PLACING_SOMEONE = frozenset(("per", "by", "to", "with", "on", "at", "from", "via"))
 
 
 def _said_fine(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
