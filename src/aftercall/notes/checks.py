@@ -192,7 +192,7 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
     for text, part, hedged in zip(read, claim_terms(claim), _hedged_parts(claim), strict=True):
         plain_denied = 0  # plain words the claim affirms that the evidence only denies
         phrases = _denied_phrases(part)
-        whose = _someone_else(text)  # "husband smokes" is read where the husband is named
+        whose = _someone_else(text)  # "husband smokes" is not read where the patient speaks of themself
         past = given_up and bool(set(tokens(text)) & _GIVEN_UP)
         for term, denied in part:
             if (hedged or not affirmed or (past and term_keys(term) & _HABITS)) and not denied:
@@ -206,7 +206,7 @@ def _polarity(claim: str, evidence: Evidence, _allergens: set[str], *, affirmed:
                 term,
                 evidence,
                 lambda piece, phrase=phrase, whose=whose: (
-                    all(term_keys(w) & keys(piece) for w in phrase) and (not whose or bool(whose & set(tokens(piece))))
+                    all(term_keys(w) & keys(piece) for w in phrase) and not (whose and _of_the_patient(piece, whose))
                 ),
             )
             if not said or denied in said:
@@ -261,10 +261,13 @@ _GOES_ON = frozenset(("again", "restarted", "relapsed", "back", "still", "yes", 
 
 def _someone_else(text: str) -> set[str]:
     """Who other than the patient a claim's part is about ("husband smokes outdoors"), not who only reports it
-    ("Mother denies vomiting", "per mom", "on mother's lap")."""
+    ("Mother denies vomiting", "per mom", "on mother's lap"); none when the part is about the patient too ("Pt and
+    husband both smoke")."""
     words = tokens(text)
+    if set(words) & _THE_PATIENT_NAMED:
+        return set()
     return {
-        word
+        _PERSON.get(word, word)
         for at, word in enumerate(words)
         if word in _SOMEONE_ELSE
         and words[at + 1 : at + 2] != []
@@ -277,6 +280,16 @@ _REPORTING = frozenset(("reports", "reported", "denies", "denied", "states", "st
                         "noted", "endorses", "describes", "confirms", "agrees", "aware", "concerned",
                         "asks"))  # fmt: skip
 _PLACING_SOMEONE = frozenset(("per", "by", "to", "with", "on", "at", "from", "via"))
+_THE_PATIENT_NAMED = frozenset(("pt", "pt's", "patient", "patient's", "both"))
+_PERSON = {"mom": "mother", "mum": "mother", "mommy": "mother", "dad": "father", "daddy": "father"}
+_FIRST_AND_SECOND = frozenset(("i", "i'm", "i've", "i'd", "me", "myself", "you", "you're", "you've", "you'd"))
+
+
+def _of_the_patient(piece: str, whose: set[str]) -> bool:
+    """Whether ``piece`` is the patient speaking of themself, or being asked about themself ("Do you smoke?"
+    "Never."), and not of ``whose``."""
+    words = {_PERSON.get(w, w) for w in tokens(piece)}
+    return bool(words & _FIRST_AND_SECOND) and not words & whose
 
 
 def _said_fine(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:

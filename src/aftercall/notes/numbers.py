@@ -80,14 +80,15 @@ def standing(text: str) -> str:
     """``text`` as its numbers stand: without what the speaker took back, with a name's number joined to its
     letter, and a span said as "a day or two" read as one to two days."""
     kept = _TAKEN_BACK.sub(_taken_back, text)
-    kept = _ONE_OR_MORE.sub(lambda m: f"one {m.group(2)} {m.group(3)}", kept)
+    kept = _ONE_OR_MORE.sub(lambda m: f"{m.group(1)} one {m.group(3)} {m.group(4)}", kept)
     return _LETTER_NAME.sub(lambda m: m.group(1) + str({**_UNITS, **_TEENS}[m.group(2).lower()]), kept)
 
 
-# "A day or two", "an hour or so", "a week or two": a span that starts at one of its unit (not a rate: "twice a day
-# or so"; "a day" alone is not read as a number).
+# "In a day or two", "for an hour or so", "takes a week or two": a span that starts at one of its unit (not a rate:
+# "half a pack a day or so"; "a day" alone is not read as a number).
 _ONE_OR_MORE = re.compile(
-    r"(?<!once )(?<!twice )(?<!times )\b(an?)\s+(day|week|month|year|hour|minute|night)\s+(or\s+(?:two|three|so))\b",
+    r"\b(in|for|within|about|around|over|after|take|takes|last|lasts|lasted)\s+(an?)\s+"
+    r"(day|week|month|year|hour|minute|night)\s+(or\s+(?:two|three|so))\b",
     re.IGNORECASE,
 )
 
@@ -158,8 +159,12 @@ def _values(words: list[str], start: int, end: int, *, spoken: bool) -> set[floa
         if run in (["a"], ["an"])
         else numbers(" ".join(words[start - 1 : end] if run == ["other"] else run), spoken=spoken)
     )
-    if ["and", "a", "half"] in (words[end : end + 3], words[end + 1 : end + 4]):  # ("an hour and a half")
-        values |= {v + 0.5 for v in values}
+    unit_and_a_half = (
+        words[end + 1 : end + 4] == ["and", "a", "half"]
+        and _singular("".join(words[end + 4 : end + 5])) not in _COUNTED
+    )
+    if words[end : end + 3] == ["and", "a", "half"] or unit_and_a_half:  # ("an hour and a half", not "two puffs
+        values |= {v + 0.5 for v in values}  # and a half hour later")
     following = words[end : end + 1]
     if spoken and following in (["week"], ["weeks"]):
         values |= {v * 7 for v in values}
@@ -307,14 +312,29 @@ def _is_number_word(words: list[str], at: int, *, start: bool) -> bool:
 def _pronoun_one(words: list[str], at: int) -> bool:
     """ "the old one", "this one", "a new one": a thing, not a count (unless a unit or a number follows)."""
     following = words[at + 1] if at + 1 < len(words) else ""
-    counted = _singular(following) in _COUNTED or following in NUMBER_WORDS or following in ("and", "point")
+    counted = _singular(following) in _COUNTED or following in NUMBER_WORDS or following in ("and", "point", "to", "or")
     return at > 0 and words[at - 1] in _BEFORE_PRONOUN_ONE and not counted
 
 
-_BEFORE_PRONOUN_ONE = frozenset((
-    "the", "this", "that", "which", "each", "every", "old", "new", "other", "another", "last", "next", "same", "only",
-    "little", "big", "no", "any", "some",
-))  # fmt: skip
+_BEFORE_PRONOUN_ONE = frozenset(
+    (
+        "this",
+        "that",
+        "which",
+        "old",
+        "new",
+        "other",
+        "another",
+        "last",
+        "next",
+        "same",
+        "little",
+        "big",
+        "no",
+        "any",
+        "some",
+    )
+)  # fmt: skip  (not "the", "only", "each": "just the one", "only one", "every one to two hours" count)
 
 
 def _dose_follows(words: list[str], at: int) -> bool:

@@ -45,9 +45,7 @@ def claim_terms(claim: str) -> list[list[tuple[str, bool]]]:
         said = set(tokens(part))
         for members in terms(part).values():
             if len(members) > 1 and members <= said:  # said in words, not an abbreviation's expansion
-                # (a term that holds its own negation, "not hungry", is named by it, not denied)
-                denied = any(d for w, d in words if w in members) and not members & NEGATIONS
-                words.append((" ".join(sorted(members)), denied))
+                words.append((" ".join(sorted(members)), any(d for w, d in words if w in members)))
         found.append(words)
     return found
 

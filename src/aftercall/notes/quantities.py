@@ -299,12 +299,16 @@ def _accepts(reply: str, question: str) -> bool:
         return True
     first = next(iter(sentences(reply)), "")
     words = tokens(first)
+    own = numbers(first, spoken=True) - {1.0}
     return (
         0 < len(words) <= _SHORT_ANSWER
         and not first.rstrip().endswith("?")
         and not set(words) & (NEGATIONS | _UNSURE)
-        and not numbers(first, spoken=True) - {1.0} - numbers(question, spoken=True)
-    )
+        and (not own or (own <= numbers(question, spoken=True) and bool(set(words) & _YES)))
+    )  # (a number said again without a yes may be the one of two the question offered: "ten or twenty?" "Twenty.")
+
+
+_YES = frozenset(("yes", "yeah", "yep", "yup", "right", "correct", "exactly", "mhm", "uh-huh"))
 
 
 _LIMITS = frozenset(("more", "less", "than", "over", "under", "above", "below", "least", "most", "exceed", "even"))
