@@ -77,11 +77,11 @@ def test_a_good_models_wrong_statements_are_stopped_and_each_drop_is_accounted_f
 
 def test_the_benchmark_holds_its_figures_on_the_development_set() -> None:
     """A regression guard on the conversations the checks were developed on, at the figures docs/notes.md reports
-    (forty-five conversations; rules alone: recall 0.829, leak 0.113; with the fallible second reading: 0.788,
-    0.062), less a margin of a few items. These are not the issue's targets (recall >= 0.90, leak <= 0.03), which
+    (forty-nine conversations; rules alone: recall 0.823, leak 0.117; with the fallible second reading: 0.781,
+    0.065), less a margin of a few items. These are not the issue's targets (recall >= 0.90, leak <= 0.03), which
     are not met; the held-out conversations are not run here: they measure whether this generalises."""
     module = benchmark()
-    for judge, least_recall, most_leak in (("off", 0.825, 0.117), ("on", 0.784, 0.066)):
+    for judge, least_recall, most_leak in (("off", 0.819, 0.121), ("on", 0.777, 0.069)):
         tally = module.run(["dev"], judge, False)
         kept, correct = tally.rate(None, True)
         leaked, wrong = tally.rate(None, False)
