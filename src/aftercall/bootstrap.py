@@ -131,7 +131,7 @@ class _Core:
 
 
 def _core(settings: Settings, *, owns_database: bool) -> _Core:
-    """``owns_database``: embedded mode migrates its own database once it holds the data dir (``_Embedded``);
+    """``owns_database``: embedded mode migrates its own database while it holds the data dir (``build_embedded``);
     distributed roles need ``aftercall migrate`` to have run first, once."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     link_secret, _ = read_or_create_secret(settings.data_dir / "link-secret")
@@ -147,12 +147,26 @@ def build_embedded(settings: Settings, job_engines: Engines | None = None) -> Ru
     """``aftercall serve``: the API, the workers and the dispatcher in one process, over the data dir. Jobs run on
     ``job_engines``, by default the configured ones (``aftercall.testing`` passes engines that need no model)."""
     core = _core(settings, owns_database=True)
+    _migrate_unless_in_use(settings, core.database)
     dispatcher = _dispatcher(core)
     jobs = SqlJobStore(core.database, domain=settings.domain, on_event=dispatcher.wake)
     job_engines = job_engines or engines(settings, speech_to_text(settings, parallel=settings.workers))
     queue = InProcessQueue(_job_runner(settings, jobs, core.store, job_engines).run, workers=settings.workers)
     background = _Embedded(settings, core.database, jobs, queue, dispatcher)
     return _api_runtime(core, jobs, queue, job_engines.speech.engine, dispatcher.wake, background)
+
+
+def _migrate_unless_in_use(settings: Settings, database: sa.Engine) -> None:
+    """Bring the data dir's database to this version's schema now (the API may serve before the background starts),
+    unless another process holds the data dir: it owns the database, and this one's start() refuses to run."""
+    try:
+        lock = _lock_data_dir(settings.data_dir)
+    except DataDirInUse:
+        return
+    try:
+        schema.upgrade(database, domain=settings.domain)
+    finally:
+        lock.close()
 
 
 def build_api(settings: Settings) -> Runtime:
