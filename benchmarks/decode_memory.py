@@ -4,8 +4,8 @@ A recording of ``--hours`` of low noise (made at run time with FFmpeg, as FLAC w
 length, the worst case) is read three ways, each in its own process:
   * naive:   decode into a list of pieces and join them (how both the upload check, for media that declares no
              length, and a job read it before: the sound held twice at the end);
-  * measure: ``pipeline.decode.probe``, the upload check (counts frames and keeps nothing);
-  * decode:  ``pipeline.decode.decode``, what a job reads (blocks joined one at a time).
+  * measure: ``media.probe``, the upload check (counts frames and keeps nothing);
+  * decode:  ``media.decode``, what a job reads (blocks joined one at a time).
 Prints each peak RSS above the interpreter's own baseline and the ratios. Targets: measuring stays flat whatever the
 length; decoding holds the sound about once (float32 at 16 kHz: 230 MB an hour).
 
@@ -23,13 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 _BASELINE = (
-    "import resource, av, numpy; from aftercall.pipeline import decode; "
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    "import resource, av, numpy; from aftercall import media; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
 )
 _WAYS = {
     "naive": "naive(path)",
-    "measure": "decode.probe(path, max_seconds=1e9)",
-    "decode": "decode.decode(path, max_seconds=1e9).samples.shape",
+    "measure": "media.probe(path, max_seconds=1e9)",
+    "decode": "media.decode(path, max_seconds=1e9).samples.shape",
 }
 _NAIVE = """
 def naive(path):
@@ -42,7 +41,7 @@ def naive(path):
 
 
 def peak_mb(code: str, path: Path) -> float:
-    script = f"import resource, av, numpy\nfrom pathlib import Path\nfrom aftercall.pipeline import decode\n{_NAIVE}\n"
+    script = f"import resource, av, numpy\nfrom pathlib import Path\nfrom aftercall import media\n{_NAIVE}\n"
     script += f"path = Path({str(path)!r})\n{code}\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
     return int(out.stdout.split()[-1]) / 1024

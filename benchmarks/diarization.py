@@ -25,7 +25,7 @@ from tests.der import DATA, Reference, diarization_error_rate
 
 from aftercall.diarization import SpeakerCount
 from aftercall.diarization.local import LocalDiarizer
-from aftercall.pipeline.decode import decode
+from aftercall.media import decode
 
 CALLS = ["dialogue", "male_pair", "trio", "phone"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aftercall.pipeline.decode import SAMPLE_RATE, decode
+from aftercall.media import SAMPLE_RATE, decode
 from tests.serving import serving
 
 DATA = Path(__file__).parent / "data"

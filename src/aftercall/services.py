@@ -15,13 +15,13 @@ from typing import Any, BinaryIO
 import structlog
 
 from aftercall.asr import SpeechToText
+from aftercall.domain import wire
 from aftercall.domain.jobs import Job, JobSpec, Preset, SourceType, Status, key_problem
-from aftercall.domain.outputs import NOTE_FILES, TRANSCRIPT_FILES, OutputFile
 from aftercall.domain.recordings import Recording
 from aftercall.errors import InvalidRequest, MediaError, NotFound, PayloadTooLarge
 from aftercall.jobstore import JobStore, Page
+from aftercall.media import media_type, probe
 from aftercall.net import url_problem
-from aftercall.pipeline.decode import media_type, probe
 from aftercall.settings import Settings
 from aftercall.storage import ObjectStore
 from aftercall.taskqueue import TaskQueue
@@ -108,20 +108,7 @@ class BatchService:
         if job.status is not Status.FINISHED:
             raise InvalidRequest("id", f"the job is '{job.status}'; access links exist only for finished jobs")
         ttl = self.settings.link_ttl_seconds
-        output = job.output or {}
-        links: dict[str, Any] = {"id": job.id, "preset": job.spec.preset.value, "status": job.status.value}
-
-        def link(file: OutputFile) -> str:
-            return self.store.link(job.spec.target.key(file), ttl)
-
-        made = {entry["format"] for entry in output.get("transcription", [])}
-        links["transcription"] = [
-            {"format": file.wire_format, "link": link(file)} for file in TRANSCRIPT_FILES if file.wire_format in made
-        ]
-        for section, file in NOTE_FILES.items():
-            if section in output:
-                links[section] = {"format": file.wire_format, "link": link(file)}
-        return links
+        return wire.job_links(job, lambda file: self.store.link(job.spec.target.key(file), ttl))
 
 
 def _with_model(spec: JobSpec, model: str | None) -> JobSpec:
@@ -182,4 +169,4 @@ class RecordingService:
     def access_link(self, recording_id: str) -> dict[str, Any]:
         recording = self.get(recording_id)
         ttl = self.settings.link_ttl_seconds
-        return {"download_link": self.store.link(recording.key, ttl), "expires": int(time.time()) + ttl}
+        return wire.recording_link(self.store.link(recording.key, ttl), int(time.time()) + ttl)

@@ -23,26 +23,6 @@ from aftercall.storage import ObjectStore
 
 log = structlog.get_logger(__name__)
 
-# Each stage's share of the job's overall percent: (first, last), for a transcript job, a notes job on media, and a
-# notes job on a transcript (where the language model is nearly all the work).
-_TRANSCRIPT_SPANS = {
-    Stage.DOWNLOADING: (0, 10),
-    Stage.DECODING: (10, 15),
-    Stage.TRANSCRIBING: (15, 80),
-    Stage.DIARIZING: (80, 90),
-    Stage.RENDERING: (90, 95),
-    Stage.UPLOADING: (95, 100),
-}
-_MEDIA_NOTES_SPANS = {
-    Stage.DOWNLOADING: (0, 5),
-    Stage.DECODING: (5, 8),
-    Stage.TRANSCRIBING: (8, 40),
-    Stage.DIARIZING: (40, 45),
-    Stage.RENDERING: (45, 50),
-    Stage.SUMMARIZING: (50, 97),
-    Stage.UPLOADING: (97, 100),
-}
-_TRANSCRIPT_NOTES_SPANS = {Stage.DOWNLOADING: (0, 5), Stage.SUMMARIZING: (5, 97), Stage.UPLOADING: (97, 100)}
 MAX_TRANSCRIPT_BYTES = 50 * 1024**2  # a 6-hour call's JSON transcript is about 10 MB
 
 
@@ -63,12 +43,7 @@ class _Progress:
         self._jobs, self._job_id, self._attempt = jobs, job.id, attempt
         self.stage = Stage.QUEUED
         self._percent = -1
-        if job.spec.preset is Preset.TRANSCRIPT:
-            self._spans = _TRANSCRIPT_SPANS
-        elif job.spec.source_type is SourceType.TRANSCRIPT_URI:
-            self._spans = _TRANSCRIPT_NOTES_SPANS
-        else:
-            self._spans = _MEDIA_NOTES_SPANS
+        self._spans = pipeline.percent_spans(job.spec)
 
     def enter(self, stage: Stage, *, duration: float | None = None) -> None:
         self.stage = stage

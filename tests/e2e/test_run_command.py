@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from aftercall.media import decode
 from aftercall.notes import schemas
-from aftercall.pipeline.decode import decode
 from tests.formats import check_json, check_txt
 from tests.media_server import repeated_dialogue
 

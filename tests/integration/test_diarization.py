@@ -8,7 +8,7 @@ import pytest
 
 from aftercall.diarization import SpeakerCount, clustering, local
 from aftercall.diarization.local import LocalDiarizer
-from aftercall.pipeline.decode import decode
+from aftercall.media import decode
 from tests.der import DATA, Reference, diarization_error_rate
 
 pytestmark = pytest.mark.slow  # the real speaker model

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from aftercall.media import decode
 from aftercall.pipeline.channels import per_channel_if_separate, separate_voices
-from aftercall.pipeline.decode import decode
 from tests.der import DATA
 
 

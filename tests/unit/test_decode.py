@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from aftercall import media
 from aftercall.errors import MediaError
-from aftercall.pipeline import decode as decode_module
-from aftercall.pipeline.decode import decode, media_type, probe
+from aftercall.media import decode, media_type, probe
 
 
 def cut(source: Path, destination: Path, keep: int) -> Path:
@@ -58,7 +58,7 @@ def undeclared(data: Path, tmp_path: Path) -> Path:
 def test_media_that_declares_no_length_is_measured_without_keeping_its_sound(
     undeclared: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(decode_module, "decode", lambda *a, **k: pytest.fail("the upload check decoded the sound"))
+    monkeypatch.setattr(media, "decode", lambda *a, **k: pytest.fail("the upload check decoded the sound"))
     assert probe(undeclared, max_seconds=60) == pytest.approx(6.33, abs=0.05)
     with pytest.raises(MediaError, match="longer than the limit of 3 s"):
         probe(undeclared, max_seconds=3)
@@ -66,6 +66,6 @@ def test_media_that_declares_no_length_is_measured_without_keeping_its_sound(
 
 def test_sound_decoded_in_blocks_is_the_same_as_in_one(undeclared: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     whole = decode(undeclared, max_seconds=60).samples
-    monkeypatch.setattr(decode_module, "_BLOCK_SECONDS", 1)  # six blocks and a part
+    monkeypatch.setattr(media, "_BLOCK_SECONDS", 1)  # six blocks and a part
     assert np.array_equal(decode(undeclared, max_seconds=60).samples, whole)
     assert len(whole) / 16000 == pytest.approx(6.33, abs=0.05)

@@ -3,6 +3,7 @@ import json
 import pytest
 
 from aftercall.api.schemas import CreateJobRequest, parse
+from aftercall.domain import wire
 from aftercall.domain.jobs import JobSpec, SourceType, SpeakerCount
 from aftercall.errors import InvalidRequest
 from tests.jobs import job_body
@@ -28,7 +29,7 @@ def test_a_minimal_body_becomes_a_spec_with_defaults():
     assert spec.target.stem == "calls/J"
     assert spec.transcript.language == "en"
     assert spec.transcript.punctuate is True
-    assert spec.input_view() == {"sourceType": "uri", "uri": "https://example.com/a.mp3", "language": "en"}
+    assert wire.job_input(spec) == {"sourceType": "uri", "uri": "https://example.com/a.mp3", "language": "en"}
 
 
 def test_s3config_alias_and_transcript_language_override():

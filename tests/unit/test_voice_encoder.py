@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from aftercall.diarization.voice_encoder import VoiceEncoder, load_weights, mel_frames, shipped_weights
-from aftercall.pipeline.decode import decode
+from aftercall.media import decode
 
 pytestmark = pytest.mark.slow  # the speaker network run by torch and by numpy
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from aftercall.domain import wire
 from aftercall.domain.jobs import Job, Status
 
 EVENT_VERSION = "1.0.0"
@@ -34,7 +35,7 @@ class Event:
 
 def terminal_event(job: Job) -> Event:
     """The one event of a job that reached ``finished`` or ``error``; its payload is what GET shows."""
-    view = job.public_view()
+    view = wire.job(job)
     common = {key: view[key] for key in ("id", "preset", "status", "input")}
     if job.status is Status.FINISHED:
         return Event(f"bp-jf-{job.id}", JOB_FINISHED, {**common, "output": view["output"]})
@@ -45,7 +46,7 @@ def terminal_event(job: Job) -> Event:
 
 def started_event(job: Job) -> Event:
     """The job's first claim by a worker (a retry after a crash does not start it again)."""
-    view = job.public_view()
+    view = wire.job(job)
     return Event(f"bp-js-{job.id}", JOB_STARTED, {key: view[key] for key in ("id", "preset", "status", "input")})
 
 
@@ -55,7 +56,7 @@ def progress_event(job: Job) -> Event | None:
     step = job.progress.percent // PROGRESS_STEP * PROGRESS_STEP
     if step <= 0 or step >= 100:
         return None
-    view = job.public_view()
+    view = wire.job(job)
     payload = {key: view[key] for key in ("id", "preset", "status", "input")}
     return Event(f"bp-jp-{job.id}-{step}", JOB_PROGRESS, {**payload, "progress": view["progress"]})
 

@@ -1,10 +1,10 @@
-"""Batch-processor jobs: what a job asks for, where its outputs go, and how it is shown to clients."""
+"""Batch-processor jobs: what a job asks for, where its outputs go, and where it stands (what clients see of it:
+wire.py)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -225,11 +225,6 @@ class JobSpec:
     target: OutputTarget
     transcript: TranscriptOptions
 
-    def input_view(self) -> dict[str, Any]:
-        """The ``input`` object clients see (docs/api.md §2: sourceType, uri | recordingId, language)."""
-        source_field = "recordingId" if self.source_type is SourceType.RECORDING_ID else "uri"
-        return {"sourceType": self.source_type.value, source_field: self.source, "language": self.transcript.language}
-
     def to_json(self) -> dict[str, Any]:
         t = self.transcript
         return {
@@ -294,38 +289,3 @@ class Job:
     error: str | None = None
     duration: float | None = None
     attempts: int = 0
-
-    def public_view(self) -> dict[str, Any]:
-        """The object of ``GET /v1/batch-processor/{id}``; webhook payloads reuse it (docs/api.md §2, §5)."""
-        view: dict[str, Any] = {
-            "id": self.id,
-            "preset": self.spec.preset.value,
-            "status": self.status.value,
-            "input": self.spec.input_view(),
-        }
-        if self.status is Status.FINISHED:
-            view["output"] = self.output or {}
-        if self.status is Status.ERROR:
-            if self.output:  # extension: what a job made before its failing step is kept and listed
-                view["output"] = self.output
-            view["error"] = self.error
-        view["progress"] = {"stage": self.progress.stage.value, "percent": self.progress.percent}
-        view["createdAt"] = iso_time(self.created_at)
-        view["updatedAt"] = iso_time(self.updated_at)
-        if self.duration is not None:
-            view["duration"] = round(self.duration, 3)
-        return view
-
-    def summary_view(self) -> dict[str, Any]:
-        """An item of ``GET /v1/batch-processor``."""
-        return {
-            "id": self.id,
-            "preset": self.spec.preset.value,
-            "status": self.status.value,
-            "createdAt": iso_time(self.created_at),
-        }
-
-
-def iso_time(epoch: float) -> str:
-    """ISO 8601 UTC with milliseconds and a ``Z``, as Daily writes times."""
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

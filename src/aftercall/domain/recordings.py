@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -16,14 +15,3 @@ class Recording:
     size: int
     content_type: str
     created_at: float
-
-    def public_view(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "room_name": self.room_name,
-            "start_ts": self.start_ts,
-            "status": "finished",
-            "duration": round(self.duration),
-            "max_participants": 0,
-            "tracks": [],
-        }

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
-
-from aftercall.domain.jobs import iso_time
 
 ACTIVE = "ACTIVE"
 FAILED = "FAILED"
@@ -31,22 +27,6 @@ class Webhook:
     last_moment_pushed: float | None
     created_at: float
     updated_at: float
-
-    def public_view(self, domain: str) -> dict[str, Any]:
-        return {
-            "uuid": self.uuid,
-            "url": self.url,
-            "hmac": self.hmac,
-            "basicAuth": self.basic_auth,
-            "retryType": self.retry_type.value,
-            "eventTypes": list(self.event_types),
-            "state": self.state,
-            "failedCount": self.failed_count,
-            "lastMomentPushed": iso_time(self.last_moment_pushed) if self.last_moment_pushed else None,
-            "domainId": str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{domain}.aftercall")),
-            "createdAt": iso_time(self.created_at),
-            "updatedAt": iso_time(self.updated_at),
-        }
 
 
 @dataclass(frozen=True)

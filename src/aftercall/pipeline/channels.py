@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from aftercall.pipeline.decode import SAMPLE_RATE, Audio
+from aftercall.media import SAMPLE_RATE, Audio
 
 FRAME_SECONDS = 0.05
 ACTIVE_DB = -45.0  # frames quieter than this (dBFS, on every channel) are silence and not counted

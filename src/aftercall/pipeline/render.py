@@ -7,7 +7,6 @@ import uuid
 from statistics import fmean
 from typing import Any
 
-from aftercall.domain.jobs import iso_time
 from aftercall.domain.transcript import (
     MAX_LINE_CHARS,
     Cue,
@@ -19,6 +18,7 @@ from aftercall.domain.transcript import (
     turns,
     utterances,
 )
+from aftercall.domain.wire import iso_time
 
 VTT_PREFIX = "- "
 

@@ -17,6 +17,36 @@ from aftercall.pipeline.notes import Notes
 from aftercall.pipeline.render import render_all
 from aftercall.pipeline.speech import Progress, Speech, decode_media
 
+# Each stage's share of the job's overall percent: (first, last), for a transcript job, a notes job on media, and a
+# notes job on a transcript (where the language model is nearly all the work).
+_TRANSCRIPT_SPANS = {
+    Stage.DOWNLOADING: (0, 10),
+    Stage.DECODING: (10, 15),
+    Stage.TRANSCRIBING: (15, 80),
+    Stage.DIARIZING: (80, 90),
+    Stage.RENDERING: (90, 95),
+    Stage.UPLOADING: (95, 100),
+}
+_MEDIA_NOTES_SPANS = {
+    Stage.DOWNLOADING: (0, 5),
+    Stage.DECODING: (5, 8),
+    Stage.TRANSCRIBING: (8, 40),
+    Stage.DIARIZING: (40, 45),
+    Stage.RENDERING: (45, 50),
+    Stage.SUMMARIZING: (50, 97),
+    Stage.UPLOADING: (97, 100),
+}
+_TRANSCRIPT_NOTES_SPANS = {Stage.DOWNLOADING: (0, 5), Stage.SUMMARIZING: (5, 97), Stage.UPLOADING: (97, 100)}
+
+
+def percent_spans(spec: JobSpec) -> dict[Stage, tuple[int, int]]:
+    """The share of a job's overall percent that each of its stages covers."""
+    if spec.preset is Preset.TRANSCRIPT:
+        return _TRANSCRIPT_SPANS
+    if spec.source_type is SourceType.TRANSCRIPT_URI:
+        return _TRANSCRIPT_NOTES_SPANS
+    return _MEDIA_NOTES_SPANS
+
 
 @dataclass(frozen=True)
 class Engines:

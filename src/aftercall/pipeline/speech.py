@@ -11,9 +11,9 @@ from aftercall.asr import SpeechToText
 from aftercall.diarization import Diarizer
 from aftercall.domain.jobs import Stage, TranscriptOptions
 from aftercall.domain.transcript import Transcript
+from aftercall.media import Audio, decode
 from aftercall.pipeline import redact as redaction
 from aftercall.pipeline.channels import per_channel_if_separate
-from aftercall.pipeline.decode import Audio, decode
 from aftercall.pipeline.diarize import diarize
 from aftercall.pipeline.transcribe import transcribe, transcribe_channels
 

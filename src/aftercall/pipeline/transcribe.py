@@ -14,7 +14,7 @@ from aftercall.asr import AsrRequest, ProgressCallback, Recognition, SpeechToTex
 from aftercall.domain.jobs import TranscriptOptions, language_code
 from aftercall.domain.transcript import Transcript, Word, normalise_word
 from aftercall.errors import TranscriptionError
-from aftercall.pipeline.decode import SAMPLE_RATE, Audio
+from aftercall.media import SAMPLE_RATE, Audio
 
 SILENT_ERROR = "Failed to transcribe. May be invalid audio or silent file"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from aftercall.domain.jobs import iso_time
+from aftercall.domain import wire
 from aftercall.domain.webhooks import ACTIVE, RetryType, Webhook, WebhookChanges
 from aftercall.errors import InvalidRequest, NotFound
 from aftercall.jobstore.webhooks import WebhookStore
@@ -90,25 +90,11 @@ class WebhookService:
     def deliveries(self, webhook_uuid: str, *, limit: int) -> dict[str, Any]:
         self.get(webhook_uuid)
         total, rows = self.store.attempts(webhook_uuid, limit=limit)
-        return {
-            "total_count": total,
-            "data": [
-                {
-                    "eventId": r["event_id"],
-                    "type": r["event_type"],
-                    "attempt": r["attempt"],
-                    "statusCode": r["status_code"],
-                    "error": r["error"],
-                    "latencyMs": round(r["latency_ms"], 1),
-                    "at": iso_time(r["at"]),
-                }
-                for r in rows
-            ],
-        }
+        return wire.page(total, map(wire.delivery_attempt, rows))
 
     def redeliver(self, webhook_uuid: str, event_id: str) -> dict[str, str]:
         self.get(webhook_uuid)
         if not self.store.redeliver(webhook_uuid, event_id):
             raise NotFound(f"There is no event with id {event_id!r}")
         self.on_change()
-        return {"eventId": event_id, "status": "pending"}
+        return wire.redelivery(event_id)

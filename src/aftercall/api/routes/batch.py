@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Header, Query
 
 from aftercall.api.deps import PageDep, RuntimeDep, json_body, require_api_key
 from aftercall.api.schemas import CreateJobRequest, parse
+from aftercall.domain import wire
 from aftercall.services import body_hash
 
 router = APIRouter(prefix="/batch-processor", tags=["batch-processor"], dependencies=[Depends(require_api_key)])
@@ -32,7 +33,7 @@ def create_job(
     job_id = str(uuid.uuid4())
     spec = request.to_spec(job_id=job_id, domain=rt.settings.domain, epoch_time=int(time.time()))
     stored = rt.batch.submit(job_id, spec, idempotency_key=idempotency_key, request_hash=body_hash(body))
-    return {"id": stored}
+    return wire.job_created(stored)
 
 
 @router.get("")
@@ -40,12 +41,12 @@ def list_jobs(
     rt: RuntimeDep, page: PageDep, recording_id: Annotated[str | None, Query(alias="recordingId")] = None
 ) -> dict[str, Any]:
     total, jobs = rt.batch.list(page, recording_id=recording_id)
-    return {"total_count": total, "data": [job.summary_view() for job in jobs]}
+    return wire.page(total, map(wire.job_summary, jobs))
 
 
 @router.get("/{job_id}")
 def get_job(rt: RuntimeDep, job_id: str) -> dict[str, Any]:
-    return rt.batch.get(job_id).public_view()
+    return wire.job(rt.batch.get(job_id))
 
 
 @router.get("/{job_id}/access-link")
@@ -55,4 +56,4 @@ def job_access_link(rt: RuntimeDep, job_id: str) -> dict[str, Any]:
 
 @router.delete("/{job_id}")
 def delete_job(rt: RuntimeDep, job_id: str) -> dict[str, Any]:
-    return rt.batch.delete(job_id).public_view()
+    return wire.job(rt.batch.delete(job_id))

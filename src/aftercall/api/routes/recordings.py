@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 
 from aftercall.api.deps import PageDep, RuntimeDep, require_api_key
+from aftercall.domain import wire
 
 router = APIRouter(prefix="/recordings", tags=["recordings"], dependencies=[Depends(require_api_key)])
 
@@ -16,18 +17,18 @@ def upload_recording(
     rt: RuntimeDep, file: Annotated[UploadFile, File()], room_name: Annotated[str | None, Form()] = None
 ) -> dict[str, Any]:
     recording = rt.recordings.upload(file.file, room_name=room_name)  # its type is read from the file itself
-    return recording.public_view()
+    return wire.recording(recording)
 
 
 @router.get("")
 def list_recordings(rt: RuntimeDep, page: PageDep, room_name: str | None = None) -> dict[str, Any]:
     total, items = rt.recordings.list(page, room_name=room_name)
-    return {"total_count": total, "data": [r.public_view() for r in items]}
+    return wire.page(total, map(wire.recording, items))
 
 
 @router.get("/{recording_id}")
 def get_recording(rt: RuntimeDep, recording_id: str) -> dict[str, Any]:
-    return rt.recordings.get(recording_id).public_view()
+    return wire.recording(rt.recordings.get(recording_id))
 
 
 @router.get("/{recording_id}/access-link")
@@ -37,4 +38,4 @@ def recording_access_link(rt: RuntimeDep, recording_id: str) -> dict[str, Any]:
 
 @router.delete("/{recording_id}")
 def delete_recording(rt: RuntimeDep, recording_id: str) -> dict[str, Any]:
-    return rt.recordings.delete(recording_id).public_view()
+    return wire.recording(rt.recordings.delete(recording_id))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from aftercall.api.deps import RuntimeDep, json_body, require_api_key
 from aftercall.api.schemas import CreateWebhookRequest, WebhookFields, parse
+from aftercall.domain import wire
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"], dependencies=[Depends(require_api_key)])
 BodyDep = Annotated[Any, Depends(json_body)]
@@ -22,29 +23,29 @@ def _doc(model: str) -> dict[str, Any]:
 def create_webhook(rt: RuntimeDep, body: BodyDep) -> dict[str, Any]:
     """Verify the endpoint with a signed ``{"test":"test"}`` (it must answer 200 within 10 s), then subscribe."""
     request = parse(CreateWebhookRequest, body)
-    return rt.webhooks.create(request.changes()).public_view(rt.settings.domain)
+    return wire.webhook(rt.webhooks.create(request.changes()), rt.settings.domain)
 
 
 @router.get("")
 def list_webhooks(rt: RuntimeDep) -> list[dict[str, Any]]:
-    return [w.public_view(rt.settings.domain) for w in rt.webhooks.list()]
+    return [wire.webhook(w, rt.settings.domain) for w in rt.webhooks.list()]
 
 
 @router.get("/{webhook_uuid}")
 def get_webhook(rt: RuntimeDep, webhook_uuid: str) -> dict[str, Any]:
-    return rt.webhooks.get(webhook_uuid).public_view(rt.settings.domain)
+    return wire.webhook(rt.webhooks.get(webhook_uuid), rt.settings.domain)
 
 
 @router.post("/{webhook_uuid}", openapi_extra=_doc("WebhookFields"))
 def update_webhook(rt: RuntimeDep, webhook_uuid: str, body: BodyDep) -> dict[str, Any]:
     """Change fields, verify again and re-activate; events held while FAILED are then delivered in order."""
     request = parse(WebhookFields, body)
-    return rt.webhooks.update(webhook_uuid, request.changes()).public_view(rt.settings.domain)
+    return wire.webhook(rt.webhooks.update(webhook_uuid, request.changes()), rt.settings.domain)
 
 
 @router.delete("/{webhook_uuid}")
 def delete_webhook(rt: RuntimeDep, webhook_uuid: str) -> dict[str, Any]:
-    return rt.webhooks.delete(webhook_uuid).public_view(rt.settings.domain)
+    return wire.webhook(rt.webhooks.delete(webhook_uuid), rt.settings.domain)
 
 
 @router.get("/{webhook_uuid}/deliveries")

@@ -1,4 +1,4 @@
-"""Step 2: decode any container PyAV/FFmpeg reads into 16 kHz mono float32 samples."""
+"""Reading media: decode any container PyAV/FFmpeg reads into 16 kHz mono float32 samples, or probe it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,136 @@
+"""Every object a client reads, built here and nowhere else: the REST responses and the webhook payloads of
+docs/api.md. The routes and the webhook events only choose which one to send; the error body, the same for every
+route, is written where errors become responses (``api/app.py``)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from aftercall.domain.jobs import Job, JobSpec, SourceType, Status
+from aftercall.domain.outputs import NOTE_FILES, TRANSCRIPT_FILES, OutputFile
+from aftercall.domain.recordings import Recording
+from aftercall.domain.webhooks import Webhook
+
+
+def iso_time(epoch: float) -> str:
+    """ISO 8601 UTC with milliseconds and a ``Z``, as Daily writes times."""
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def page(total: int, items: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """A list response: the count of everything that matched and this page's items (docs/api.md §2, §4)."""
+    return {"total_count": total, "data": list(items)}
+
+
+def job_created(job_id: str) -> dict[str, str]:
+    """The answer to ``POST /v1/batch-processor``: the (possibly earlier, same-idempotency-key) job's id."""
+    return {"id": job_id}
+
+
+def job_input(spec: JobSpec) -> dict[str, Any]:
+    """The ``input`` object clients see (docs/api.md §2: sourceType, uri | recordingId, language)."""
+    source_field = "recordingId" if spec.source_type is SourceType.RECORDING_ID else "uri"
+    return {"sourceType": spec.source_type.value, source_field: spec.source, "language": spec.transcript.language}
+
+
+def job(job: Job) -> dict[str, Any]:
+    """The object of ``GET /v1/batch-processor/{id}``; the webhook payloads take their fields from it (§2, §5)."""
+    view: dict[str, Any] = {
+        "id": job.id,
+        "preset": job.spec.preset.value,
+        "status": job.status.value,
+        "input": job_input(job.spec),
+    }
+    if job.status is Status.FINISHED:
+        view["output"] = job.output or {}
+    if job.status is Status.ERROR:
+        if job.output:  # extension: what a job made before its failing step is kept and listed
+            view["output"] = job.output
+        view["error"] = job.error
+    view["progress"] = {"stage": job.progress.stage.value, "percent": job.progress.percent}
+    view["createdAt"] = iso_time(job.created_at)
+    view["updatedAt"] = iso_time(job.updated_at)
+    if job.duration is not None:
+        view["duration"] = round(job.duration, 3)
+    return view
+
+
+def job_summary(job: Job) -> dict[str, Any]:
+    """An item of ``GET /v1/batch-processor``."""
+    return {
+        "id": job.id,
+        "preset": job.spec.preset.value,
+        "status": job.status.value,
+        "createdAt": iso_time(job.created_at),
+    }
+
+
+def job_links(job: Job, link: Callable[[OutputFile], str]) -> dict[str, Any]:
+    """``GET /v1/batch-processor/{id}/access-link`` of a finished job: a ``link`` to each file it wrote."""
+    output = job.output or {}
+    made = {entry["format"] for entry in output.get("transcription", [])}
+    links: dict[str, Any] = {"id": job.id, "preset": job.spec.preset.value, "status": job.status.value}
+    links["transcription"] = [
+        {"format": file.wire_format, "link": link(file)} for file in TRANSCRIPT_FILES if file.wire_format in made
+    ]
+    for section, file in NOTE_FILES.items():
+        if section in output:
+            links[section] = {"format": file.wire_format, "link": link(file)}
+    return links
+
+
+def recording(recording: Recording) -> dict[str, Any]:
+    """A recording as ``/v1/recordings`` shows it (docs/api.md §4)."""
+    return {
+        "id": recording.id,
+        "room_name": recording.room_name,
+        "start_ts": recording.start_ts,
+        "status": "finished",
+        "duration": round(recording.duration),
+        "max_participants": 0,
+        "tracks": [],
+    }
+
+
+def recording_link(link: str, expires: int) -> dict[str, Any]:
+    """``GET /v1/recordings/{id}/access-link``."""
+    return {"download_link": link, "expires": expires}
+
+
+def webhook(webhook: Webhook, domain: str) -> dict[str, Any]:
+    """A subscription as ``/v1/webhooks`` shows it (docs/api.md §5)."""
+    return {
+        "uuid": webhook.uuid,
+        "url": webhook.url,
+        "hmac": webhook.hmac,
+        "basicAuth": webhook.basic_auth,
+        "retryType": webhook.retry_type.value,
+        "eventTypes": list(webhook.event_types),
+        "state": webhook.state,
+        "failedCount": webhook.failed_count,
+        "lastMomentPushed": iso_time(webhook.last_moment_pushed) if webhook.last_moment_pushed else None,
+        "domainId": str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{domain}.aftercall")),
+        "createdAt": iso_time(webhook.created_at),
+        "updatedAt": iso_time(webhook.updated_at),
+    }
+
+
+def redelivery(event_id: str) -> dict[str, str]:
+    """``POST /v1/webhooks/{uuid}/deliveries/{eventId}/redeliver`` (an extension): the event is queued again."""
+    return {"eventId": event_id, "status": "pending"}
+
+
+def delivery_attempt(row: dict[str, Any]) -> dict[str, Any]:
+    """An item of ``GET /v1/webhooks/{uuid}/deliveries`` (an extension, docs/api.md §5)."""
+    return {
+        "eventId": row["event_id"],
+        "type": row["event_type"],
+        "attempt": row["attempt"],
+        "statusCode": row["status_code"],
+        "error": row["error"],
+        "latencyMs": round(row["latency_ms"], 1),
+        "at": iso_time(row["at"]),
+    }
