@@ -4,7 +4,7 @@ wire.py)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -186,9 +186,8 @@ class SpeakerCount:
 
 @dataclass(frozen=True)
 class TranscriptOptions:
-    """``transformParams.transcript`` of docs/api.md §2, normalised: what the pipeline reads is typed here
-    (``keywords``, ``multichannel``, ``speakers``, read once from the request's ``extra``, which is kept as sent
-    only to be shown back to the client)."""
+    """``transformParams.transcript`` of docs/api.md §2, typed: ``keywords``, ``multichannel`` and ``speakers`` are
+    read once from the request's ``extra`` (``with_extra``); what else a client puts there is not used."""
 
     language: str = "en"
     model: str | None = None
@@ -197,7 +196,6 @@ class TranscriptOptions:
     redact: tuple[str, ...] = ()
     diarize: bool = True
     endpointing: int | bool | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
     keywords: tuple[str, ...] = ()
     multichannel: bool | None = None  # None: not asked, so a file's channels are kept and tried
     speakers: SpeakerCount = SpeakerCount()
@@ -208,11 +206,18 @@ class TranscriptOptions:
         multichannel = extra.get("multichannel")
         return cls(
             **fields,
-            extra=extra,
             keywords=tuple(str(k) for k in extra.get("keywords") or ()),
             multichannel=multichannel if isinstance(multichannel, bool) else None,
             speakers=SpeakerCount.of(extra),
         )
+
+    def extra(self) -> dict[str, Any]:
+        """The typed fields in the request's ``extra`` form, as a job's spec stores them (read by ``with_extra``)."""
+        extra: dict[str, Any] = {"keywords": list(self.keywords)}
+        if self.multichannel is not None:
+            extra["multichannel"] = self.multichannel
+        extra["min_speakers"], extra["max_speakers"] = self.speakers.minimum, self.speakers.maximum
+        return extra
 
 
 @dataclass(frozen=True)
@@ -242,7 +247,7 @@ class JobSpec:
                 "redact": list(t.redact),
                 "diarize": t.diarize,
                 "endpointing": t.endpointing,
-                "extra": t.extra,
+                "extra": t.extra(),
             },
         }
 
