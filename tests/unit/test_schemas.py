@@ -40,7 +40,7 @@ def test_s3config_alias_and_transcript_language_override():
     spec = spec_of(data)
     assert spec.target.use_replacement is True
     assert spec.transcript.language == "fr-CA"
-    assert "other" not in spec.transcript.extra(), "what no stage reads is not carried"
+    assert "other" not in spec.transcript.stored_extra(), "what no stage reads is not carried"
     assert spec.transcript.keywords == ("Metformin",), "what the pipeline reads is typed"
 
 
@@ -53,6 +53,24 @@ def test_the_spec_types_extra_once_and_a_stored_spec_reads_back_the_same():
     assert JobSpec.from_json(json.loads(json.dumps(spec.to_json())), legacy_domain="other", job_id="other") == spec
     plain = spec_of(body())
     assert (plain.transcript.speakers, plain.transcript.multichannel) == (SpeakerCount(1, 8), None)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"multichannel": True},
+        {"multichannel": False, "keywords": ["Keppra"]},
+        {"min_speakers": 2, "max_speakers": 4},
+        {"min_speakers": 11},
+        {"max_speakers": 2},
+        {"num_speakers": 1, "multichannel": True},
+    ],
+)
+def test_every_typed_option_survives_the_stored_spec(extra):
+    """What ``with_extra`` reads, ``TranscriptOptions.stored_extra()`` must store, or it is lost at submission."""
+    spec = spec_of(body(transformParams={"transcript": {"extra": extra}}))
+    assert JobSpec.from_json(json.loads(json.dumps(spec.to_json())), legacy_domain="d", job_id="j") == spec
 
 
 @pytest.mark.parametrize(

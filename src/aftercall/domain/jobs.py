@@ -202,7 +202,8 @@ class TranscriptOptions:
 
     @classmethod
     def with_extra(cls, extra: dict[str, Any], **fields: Any) -> TranscriptOptions:
-        """The options with the typed fields read from a validated ``extra``."""
+        """The options with the typed fields read from a validated ``extra`` (a request's, or a stored spec's that
+        ``stored_extra`` wrote: a new field goes in both)."""
         multichannel = extra.get("multichannel")
         return cls(
             **fields,
@@ -211,7 +212,7 @@ class TranscriptOptions:
             speakers=SpeakerCount.of(extra),
         )
 
-    def extra(self) -> dict[str, Any]:
+    def stored_extra(self) -> dict[str, Any]:
         """The typed fields in the request's ``extra`` form, as a job's spec stores them (read by ``with_extra``)."""
         extra: dict[str, Any] = {"keywords": list(self.keywords)}
         if self.multichannel is not None:
@@ -247,7 +248,7 @@ class JobSpec:
                 "redact": list(t.redact),
                 "diarize": t.diarize,
                 "endpointing": t.endpointing,
-                "extra": t.extra(),
+                "extra": t.stored_extra(),
             },
         }
 

@@ -36,25 +36,25 @@ def job_input(spec: JobSpec) -> dict[str, Any]:
     return {"sourceType": spec.source_type.value, source_field: spec.source, "language": spec.transcript.language}
 
 
-def job(job: Job) -> dict[str, Any]:
+def job(j: Job) -> dict[str, Any]:
     """The object of ``GET /v1/batch-processor/{id}``; the webhook payloads take their fields from it (§2, §5)."""
     view: dict[str, Any] = {
-        "id": job.id,
-        "preset": job.spec.preset.value,
-        "status": job.status.value,
-        "input": job_input(job.spec),
+        "id": j.id,
+        "preset": j.spec.preset.value,
+        "status": j.status.value,
+        "input": job_input(j.spec),
     }
-    if job.status is Status.FINISHED:
-        view["output"] = job.output or {}
-    if job.status is Status.ERROR:
-        if job.output:  # extension: what a job made before its failing step is kept and listed
-            view["output"] = job.output
-        view["error"] = job.error
-    view["progress"] = {"stage": job.progress.stage.value, "percent": job.progress.percent}
-    view["createdAt"] = iso_time(job.created_at)
-    view["updatedAt"] = iso_time(job.updated_at)
-    if job.duration is not None:
-        view["duration"] = round(job.duration, 3)
+    if j.status is Status.FINISHED:
+        view["output"] = j.output or {}
+    if j.status is Status.ERROR:
+        if j.output:  # extension: what a job made before its failing step is kept and listed
+            view["output"] = j.output
+        view["error"] = j.error
+    view["progress"] = {"stage": j.progress.stage.value, "percent": j.progress.percent}
+    view["createdAt"] = iso_time(j.created_at)
+    view["updatedAt"] = iso_time(j.updated_at)
+    if j.duration is not None:
+        view["duration"] = round(j.duration, 3)
     return view
 
 
@@ -82,14 +82,14 @@ def job_links(job: Job, link: Callable[[OutputFile], str]) -> dict[str, Any]:
     return links
 
 
-def recording(recording: Recording) -> dict[str, Any]:
+def recording(rec: Recording) -> dict[str, Any]:
     """A recording as ``/v1/recordings`` shows it (docs/api.md §4)."""
     return {
-        "id": recording.id,
-        "room_name": recording.room_name,
-        "start_ts": recording.start_ts,
+        "id": rec.id,
+        "room_name": rec.room_name,
+        "start_ts": rec.start_ts,
         "status": "finished",
-        "duration": round(recording.duration),
+        "duration": round(rec.duration),
         "max_participants": 0,
         "tracks": [],
     }
@@ -100,21 +100,21 @@ def recording_link(link: str, expires: int) -> dict[str, Any]:
     return {"download_link": link, "expires": expires}
 
 
-def webhook(webhook: Webhook, domain: str) -> dict[str, Any]:
+def webhook(hook: Webhook, domain: str) -> dict[str, Any]:
     """A subscription as ``/v1/webhooks`` shows it (docs/api.md §5)."""
     return {
-        "uuid": webhook.uuid,
-        "url": webhook.url,
-        "hmac": webhook.hmac,
-        "basicAuth": webhook.basic_auth,
-        "retryType": webhook.retry_type.value,
-        "eventTypes": list(webhook.event_types),
-        "state": webhook.state,
-        "failedCount": webhook.failed_count,
-        "lastMomentPushed": iso_time(webhook.last_moment_pushed) if webhook.last_moment_pushed else None,
+        "uuid": hook.uuid,
+        "url": hook.url,
+        "hmac": hook.hmac,
+        "basicAuth": hook.basic_auth,
+        "retryType": hook.retry_type.value,
+        "eventTypes": list(hook.event_types),
+        "state": hook.state,
+        "failedCount": hook.failed_count,
+        "lastMomentPushed": iso_time(hook.last_moment_pushed) if hook.last_moment_pushed else None,
         "domainId": str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{domain}.aftercall")),
-        "createdAt": iso_time(webhook.created_at),
-        "updatedAt": iso_time(webhook.updated_at),
+        "createdAt": iso_time(hook.created_at),
+        "updatedAt": iso_time(hook.updated_at),
     }
 
 

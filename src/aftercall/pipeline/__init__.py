@@ -1,1 +1,1 @@
-"""The steps of a job: fetch → decode → transcribe → render → upload."""
+"""The stages of a job over its engines, in the order `run.py` gives them (media is read by `aftercall.media`)."""

@@ -7,7 +7,7 @@ lease and uploads what it returns; ``aftercall run`` runs it and writes the file
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +39,7 @@ _MEDIA_NOTES_SPANS = {
 _TRANSCRIPT_NOTES_SPANS = {Stage.DOWNLOADING: (0, 5), Stage.SUMMARIZING: (5, 97), Stage.UPLOADING: (97, 100)}
 
 
-def percent_spans(spec: JobSpec) -> dict[Stage, tuple[int, int]]:
+def percent_spans(spec: JobSpec) -> Mapping[Stage, tuple[int, int]]:
     """The share of a job's overall percent that each of its stages covers."""
     if spec.preset is Preset.TRANSCRIPT:
         return _TRANSCRIPT_SPANS
