@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 
@@ -22,6 +23,18 @@ def job_body(uri: str = "https://example.com/call.wav", *, template: str = "call
     }
     body.update(overrides)
     return body
+
+
+def upload(api: Any, data: Path, name: str = "speech.wav") -> str:
+    """Upload ``data/name`` as a recording; its id."""
+    with (data / name).open("rb") as f:
+        response = api.post("/v1/recordings", files={"file": (name, f, "audio/wav")})
+    assert response.status_code == 200, response.text
+    return response.json()["id"]
+
+
+def recording_job(recording_id: str, **overrides: Any) -> dict:
+    return job_body(inParams={"sourceType": "recordingId", "recordingId": recording_id}, **overrides)
 
 
 def transcript_job(uri: str, *, preset: str = "soap-notes", template: str = "visits/{job_id}") -> dict:

@@ -149,6 +149,8 @@ def worker(concurrency: int, queues: str, log_level: str) -> None:
     from aftercall.taskqueue.celery import register_worker_task
 
     settings = _role_settings(log_level)
+    if settings.metrics_port:
+        _serve_pool_metrics(settings.metrics_port)
     built = _one_line(lambda: build_worker(settings))  # its jobs start when Celery's worker loop does
     app = built.queue.app
     register_worker_task(app, built.runner.run)
@@ -162,6 +164,22 @@ def worker(concurrency: int, queues: str, log_level: str) -> None:
             "--without-mingle",
         ]
     )
+
+
+def _serve_pool_metrics(port: int) -> None:
+    """Serve the metrics of this worker and of each process of its pool on ``port``. The pool's processes write
+    theirs to a folder, which prometheus_client must know of before it is first imported."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="aftercall-metrics-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    from aftercall.metrics import serve_pool_metrics
+
+    serve_pool_metrics(port)
 
 
 @main.command()

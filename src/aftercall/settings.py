@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     api_keys: str = Field(
         "", description="Comma-separated API keys. Empty: `serve` creates one in the data dir on first start."
     )
+    metrics_port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        description="Port on which a distributed `aftercall worker` serves /metrics: the stage durations and real-time "
+        "factor of the jobs it runs (counts of jobs and webhooks are on the API's /metrics). Unset: not served.",
+    )
     log_format: Literal["console", "json"] = Field(
         "console", description="Log lines as readable text, or one JSON object a line (for a log collector)."
     )

@@ -16,6 +16,7 @@ import structlog
 from aftercall.domain.jobs import Job, Preset, SourceType, Stage, crash_sentence
 from aftercall.errors import DownloadError, JobAbandoned, JobFailed, StoreUnavailable
 from aftercall.jobstore import JobStore
+from aftercall.metrics import JobTimer
 from aftercall.pipeline import run as pipeline
 from aftercall.pipeline.fetch import download
 from aftercall.pipeline.upload import upload_notes, upload_transcripts
@@ -44,9 +45,13 @@ class _Progress:
         self.stage = Stage.QUEUED
         self._percent = -1
         self._spans = pipeline.percent_spans(job.spec)
+        self.timer = JobTimer()
 
     def enter(self, stage: Stage, *, duration: float | None = None) -> None:
         self.stage = stage
+        self.timer.enter(stage)
+        if duration is not None:
+            self.timer.media_seconds = duration
         self._write(self._spans[stage][0], duration)
 
     def fraction(self, done: float) -> None:
@@ -128,6 +133,7 @@ class JobRunner:
             error = crash_sentence(progress.stage)
         else:
             if self.jobs.finish(job_id, attempt, output):
+                progress.timer.finish()
                 bound.info("job finished")
             else:
                 self._discard_if_deleted(job)

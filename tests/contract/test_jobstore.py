@@ -4,6 +4,7 @@ import threading
 
 import pytest
 
+from aftercall.domain.deliveries import PENDING, Attempt, Outcome, Plan
 from aftercall.domain.jobs import JobSpec, Preset, SourceType, Stage, Status, TranscriptOptions
 from aftercall.domain.outputs import TRANSCRIPT_FILES, OutputTarget
 from aftercall.domain.recordings import Recording
@@ -11,7 +12,7 @@ from aftercall.domain.webhooks import RetryType, Webhook
 from aftercall.errors import Conflict, InvalidRequest
 from aftercall.jobstore import Page, schema
 from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
-from aftercall.jobstore.webhooks import WebhookStore
+from aftercall.jobstore.webhooks import LATENCY_BUCKETS, WebhookStore
 from tests.services import postgres_schema
 
 
@@ -290,3 +291,44 @@ def test_started_and_progress_events_are_queued_once_per_job_and_only_for_subscr
     for percent in (12, 31, 55):
         assert store.set_progress("j", 2, Stage.TRANSCRIBING, percent)
     assert queued_event_ids(store, clock) == ["bp-js-j"] + [f"bp-jp-j-{mark}" for mark in (10, 30, 80, 90, 50)]
+
+
+def test_the_tallies_count_jobs_waiting_events_and_attempts(store, clock):
+    """What /metrics reads: counted by the database, the same SQL on every backend."""
+    webhooks = WebhookStore(store.engine, clock=clock)
+    empty = webhooks.tally()
+    assert (empty.attempts, empty.latency_le, empty.oldest_pending_at) == ({}, (0,) * len(LATENCY_BUCKETS), None)
+    hook = Webhook(
+        "h", "https://example.com/hook", "c2VjcmV0", None, RetryType.EXPONENTIAL, ("batch-processor.job-started",),
+        "ACTIVE", 0, None, 0, 0,
+    )  # fmt: skip
+    webhooks.create(hook)
+    store.create_job("old", spec())
+    clock.now += 60
+    store.create_job("new", spec())
+    store.create_job("done", spec())
+    store.claim("done", "w", lease_seconds=30, max_attempts=3)
+    store.set_progress("done", 1, Stage.TRANSCRIBING, 50, duration=12.5)
+    store.finish("done", 1, {})
+    tally = store.tally()
+    assert tally.jobs == {("transcript", "submitted"): 2, ("transcript", "finished"): 1}
+    assert tally.oldest_waiting_at == 1_000_000.0
+    assert tally.media_seconds == {"transcript": 12.5}
+
+    [batch] = webhooks.due_batches(clock.now + 1, size=10)
+    [due] = batch.items
+    attempts = [
+        Attempt(
+            due.event_seq, due.event.id, due.event.type, n, code is not None and code < 300, code, error, ms, clock.now
+        )
+        for n, (code, error, ms) in enumerate([(None, "timeout", 10_000.0), (500, None, 80.0), (204, None, 300.0)], 1)
+    ]
+    webhooks.record("h", attempts, Plan([Outcome(due.event_seq, PENDING, 3, clock.now)], 0, "ACTIVE", None))
+    counted = webhooks.tally()
+    assert counted.attempts == {"failed": 1, "refused": 1, "delivered": 1}
+    assert dict(zip(LATENCY_BUCKETS, counted.latency_le, strict=True))[0.1] == 1
+    assert dict(zip(LATENCY_BUCKETS, counted.latency_le, strict=True))[0.5] == 2
+    assert counted.latency_le[-1] == 3
+    assert counted.latency_sum == pytest.approx(10.38)
+    assert counted.deliveries == {"pending": 1}
+    assert counted.oldest_pending_at == 1_000_060.0

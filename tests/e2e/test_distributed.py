@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
+from tests.e2e.conftest import free_port
 from tests.e2e.distributed import Cluster
 from tests.e2e.helpers import download_outputs
 from tests.jobs import submit, wait
@@ -22,6 +25,7 @@ def cluster(request, tmp_path, s3_endpoint):
             bucket=new_bucket(s3_endpoint),
             AFTERCALL_LEASE_SECONDS="4",
             AFTERCALL_REQUEUE_AFTER_SECONDS="3",
+            AFTERCALL_METRICS_PORT=str(free_port()),
         )
         try:
             yield c
@@ -48,3 +52,11 @@ def test_roles_refuse_an_unmigrated_database_then_run_a_job_with_a_webhook(clust
         assert "sunny" in download_outputs(api, job_id)["txt"].decode()
         r.wait_for(2)
         assert r.requests[1].json["id"] == f"bp-jf-{job_id}"
+    worker_metrics = httpx.get(f"http://127.0.0.1:{cluster.env['AFTERCALL_METRICS_PORT']}/metrics", timeout=10).text
+    timed = {
+        sample.labels.get("stage"): sample.value
+        for family in text_string_to_metric_families(worker_metrics)
+        for sample in family.samples
+        if sample.name == "aftercall_stage_seconds_count"
+    }
+    assert timed.get("transcribing") == 1, "the pool process that ran the job wrote its stage times"

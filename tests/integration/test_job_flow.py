@@ -11,7 +11,7 @@ import pytest
 
 from aftercall.testing import SCRIPT, MinimalModel, ScriptedSpeech
 from tests.integration.conftest import make_client
-from tests.jobs import job_body, post, wait
+from tests.jobs import post, recording_job, upload, wait
 from tests.receiver import receiver
 
 
@@ -29,17 +29,6 @@ def model():
 def api(tmp_path, speech, model):
     with make_client(tmp_path, speech=speech, model=model, allow_private_urls=True) as client:
         yield client
-
-
-def upload(api, data, name: str = "speech.wav") -> str:
-    with (data / name).open("rb") as f:
-        response = api.post("/v1/recordings", files={"file": (name, f, "audio/wav")})
-    assert response.status_code == 200, response.text
-    return response.json()["id"]
-
-
-def recording_job(recording_id: str, **overrides) -> dict:
-    return job_body(inParams={"sourceType": "recordingId", "recordingId": recording_id}, **overrides)
 
 
 def fetch(api, link: str) -> bytes:

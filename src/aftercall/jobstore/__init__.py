@@ -28,6 +28,16 @@ class Claim:
     attempt: int
 
 
+@dataclass(frozen=True)
+class JobTally:
+    """What the jobs look like as a whole, for /metrics: jobs by (preset, status), the submission time of the oldest
+    job still waiting for a worker, and the seconds of media finished per preset."""
+
+    jobs: dict[tuple[str, str], int]
+    oldest_waiting_at: float | None
+    media_seconds: dict[str, float]
+
+
 class JobStore(Protocol):
     def create_job(self, job_id: str, spec: JobSpec, *, idempotency: tuple[str, str] | None = None) -> tuple[str, bool]:
         """Store a new job durably. With ``(key, body_hash)`` a repeat returns ``(earlier_id, False)``."""

@@ -15,7 +15,7 @@ from aftercall.domain.events import CANCELLED_ERROR, progress_event, started_eve
 from aftercall.domain.jobs import Job, JobSpec, Progress, SourceType, Stage, Status
 from aftercall.domain.recordings import Recording
 from aftercall.errors import Conflict, InvalidRequest, StoreUnavailable
-from aftercall.jobstore import IDEMPOTENCY_WINDOW_SECONDS, Claim, Page
+from aftercall.jobstore import IDEMPOTENCY_WINDOW_SECONDS, Claim, JobTally, Page
 from aftercall.jobstore.tables import idempotency_keys, jobs, recordings
 from aftercall.jobstore.webhooks import emit, emit_if_subscribed
 
@@ -171,6 +171,25 @@ class SqlJobStore:
         if not job.status.terminal:
             self.on_event()
         return job
+
+    def tally(self) -> JobTally:
+        """Counts over every job, read in one transaction (every process that asks sees the same)."""
+        finished = jobs.c.status == Status.FINISHED.value
+        with self.engine.connect() as conn:
+            counts = conn.execute(
+                sa.select(jobs.c.preset, jobs.c.status, sa.func.count()).group_by(jobs.c.preset, jobs.c.status)
+            ).all()
+            oldest = conn.execute(
+                sa.select(sa.func.min(jobs.c.created_at)).where(jobs.c.status == Status.SUBMITTED.value)
+            ).scalar_one()
+            media = conn.execute(
+                sa.select(jobs.c.preset, sa.func.sum(jobs.c.duration)).where(finished).group_by(jobs.c.preset)
+            ).all()
+        return JobTally(
+            jobs={(str(r[0]), str(r[1])): int(r[2]) for r in counts},
+            oldest_waiting_at=oldest,
+            media_seconds={str(r[0]): float(r[1] or 0.0) for r in media},
+        )
 
     def unfinished_job_ids(self) -> list[str]:
         query = sa.select(jobs.c.id).where(jobs.c.status.in_(_ACTIVE)).order_by(jobs.c.created_at, jobs.c.id)

@@ -32,6 +32,24 @@ class Batch:
     items: list[Due]
 
 
+# Upper bounds, in seconds, of the delivery-latency histogram of /metrics.
+LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+@dataclass(frozen=True)
+class DeliveryTally:
+    """The webhooks as a whole, for /metrics: attempts by outcome (``delivered`` 2xx, ``refused`` any other status,
+    ``failed`` no status: timeout, connection or an internal failure), how many attempts took at most each of
+    ``LATENCY_BUCKETS`` seconds and their total seconds, deliveries by status (the outbox's backlog is ``pending``)
+    and the creation time of the oldest event still pending."""
+
+    attempts: dict[str, int]
+    latency_le: tuple[int, ...]
+    latency_sum: float
+    deliveries: dict[str, int]
+    oldest_pending_at: float | None
+
+
 class WebhookStore:
     def __init__(self, engine: sa.Engine, *, clock: Callable[[], float] = time.time) -> None:
         self.engine = engine
@@ -155,6 +173,31 @@ class WebhookStore:
                     last_moment_pushed=plan.last_moment_pushed,
                     updated_at=now,
                 )
+            )
+
+    def tally(self) -> DeliveryTally:
+        code = delivery_attempts.c.status_code
+        outcome = sa.case(
+            (code.is_(None), "failed"), ((code >= 200) & (code < 300), "delivered"), else_="refused"
+        ).label("outcome")
+        seconds = delivery_attempts.c.latency_ms / 1000.0
+        within = [sa.func.sum(sa.case((seconds <= bound, 1), else_=0)) for bound in LATENCY_BUCKETS]
+        pending = deliveries.c.status == PENDING
+        with self.engine.connect() as conn:
+            attempts = conn.execute(sa.select(outcome, sa.func.count()).group_by(outcome)).all()
+            latency = conn.execute(sa.select(sa.func.sum(seconds), *within).select_from(delivery_attempts)).one()
+            by_status = conn.execute(sa.select(deliveries.c.status, sa.func.count()).group_by(deliveries.c.status))
+            oldest = conn.execute(
+                sa.select(sa.func.min(events.c.created_at))
+                .join_from(deliveries, events, deliveries.c.event_seq == events.c.seq)
+                .where(pending)
+            ).scalar_one()
+            return DeliveryTally(
+                attempts={str(r[0]): int(r[1]) for r in attempts},
+                latency_le=tuple(int(n or 0) for n in latency[1:]),
+                latency_sum=float(latency[0] or 0.0),
+                deliveries={str(r[0]): int(r[1]) for r in by_status},
+                oldest_pending_at=oldest,
             )
 
     def attempts(self, uuid: str, *, limit: int) -> tuple[int, list[dict[str, Any]]]:

@@ -1,7 +1,8 @@
-"""Liveness and readiness for operators and orchestrators (docs/deployment.md): no key, no rate limit, fast.
+"""Liveness, readiness and metrics for operators and orchestrators (docs/deployment.md): no key, no rate limit.
 
 ``/livez`` (and ``/healthz``) answers 200 while the process serves requests. ``/readyz`` answers 200 when the job
-store's database, the object store and the task queue's broker all answer, else 503 naming each that does not."""
+store's database, the object store and the task queue's broker all answer, else 503 naming each that does not.
+``/metrics`` is Prometheus's text format (``aftercall.metrics``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from aftercall.metrics import exposition, store_registry
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -36,6 +40,13 @@ def ready(request: Request) -> JSONResponse:
     if failing:
         return JSONResponse({"status": "not ready", "checks": results}, status_code=503)
     return JSONResponse({"status": "ready", "checks": results})
+
+
+@router.get("/metrics")
+def metrics(request: Request) -> Response:
+    runtime = request.app.state.runtime
+    body = exposition(store_registry(runtime.jobs, runtime.webhooks.store))
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
 def _outcome(name: str, check: Callable[[], Any]) -> str:
