@@ -80,10 +80,16 @@ class _Embedded:
     embedded mode goes here, in the order it needs)."""
 
     def __init__(
-        self, settings: Settings, database: sa.Engine, jobs: SqlJobStore, queue: TaskQueue, dispatcher: Dispatcher
+        self,
+        settings: Settings,
+        database: sa.Engine,
+        jobs: SqlJobStore,
+        queue: TaskQueue,
+        runner: JobRunner,
+        dispatcher: Dispatcher,
     ) -> None:
         self._settings, self._database, self._jobs, self._queue = settings, database, jobs, queue
-        self._dispatcher = dispatcher
+        self._runner, self._dispatcher = runner, dispatcher
         self._lock: IO[str] | None = None
 
     def start(self) -> None:
@@ -102,7 +108,15 @@ class _Embedded:
         with ExitStack() as each:  # every part is stopped even if one before it fails to
             each.callback(self._release)
             each.callback(self._dispatcher.stop)
-            each.callback(self._queue.stop, timeout=30)
+            each.callback(self._hand_back_running)
+            each.callback(self._queue.stop, timeout=self._settings.shutdown_grace_seconds)
+
+    def _hand_back_running(self) -> None:
+        """Jobs still running when the grace period ends go back to the queue, their attempt not spent: the next
+        start (this process's successor, holding the data dir) runs them again."""
+        released = self._runner.release_running()
+        if released:
+            log.info("shutdown: jobs handed back to the queue", job_ids=released)
 
     def _release(self) -> None:
         if self._lock is not None:
@@ -151,8 +165,9 @@ def build_embedded(settings: Settings, job_engines: Engines | None = None) -> Ru
     dispatcher = _dispatcher(core)
     jobs = SqlJobStore(core.database, domain=settings.domain, on_event=dispatcher.wake)
     job_engines = job_engines or engines(settings, speech_to_text(settings, parallel=settings.workers))
-    queue = InProcessQueue(_job_runner(settings, jobs, core.store, job_engines).run, workers=settings.workers)
-    background = _Embedded(settings, core.database, jobs, queue, dispatcher)
+    runner = _job_runner(settings, jobs, core.store, job_engines)
+    queue = InProcessQueue(runner.run, workers=settings.workers)
+    background = _Embedded(settings, core.database, jobs, queue, runner, dispatcher)
     return _api_runtime(core, jobs, queue, job_engines.speech.engine, dispatcher.wake, background)
 
 

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     api_keys: str = Field(
         "", description="Comma-separated API keys. Empty: `serve` creates one in the data dir on first start."
     )
+    shutdown_grace_seconds: float = Field(
+        30.0,
+        ge=0,
+        description="On SIGTERM, how long `aftercall serve` lets running jobs finish; those still running are then "
+        "put back in the queue without spending an attempt, and run again at the next start.",
+    )
     metrics_port: int | None = Field(
         None,
         ge=1,

@@ -8,14 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import structlog
 
 from aftercall.domain.jobs import Job, Preset, SourceType, Stage, crash_sentence
 from aftercall.errors import DownloadError, JobAbandoned, JobFailed, StoreUnavailable
-from aftercall.jobstore import JobStore
+from aftercall.jobstore import Claim, JobStore
 from aftercall.metrics import JobTimer
 from aftercall.pipeline import run as pipeline
 from aftercall.pipeline.fetch import download
@@ -23,6 +23,7 @@ from aftercall.pipeline.upload import upload_notes, upload_transcripts
 from aftercall.storage import ObjectStore
 
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
 
 MAX_TRANSCRIPT_BYTES = 50 * 1024**2  # a 6-hour call's JSON transcript is about 10 MB
 
@@ -37,11 +38,29 @@ class WorkerConfig:
     max_media_seconds: float
 
 
+class _Gate:
+    """Every job-store write of this runner's jobs passes through here. Once closed none does, so the jobs still
+    running can be handed back with no late write of theirs behind them (a worker then finds its job abandoned)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def through(self, write: Callable[[], T]) -> T | None:
+        """``write()``'s result, or None once the gate is closed."""
+        with self._lock:
+            return None if self._closed else write()
+
+    def close(self) -> None:
+        with self._lock:  # waits for a write in flight
+            self._closed = True
+
+
 class _Progress:
     """Fenced progress writes; a refused write means the job is no longer ours."""
 
-    def __init__(self, jobs: JobStore, job: Job, attempt: int) -> None:
-        self._jobs, self._job_id, self._attempt = jobs, job.id, attempt
+    def __init__(self, jobs: JobStore, gate: _Gate, job: Job, attempt: int) -> None:
+        self._jobs, self._gate, self._job_id, self._attempt = jobs, gate, job.id, attempt
         self.stage = Stage.QUEUED
         self._percent = -1
         self._spans = pipeline.percent_spans(job.spec)
@@ -62,15 +81,18 @@ class _Progress:
 
     def _write(self, percent: int, duration: float | None) -> None:
         self._percent = percent
-        if not self._jobs.set_progress(self._job_id, self._attempt, self.stage, percent, duration=duration):
+        stage = self.stage
+        if not self._gate.through(
+            lambda: self._jobs.set_progress(self._job_id, self._attempt, stage, percent, duration=duration)
+        ):
             raise JobAbandoned(f"job {self._job_id} is no longer held by this worker")
 
 
 class _Heartbeat:
     """Renews the lease in the background while the pipeline runs."""
 
-    def __init__(self, jobs: JobStore, job_id: str, attempt: int, lease_seconds: float) -> None:
-        self._renew = lambda: jobs.heartbeat(job_id, attempt, lease_seconds=lease_seconds)
+    def __init__(self, jobs: JobStore, gate: _Gate, job_id: str, attempt: int, lease_seconds: float) -> None:
+        self._renew = lambda: gate.through(lambda: jobs.heartbeat(job_id, attempt, lease_seconds=lease_seconds))
         self._interval = lease_seconds / 3
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"heartbeat-{job_id}", daemon=True)
@@ -105,19 +127,41 @@ class JobRunner:
         self.jobs, self.store, self.engines = jobs, store, engines
         self.http_client = http_client
         self.config = config
+        self._gate = _Gate()
+        self._running: dict[str, int] = {}  # job id: attempt, of the jobs this runner holds now
+
+    def release_running(self) -> list[str]:
+        """Stop every running job's writes and put each back in the queue, its attempt not counted (a shutdown whose
+        grace period ran out); the ids released."""
+        self._gate.close()
+        held = dict(self._running)
+        return [job_id for job_id, attempt in held.items() if self.jobs.release(job_id, attempt)]
 
     def run(self, job_id: str) -> None:
+        try:
+            self._run(job_id)
+        finally:
+            self._running.pop(job_id, None)
+
+    def _claim(self, job_id: str) -> Claim | None:
         cfg = self.config
         claim = self.jobs.claim(job_id, cfg.owner, lease_seconds=cfg.lease_seconds, max_attempts=cfg.max_attempts)
+        if claim is not None:
+            self._running[job_id] = claim.attempt
+        return claim
+
+    def _run(self, job_id: str) -> None:
+        claim = self._gate.through(lambda: self._claim(job_id))
         if claim is None:
             return
+        cfg = self.config
         job, attempt = claim.job, claim.attempt
         bound = log.bind(job_id=job_id, attempt=attempt)
         bound.info("job started")
-        progress = _Progress(self.jobs, job, attempt)
+        progress = _Progress(self.jobs, self._gate, job, attempt)
         output: dict[str, Any] = {}  # filled as outputs are stored: a failing later step keeps and lists them
         try:
-            with _Heartbeat(self.jobs, job_id, attempt, cfg.lease_seconds):
+            with _Heartbeat(self.jobs, self._gate, job_id, attempt, cfg.lease_seconds):
                 self._process(job, progress, output)
         except JobAbandoned:
             bound.info("job abandoned: deleted or claimed by another worker")
@@ -132,14 +176,14 @@ class JobRunner:
             bound.exception("job crashed")
             error = crash_sentence(progress.stage)
         else:
-            if self.jobs.finish(job_id, attempt, output):
+            if self._gate.through(lambda: self.jobs.finish(job_id, attempt, output)):
                 progress.timer.finish()
                 bound.info("job finished")
             else:
                 self._discard_if_deleted(job)
             return
         bound.info("job failed", error=error)
-        self.jobs.fail(job_id, attempt, error, output or None)
+        self._gate.through(lambda: self.jobs.fail(job_id, attempt, error, output or None))
 
     def _discard_if_deleted(self, job: Job) -> None:
         """A job deleted while running leaves nothing behind (a live job keeps its keys for its new owner)."""

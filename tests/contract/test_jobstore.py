@@ -332,3 +332,16 @@ def test_the_tallies_count_jobs_waiting_events_and_attempts(store, clock):
     assert counted.latency_sum == pytest.approx(10.38)
     assert counted.deliveries == {"pending": 1}
     assert counted.oldest_pending_at == 1_000_060.0
+
+
+def test_a_released_job_is_waiting_again_with_its_attempt_unspent_and_its_old_claim_fenced(store):
+    store.create_job("j", spec())
+    store.claim("j", "w1", lease_seconds=30, max_attempts=3)
+    assert store.set_progress("j", 1, Stage.TRANSCRIBING, 40)
+    assert store.release("j", 1)
+    job = store.get_job("j")
+    assert (job.status, job.attempts) == (Status.SUBMITTED, 0)
+    assert (job.progress.stage, job.progress.percent) == (Stage.QUEUED, 0)
+    assert not store.release("j", 1), "released once"
+    assert not store.heartbeat("j", 1, lease_seconds=30)
+    assert store.claim("j", "w2", lease_seconds=30, max_attempts=3).attempt == 1

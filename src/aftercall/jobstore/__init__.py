@@ -61,6 +61,10 @@ class JobStore(Protocol):
 
     def heartbeat(self, job_id: str, attempt: int, *, lease_seconds: float) -> bool: ...
 
+    def release(self, job_id: str, attempt: int) -> bool:
+        """Back to ``submitted``, the attempt not counted (a graceful shutdown); False if no longer held."""
+        ...
+
     def set_progress(
         self, job_id: str, attempt: int, stage: Stage, percent: int, *, duration: float | None = None
     ) -> bool: ...

@@ -287,6 +287,20 @@ class SqlJobStore:
             self.on_event()
         return ended
 
+    def release(self, job_id: str, attempt: int) -> bool:
+        """Put a job this attempt holds back in the queue as if it had not been claimed: a graceful shutdown that
+        could not wait for it spends none of its attempts."""
+        return self._fenced_update(
+            job_id,
+            attempt,
+            status=Status.SUBMITTED.value,
+            attempts=attempt - 1,
+            lease_owner=None,
+            lease_expires_at=None,
+            stage=Stage.QUEUED.value,
+            percent=0,
+        )
+
     def heartbeat(self, job_id: str, attempt: int, *, lease_seconds: float) -> bool:
         return self._fenced_update(job_id, attempt, lease_expires_at=self.clock() + lease_seconds)
 
