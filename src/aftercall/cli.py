@@ -39,7 +39,22 @@ def _settings(**overrides: object) -> Settings:
 @click.group()
 @click.version_option(__version__, prog_name="aftercall")
 def main() -> None:
-    """aftercall: self-hosted, Daily-compatible post-call processing."""
+    """aftercall: self-hosted, Daily-compatible post-call processing.
+
+    Every setting is an AFTERCALL_* environment variable: `aftercall config` lists them all, with their defaults,
+    the values this environment gives them and what they mean (docs/deployment.md says which role reads which).
+    """
+
+
+@main.command()
+def config() -> None:
+    """List every setting: its AFTERCALL_* variable, default, value here (keys and passwords hidden), meaning."""
+    from aftercall.settings import catalogue
+
+    for entry in catalogue(_settings()):
+        value = entry.value if entry.value == entry.default else f"{entry.value}  (default: {entry.default})"
+        click.echo(f"{entry.variable} = {value}")
+        click.echo(f"    {entry.meaning}")
 
 
 @main.command()

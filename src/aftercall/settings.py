@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -194,3 +196,38 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
 
 
 _NEAR = 0.75  # how alike a misspelt setting's name is to the one it meant
+_SECRETS = ("api_key", "secret", "access_key")  # a setting whose name holds one of these is shown as set or unset
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@]+:)[^@]+@")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One setting as ``aftercall config`` lists it."""
+
+    variable: str
+    default: str
+    value: str
+    meaning: str
+
+
+def catalogue(current: Settings) -> list[Entry]:
+    """Every setting: its variable, default, value in ``current`` (keys and passwords hidden) and meaning."""
+    entries = []
+    for name, field in Settings.model_fields.items():
+        entries.append(
+            Entry(
+                variable=f"{_PREFIX}{name.upper()}",
+                default=_shown(name, field.default),
+                value=_shown(name, getattr(current, name)),
+                meaning=field.description or "",
+            )
+        )
+    return entries
+
+
+def _shown(name: str, value: Any) -> str:
+    if value in (None, ""):
+        return "(unset)"
+    if any(part in name for part in _SECRETS):
+        return "(set)"
+    return _PASSWORD_IN_URL.sub(r"\1***@", str(value))

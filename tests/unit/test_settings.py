@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from aftercall.cli import main
 from aftercall.errors import ConfigurationError
-from aftercall.settings import load, unknown_variables
+from aftercall.settings import Settings, load, unknown_variables
 
 
 def test_an_invalid_value_names_its_variable_and_rule(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,3 +40,22 @@ def test_the_command_says_it_in_one_line_without_a_traceback(monkeypatch: pytest
         "Warning: AFTERCALL_ASR_ENGIN is not a setting (did you mean AFTERCALL_ASR_ENGINE?).",
         "Error: AFTERCALL_LINK_TTL_SECONDS=0: Input should be greater than or equal to 1",
     ]
+
+
+def test_config_lists_every_setting_with_its_value_and_meaning_and_hides_keys_and_passwords(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AFTERCALL_DATABASE_URL", "postgresql://aftercall:hunter2@db/aftercall")
+    monkeypatch.setenv("AFTERCALL_LLM_API_KEY", "sk-live-123")
+    monkeypatch.setenv("AFTERCALL_WORKERS", "3")
+    result = CliRunner().invoke(main, ["config"])
+    assert result.exit_code == 0, result.output
+    assert "hunter2" not in result.output
+    assert "sk-live-123" not in result.output
+    lines = result.stdout.splitlines()
+    listed = [line.split(" = ")[0] for line in lines if not line.startswith(" ")]
+    assert listed == [f"AFTERCALL_{name.upper()}" for name in Settings.model_fields]
+    assert all(line.strip() for line in lines[1::2]), "every setting says what it means"
+    assert "AFTERCALL_WORKERS = 3  (default: 1)" in lines
+    assert "AFTERCALL_DATABASE_URL = postgresql://aftercall:***@db/aftercall  (default: (unset))" in lines
+    assert "AFTERCALL_LLM_API_KEY = (set)  (default: (unset))" in lines
