@@ -160,12 +160,12 @@ def api(host: str | None, port: int | None, log_level: str) -> None:
 @click.option("--log-level", default="info", show_default=True)
 def worker(concurrency: int, queues: str, log_level: str) -> None:
     """Distributed mode: a Celery worker that runs jobs (SIGTERM lets the running job finish)."""
+    settings = _role_settings(log_level)
+    if settings.metrics_port:
+        _serve_pool_metrics(settings.metrics_port)  # before anything imports prometheus_client
     from aftercall.bootstrap import build_worker
     from aftercall.taskqueue.celery import register_worker_task
 
-    settings = _role_settings(log_level)
-    if settings.metrics_port:
-        _serve_pool_metrics(settings.metrics_port)
     built = _one_line(lambda: build_worker(settings))  # its jobs start when Celery's worker loop does
     app = built.queue.app
     register_worker_task(app, built.runner.run)
