@@ -6,6 +6,7 @@ import fcntl
 import os
 import secrets
 import socket
+import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from aftercall.jobstore.webhooks import WebhookStore
 from aftercall.llm import LanguageModel
 from aftercall.llm.local import LocalChat
 from aftercall.llm.openai import OpenAIChat
+from aftercall.metrics import store_registry
 from aftercall.net import guarded_client
 from aftercall.pipeline.notes import Notes
 from aftercall.pipeline.run import Engines
@@ -84,7 +86,7 @@ class _Embedded:
         settings: Settings,
         database: sa.Engine,
         jobs: SqlJobStore,
-        queue: TaskQueue,
+        queue: InProcessQueue,
         runner: JobRunner,
         dispatcher: Dispatcher,
     ) -> None:
@@ -106,7 +108,7 @@ class _Embedded:
 
     def stop(self) -> None:
         with ExitStack() as each:  # every part is stopped even if one before it fails to
-            each.callback(self._release)
+            each.callback(self._release_when_idle)
             each.callback(self._dispatcher.stop)
             each.callback(self._hand_back_running)
             each.callback(self._queue.stop, timeout=self._settings.shutdown_grace_seconds)
@@ -117,6 +119,21 @@ class _Embedded:
         released = self._runner.release_running()
         if released:
             log.info("shutdown: jobs handed back to the queue", job_ids=released)
+
+    def _release_when_idle(self) -> None:
+        """Let go of the data dir once no thread of ours runs a job: a job handed back is run by the next process
+        only when its abandoned run here has ended (with this process, or sooner)."""
+        busy = self._queue.busy()
+        if not busy:
+            self._release()
+            return
+
+        def release_after() -> None:
+            for thread in busy:
+                thread.join()
+            self._release()
+
+        threading.Thread(target=release_after, name="data-dir-release", daemon=True).start()
 
     def _release(self) -> None:
         if self._lock is not None:
@@ -239,6 +256,7 @@ def _api_runtime(
             on_change=wake_dispatcher,
         ),
         api_keys=api_keys,
+        metrics=store_registry(jobs, core.webhook_store),
         created_api_key=created_key,
         background=Parts(background),
     )

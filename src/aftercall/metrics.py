@@ -1,22 +1,27 @@
 """Prometheus metrics (docs/deployment.md: Metrics).
 
-Counts over every job and webhook are read from the database when scraped (``StoreCollector``), so every API
-process answers the same, whichever process ran the jobs. How long each stage took and the real-time factor are
-measured where jobs run (``JobTimer``): by ``aftercall serve`` on its own ``/metrics``, by a distributed worker on
-``AFTERCALL_METRICS_PORT``."""
+Counts over every job and webhook are read from the database when scraped (``StoreCollector``, at most every
+``TALLY_SECONDS``), so every API process answers the same, whichever process ran the jobs. They are gauges: rows
+can be deleted (a job, a webhook and its delivery log), so they can fall. How long each stage took and the
+real-time factor are measured where jobs run (``JobTimer``): by ``aftercall serve`` on its own ``/metrics``, by a
+distributed worker on ``AFTERCALL_METRICS_PORT``."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 
 from prometheus_client import REGISTRY, CollectorRegistry, Histogram, generate_latest, multiprocess, start_http_server
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.core import GaugeHistogramMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from aftercall.domain.jobs import Stage
+from aftercall.domain.jobs import Preset, Stage, Status
+from aftercall.jobstore import JobTally
 from aftercall.jobstore.sql import SqlJobStore
-from aftercall.jobstore.webhooks import LATENCY_BUCKETS, WebhookStore
+from aftercall.jobstore.webhooks import LATENCY_BUCKETS, DeliveryTally, WebhookStore
+
+TALLY_SECONDS = 10.0  # a scrape reads the tables at most this often (every API process reads them)
 
 STAGE_SECONDS = Histogram(
     "aftercall_stage_seconds",
@@ -55,19 +60,28 @@ class JobTimer:
 
 
 class StoreCollector(Collector):
-    """The job and webhook tables' counts, read when Prometheus scrapes."""
+    """The job and webhook tables' counts, read when Prometheus scrapes (kept for ``TALLY_SECONDS``)."""
 
     def __init__(self, jobs: SqlJobStore, webhooks: WebhookStore, clock: Callable[[], float] = time.time) -> None:
         self._jobs, self._webhooks, self._clock = jobs, webhooks, clock
+        self._lock = threading.Lock()
+        self._read: tuple[float, JobTally, DeliveryTally] | None = None
+
+    def _tallies(self) -> tuple[float, JobTally, DeliveryTally]:
+        with self._lock:
+            now = self._clock()
+            if self._read is None or now - self._read[0] >= TALLY_SECONDS:
+                self._read = (now, self._jobs.tally(), self._webhooks.tally())
+            return self._read
 
     def collect(self) -> Iterator[Metric]:
-        now = self._clock()
-        tally = self._jobs.tally()
+        now, tally, deliveries = self._tallies()
         jobs = GaugeMetricFamily(
             "aftercall_jobs", "Jobs in the job store, by preset and status.", labels=["preset", "status"]
         )
-        for (preset, status), count in sorted(tally.jobs.items()):
-            jobs.add_metric([preset, status], count)
+        for preset in Preset:
+            for status in Status:
+                jobs.add_metric([preset.value, status.value], tally.jobs.get((preset.value, status.value), 0))
         yield jobs
         waiting = sum(count for (_, status), count in tally.jobs.items() if status == "submitted")
         yield GaugeMetricFamily(
@@ -78,26 +92,29 @@ class StoreCollector(Collector):
             "Seconds since the oldest job still waiting for a worker was submitted (0 when none waits).",
             value=_age(now, tally.oldest_waiting_at),
         )
-        media = CounterMetricFamily(
-            "aftercall_media_seconds", "Seconds of media of finished jobs, by preset.", labels=["preset"]
+        media = GaugeMetricFamily(
+            "aftercall_media_seconds",
+            "Seconds of media of the finished jobs in the store, by preset.",
+            labels=["preset"],
         )
-        for preset, seconds in sorted(tally.media_seconds.items()):
-            media.add_metric([preset], seconds)
+        for preset in Preset:
+            media.add_metric([preset.value], tally.media_seconds.get(preset.value, 0.0))
         yield media
-        yield from self._deliveries(now)
+        yield from self._deliveries(now, deliveries)
 
-    def _deliveries(self, now: float) -> Iterator[Metric]:
-        tally = self._webhooks.tally()
-        attempts = CounterMetricFamily(
+    def _deliveries(self, now: float, tally: DeliveryTally) -> Iterator[Metric]:
+        attempts = GaugeMetricFamily(
             "aftercall_webhook_attempts",
-            "Webhook delivery attempts by outcome: delivered (2xx), refused (another status), failed (no answer).",
+            "Webhook delivery attempts in the delivery log, by outcome: delivered (2xx), refused (another status), "
+            "failed (no answer).",
             labels=["outcome"],
         )
         for outcome in ("delivered", "refused", "failed"):
             attempts.add_metric([outcome], tally.attempts.get(outcome, 0))
         yield attempts
-        latency = HistogramMetricFamily(
-            "aftercall_webhook_delivery_seconds", "Seconds from sending a webhook event to the receiver's answer."
+        latency = GaugeHistogramMetricFamily(
+            "aftercall_webhook_delivery_seconds",
+            "Seconds from sending a webhook event to the receiver's answer or the failure, of the attempts in the log.",
         )
         buckets = [(str(bound), count) for bound, count in zip(LATENCY_BUCKETS, tally.latency_le, strict=True)]
         latency.add_metric([], [*buckets, ("+Inf", sum(tally.attempts.values()))], tally.latency_sum)
@@ -134,6 +151,7 @@ def serve_pool_metrics(port: int) -> None:
 
 
 def store_registry(jobs: SqlJobStore, webhooks: WebhookStore) -> CollectorRegistry:
+    """A registry of the tables' counts: one per process (``Runtime.metrics``), so its tallies are shared."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(StoreCollector(jobs, webhooks))
     return registry

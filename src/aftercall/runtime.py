@@ -8,6 +8,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Protocol
 
+from prometheus_client import CollectorRegistry
+
 from aftercall.asr import SpeechToText
 from aftercall.jobstore.sql import SqlJobStore
 from aftercall.services import BatchService, RecordingService
@@ -55,6 +57,7 @@ class Runtime:
     recordings: RecordingService
     webhooks: WebhookService
     api_keys: list[str]
+    metrics: CollectorRegistry  # the job and webhook tables' counts, for /metrics
     created_api_key: str | None = None
     background: Parts = Parts()
 

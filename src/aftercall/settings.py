@@ -197,7 +197,10 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
 
 _NEAR = 0.75  # how alike a misspelt setting's name is to the one it meant
 _SECRETS = ("api_key", "secret", "access_key")  # a setting whose name holds one of these is shown as set or unset
-_PASSWORD_IN_URL = re.compile(r"(://[^:/@]+:)[^@]+@")
+# A URL's user info (up to the last "@" of its authority: a password may hold another) and a query parameter that
+# names a secret.
+_USER_INFO = re.compile(r"(://)([^/?#]*)@")
+_SECRET_PARAMETER = re.compile(r"([?&][^=&#]*(?:pass|secret|key|token)[^=&#]*=)[^&#]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -230,4 +233,5 @@ def _shown(name: str, value: Any) -> str:
         return "(unset)"
     if any(part in name for part in _SECRETS):
         return "(set)"
-    return _PASSWORD_IN_URL.sub(r"\1***@", str(value))
+    shown = _USER_INFO.sub(lambda m: f"{m[1]}{m[2].split(':')[0]}:***@" if ":" in m[2] else m[0], str(value))
+    return _SECRET_PARAMETER.sub(r"\1***", shown)

@@ -40,20 +40,31 @@ class WorkerConfig:
 
 class _Gate:
     """Every job-store write of this runner's jobs passes through here. Once closed none does, so the jobs still
-    running can be handed back with no late write of theirs behind them (a worker then finds its job abandoned)."""
+    running can be handed back with no late write of theirs behind them (a worker then finds its job abandoned).
+    Writes pass side by side; closing waits for those in flight."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
         self._closed = False
+        self._in_flight = 0
 
     def through(self, write: Callable[[], T]) -> T | None:
         """``write()``'s result, or None once the gate is closed."""
-        with self._lock:
-            return None if self._closed else write()
+        with self._changed:
+            if self._closed:
+                return None
+            self._in_flight += 1
+        try:
+            return write()
+        finally:
+            with self._changed:
+                self._in_flight -= 1
+                self._changed.notify_all()
 
     def close(self) -> None:
-        with self._lock:  # waits for a write in flight
+        with self._changed:
             self._closed = True
+            self._changed.wait_for(lambda: self._in_flight == 0)
 
 
 class _Progress:

@@ -4,6 +4,9 @@ handed back to the queue without spending an attempt, and the next start runs it
 import threading
 import time
 
+import pytest
+
+from aftercall.errors import DataDirInUse
 from aftercall.testing import ScriptedSpeech
 from tests.integration.conftest import make_client
 from tests.jobs import post, recording_job, upload, wait, wait_for_progress
@@ -24,9 +27,10 @@ class HeldSpeech(ScriptedSpeech):
             self.done.set()
 
 
-def wait_for_worker_threads_to_end(timeout: float = 30) -> None:
+def wait_for_threads_to_end(timeout: float = 30) -> None:
+    """The abandoned run's worker thread, and the one that lets go of the data dir after it."""
     deadline = time.monotonic() + timeout
-    while any(thread.name.startswith("worker-") for thread in threading.enumerate()):
+    while any(thread.name.startswith(("worker-", "data-dir-release")) for thread in threading.enumerate()):
         assert time.monotonic() < deadline, "a worker thread is still running"
         time.sleep(0.05)
 
@@ -43,10 +47,16 @@ def test_a_job_that_outlives_the_grace_period_goes_back_to_the_queue_with_its_at
         runtime = api.app.state.runtime
     stored = runtime.jobs.get_job(job_id)
     assert (stored.status.value, stored.attempts, stored.progress.stage.value) == ("submitted", 0, "queued")
-    held.go.set()  # the abandoned run goes on to its end, and must write nothing
+
+    with pytest.raises(DataDirInUse), make_client(tmp_path, speech=ScriptedSpeech()):
+        pass  # the abandoned run is still going: no new process may take the data dir yet
+    another = runtime.jobs.claim(job_id, "another-worker", lease_seconds=60, max_attempts=3)
+    assert another.attempt == 1, "the handed-back attempt was not spent"
+    held.go.set()  # the abandoned run goes on to its end, under the same attempt number, and must write nothing
     assert held.done.wait(30)
-    wait_for_worker_threads_to_end()
-    assert runtime.jobs.get_job(job_id) == stored
+    wait_for_threads_to_end()
+    assert runtime.jobs.get_job(job_id) == another.job
+    assert runtime.jobs.release(job_id, 1)
 
     with make_client(tmp_path, speech=ScriptedSpeech()) as api:
         assert wait(api, job_id, timeout=60)["status"] == "finished"

@@ -59,3 +59,18 @@ def test_config_lists_every_setting_with_its_value_and_meaning_and_hides_keys_an
     assert "AFTERCALL_WORKERS = 3  (default: 1)" in lines
     assert "AFTERCALL_DATABASE_URL = postgresql://aftercall:***@db/aftercall  (default: (unset))" in lines
     assert "AFTERCALL_LLM_API_KEY = (set)  (default: (unset))" in lines
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://:s3cret@redis:6379/0", "redis://:***@redis:6379/0"),
+        ("amqp://guest:p@ss@rabbit:5672//", "amqp://guest:***@rabbit:5672//"),
+        ("redis://redis:6379/0?password=s3cret&db=1", "redis://redis:6379/0?password=***&db=1"),
+        ("postgresql://aftercall@db/aftercall", "postgresql://aftercall@db/aftercall"),
+    ],
+)
+def test_config_hides_every_password_a_url_can_carry(monkeypatch: pytest.MonkeyPatch, url: str, shown: str) -> None:
+    monkeypatch.setenv("AFTERCALL_BROKER_URL", url)
+    result = CliRunner().invoke(main, ["config"])
+    assert f"AFTERCALL_BROKER_URL = {shown}  (default: inprocess://)" in result.stdout.splitlines()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 
 import structlog
@@ -27,13 +28,19 @@ class InProcessQueue:
             thread.start()
 
     def stop(self, timeout: float | None = None) -> None:
-        """Let running jobs finish, then end the threads (jobs still queued stay ``submitted`` in the store)."""
+        """Let running jobs finish within ``timeout`` seconds in all, then end the threads (jobs still queued stay
+        ``submitted`` in the store; a job still running goes on in its thread: see ``busy``)."""
         self._stopping.set()
         for _ in self._threads:
             self._queue.put(_STOP)
+        deadline = None if timeout is None else time.monotonic() + timeout
         for thread in self._threads:
             if thread.is_alive():
-                thread.join(timeout)
+                thread.join(None if deadline is None else max(deadline - time.monotonic(), 0.0))
+
+    def busy(self) -> list[threading.Thread]:
+        """The threads still running a job."""
+        return [thread for thread in self._threads if thread.is_alive()]
 
     def check(self) -> None:
         if self._stopping.is_set():

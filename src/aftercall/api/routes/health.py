@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from aftercall.metrics import exposition, store_registry
+from aftercall.metrics import exposition
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def ready(request: Request) -> JSONResponse:
 @router.get("/metrics")
 def metrics(request: Request) -> Response:
     runtime = request.app.state.runtime
-    body = exposition(store_registry(runtime.jobs, runtime.webhooks.store))
+    body = exposition(runtime.metrics)
     return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
