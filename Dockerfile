@@ -5,6 +5,14 @@ WORKDIR /app
 COPY pyproject.toml README.md LICENSE ./
 COPY src ./src
 RUN pip install --no-cache-dir '.[distributed]'
+# A user of its own, owning the data volume (the model cache lives there), so the image never runs as root.
+RUN useradd --system --uid 10001 --home-dir /var/lib/aftercall aftercall \
+    && mkdir -p /var/lib/aftercall && chown aftercall:aftercall /var/lib/aftercall
 ENV AFTERCALL_DATA_DIR=/var/lib/aftercall
-USER nobody
+VOLUME /var/lib/aftercall
+USER aftercall
+EXPOSE 8731
+# The api role's liveness (/livez, no key); compose gives the other roles their own checks.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('AFTERCALL_PORT', '8731') + '/livez', timeout=3)"]
 ENTRYPOINT ["aftercall"]

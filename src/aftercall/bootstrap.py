@@ -295,6 +295,7 @@ def object_store(settings: Settings, signer: LinkSigner) -> ObjectStore:
             prefix=url.path,
             region=settings.s3_region,
             endpoint_url=settings.s3_endpoint_url,
+            public_endpoint_url=settings.s3_public_endpoint_url,
             access_key_id=settings.s3_access_key_id,
             secret_access_key=settings.s3_secret_access_key,
         )

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     storage_bucket: str = Field("aftercall", description="Bucket name the local store reports in s3Config.")
     storage_region: str = Field("local", description="Region the local store reports in s3Config.")
     s3_endpoint_url: str | None = Field(None, description="S3 endpoint for MinIO, R2, Ceph, ...; empty for AWS.")
+    s3_public_endpoint_url: str | None = Field(
+        None,
+        description="The S3 endpoint clients reach, when it is not the one this server uses (compose: the server "
+        "reaches http://minio:9000, clients http://localhost:9000); access links are signed for it. Empty: the same.",
+    )
     s3_region: str = Field("us-east-1", description="S3 region.")
     s3_access_key_id: str | None = Field(None, description="S3 key id; empty: boto3's usual credential chain.")
     s3_secret_access_key: str | None = Field(None, description="S3 secret key; empty: boto3's credential chain.")

@@ -59,6 +59,18 @@ def test_s3_links_are_presigned_urls_that_work(s3_endpoint):
     # (moto does not check presigned signatures, so tampering is S3's to refuse and is not tested here.)
 
 
+def test_s3_links_name_the_endpoint_clients_reach_when_it_differs_from_the_servers(s3_endpoint):
+    public = s3_endpoint.replace("127.0.0.1", "localhost")  # the same server, by the name a client would use
+    assert public != s3_endpoint
+    store = S3Store(
+        bucket=new_bucket(s3_endpoint), endpoint_url=s3_endpoint, public_endpoint_url=public, **S3_CREDENTIALS
+    )
+    store.put_bytes("a.txt", b"hello", "text/plain")
+    link = store.link("a.txt", 600)
+    assert link.startswith(f"{public}/")
+    assert httpx.get(link).content == b"hello"
+
+
 def test_s3_keys_live_under_the_prefix(s3_endpoint):
     bucket = new_bucket(s3_endpoint)
     S3Store(bucket=bucket, prefix="/tenant/", endpoint_url=s3_endpoint, **S3_CREDENTIALS).put_bytes(

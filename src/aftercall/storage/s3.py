@@ -26,22 +26,30 @@ class S3Store:
         prefix: str = "",
         region: str = "us-east-1",
         endpoint_url: str | None = None,
+        public_endpoint_url: str | None = None,
         access_key_id: str | None = None,
         secret_access_key: str | None = None,
     ) -> None:
+        """``public_endpoint_url``: where clients reach S3, when not at ``endpoint_url``; links are signed for it
+        (signing is local: that client never connects)."""
         from botocore.config import Config
 
         self.bucket = bucket
         self.region = region
         self.prefix = prefix.strip("/")
-        self._s3 = _boto3().client(
-            "s3",
-            region_name=region,
-            endpoint_url=endpoint_url,
-            aws_access_key_id=access_key_id,
-            aws_secret_access_key=secret_access_key,
-            config=Config(signature_version="s3v4", retries={"max_attempts": 5, "mode": "standard"}),
-        )
+
+        def client(endpoint: str | None) -> Any:
+            return _boto3().client(
+                "s3",
+                region_name=region,
+                endpoint_url=endpoint,
+                aws_access_key_id=access_key_id,
+                aws_secret_access_key=secret_access_key,
+                config=Config(signature_version="s3v4", retries={"max_attempts": 5, "mode": "standard"}),
+            )
+
+        self._s3 = client(endpoint_url)
+        self._signer = client(public_endpoint_url) if public_endpoint_url else self._s3
 
     def full_key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
@@ -78,7 +86,7 @@ class S3Store:
 
     def link(self, key: str, ttl_seconds: int) -> str:
         return str(
-            self._s3.generate_presigned_url(
+            self._signer.generate_presigned_url(
                 "get_object", Params={"Bucket": self.bucket, "Key": self.full_key(key)}, ExpiresIn=ttl_seconds
             )
         )
