@@ -4,7 +4,7 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md LICENSE ./
 COPY src ./src
-RUN pip install --no-cache-dir '.[distributed]'
+RUN pip install --no-cache-dir '.[distributed]' && pip install --no-cache-dir --no-deps resemblyzer==0.1.4
 # A user of its own, owning the data volume (the model cache lives there), so the image never runs as root.
 RUN useradd --system --uid 10001 --home-dir /var/lib/aftercall aftercall \
     && mkdir -p /var/lib/aftercall && chown aftercall:aftercall /var/lib/aftercall

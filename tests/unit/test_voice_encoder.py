@@ -58,3 +58,21 @@ def test_embeddings_match_torch_running_the_same_weights(weights, speech):
     assert ours.shape == (len(batch), 256)
     assert np.abs(ours - expected).max() < 1e-4
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_weights_that_are_not_the_shipped_ones_are_refused(tmp_path, monkeypatch):
+    import importlib.machinery
+    import importlib.util
+
+    from aftercall.diarization import voice_encoder
+    from aftercall.errors import ModelUnavailable
+
+    fake = tmp_path / "resemblyzer"
+    fake.mkdir()
+    (fake / "pretrained.pt").write_bytes(voice_encoder.shipped_weights().read_bytes()[:-1] + b"\0")
+    spec = importlib.machinery.ModuleSpec("resemblyzer", None, is_package=True)
+    spec.submodule_search_locations = [str(fake)]
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: spec)
+    refused = r"not resemblyzer 0\.1\.4's \(pip install --no-deps resemblyzer==0\.1\.4\)"
+    with pytest.raises(ModelUnavailable, match=refused):
+        voice_encoder.shipped_weights()

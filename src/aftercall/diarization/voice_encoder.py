@@ -8,6 +8,7 @@ time. ``tests/unit/test_voice_encoder.py`` checks this against torch's LSTM on t
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import pickle
 import struct
@@ -27,17 +28,21 @@ HOP = 160  # 10 ms: one mel frame
 N_MELS = 40
 FRAMES_PER_SECOND = SAMPLE_RATE // HOP
 _LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+WEIGHTS_SHA256 = "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e"  # resemblyzer 0.1.4's pretrained.pt
+_INSTALL = "pip install --no-deps resemblyzer==0.1.4"
 
 
 def shipped_weights() -> Path:
     """The encoder weights inside the installed ``resemblyzer`` package (located without importing it: its own
-    modules import torch, librosa and webrtcvad)."""
+    modules import torch, librosa and webrtcvad, which are not installed), checked against their known digest."""
     spec = importlib.util.find_spec("resemblyzer")
     if spec is None or not spec.submodule_search_locations:
-        raise ModelUnavailable("Failed to load the speaker model: the resemblyzer package is not installed")
+        raise ModelUnavailable(f"Failed to load the speaker model: resemblyzer is not installed ({_INSTALL})")
     path = Path(next(iter(spec.submodule_search_locations))) / "pretrained.pt"
     if not path.is_file():
-        raise ModelUnavailable(f"Failed to load the speaker model: {path} is missing")
+        raise ModelUnavailable(f"Failed to load the speaker model: {path} is missing ({_INSTALL})")
+    if hashlib.sha256(path.read_bytes()).hexdigest() != WEIGHTS_SHA256:
+        raise ModelUnavailable(f"Failed to load the speaker model: {path} is not resemblyzer 0.1.4's ({_INSTALL})")
     return path
 
 
