@@ -22,6 +22,7 @@ from aftercall.asr import SpeechToText
 from aftercall.asr.deepgram import DeepgramEngine
 from aftercall.asr.openai import OpenAIEngine
 from aftercall.asr.whisper import WhisperEngine
+from aftercall.cores import CoreShare, jobs_at_once, usable_cores
 from aftercall.diarization.local import LocalDiarizer
 from aftercall.errors import ConfigurationError, DataDirInUse
 from aftercall.jobstore import schema
@@ -181,9 +182,11 @@ def build_embedded(settings: Settings, job_engines: Engines | None = None) -> Ru
     _migrate_unless_in_use(settings, core.database)
     dispatcher = _dispatcher(core)
     jobs = SqlJobStore(core.database, domain=settings.domain, on_event=dispatcher.wake)
-    job_engines = job_engines or engines(settings, speech_to_text(settings, parallel=settings.workers))
-    runner = _job_runner(settings, jobs, core.store, job_engines)
-    queue = InProcessQueue(runner.run, workers=settings.workers)
+    cores = CoreShare(usable_cores())  # shared by the jobs running at once
+    workers = jobs_at_once(settings.workers)
+    job_engines = job_engines or engines(settings, speech_to_text(settings, parallel=workers, cores=cores))
+    runner = _job_runner(settings, jobs, core.store, job_engines, cores)
+    queue = InProcessQueue(runner.run, workers=workers)
     background = _Embedded(settings, core.database, jobs, queue, runner, dispatcher)
     return _api_runtime(core, jobs, queue, job_engines.speech.engine, dispatcher.wake, background)
 
@@ -209,16 +212,18 @@ def build_api(settings: Settings) -> Runtime:
     jobs = SqlJobStore(core.database, domain=settings.domain)
     queue = _celery_queue(settings, jobs, "api")
     # the dispatcher runs in its own process there, and polls: nothing here wakes it
-    return _api_runtime(core, jobs, queue, speech_to_text(settings, parallel=1), lambda: None)
+    return _api_runtime(core, jobs, queue, speech_to_text(settings), lambda: None)
 
 
-def build_worker(settings: Settings) -> Worker:
-    """Distributed ``aftercall worker``: takes job ids from the broker and runs them."""
+def build_worker(settings: Settings, *, concurrency: int = 1) -> Worker:
+    """Distributed ``aftercall worker``: takes job ids from the broker and runs them, ``concurrency`` at once (one
+    per process of its pool, each with its part of the cores)."""
     core = _core(settings, owns_database=False)
     jobs = SqlJobStore(core.database, domain=settings.domain)
     queue = _celery_queue(settings, jobs, "worker")
-    job_engines = engines(settings, speech_to_text(settings, parallel=1))
-    return Worker(queue, _job_runner(settings, jobs, core.store, job_engines))
+    cores = CoreShare(usable_cores() // max(1, concurrency))
+    job_engines = engines(settings, speech_to_text(settings, cores=cores))
+    return Worker(queue, _job_runner(settings, jobs, core.store, job_engines, cores))
 
 
 def build_dispatcher(settings: Settings) -> Parts:
@@ -305,8 +310,9 @@ def object_store(settings: Settings, signer: LinkSigner) -> ObjectStore:
     return LocalStore(root, signer=signer, bucket=settings.storage_bucket, region=settings.storage_region)
 
 
-def speech_to_text(settings: Settings, *, parallel: int) -> SpeechToText:
-    """The configured speech-to-text engine (nothing is loaded or contacted until the first job)."""
+def speech_to_text(settings: Settings, *, parallel: int = 1, cores: CoreShare | None = None) -> SpeechToText:
+    """The configured speech-to-text engine (nothing is loaded or contacted until the first job), serving
+    ``parallel`` jobs at once on the ``cores`` they share (by default every usable core, for one job at a time)."""
     if settings.asr_engine == "deepgram":
         if not settings.deepgram_api_key:
             raise ConfigurationError("AFTERCALL_ASR_ENGINE=deepgram needs AFTERCALL_DEEPGRAM_API_KEY")
@@ -326,7 +332,9 @@ def speech_to_text(settings: Settings, *, parallel: int) -> SpeechToText:
         english_model=settings.asr_model_en,
         multilingual_model=settings.asr_model_multilingual,
         cache_dir=settings.model_cache_dir,
-        cpu_threads=settings.asr_cpu_threads,
+        threads=_fixed(settings.asr_cpu_threads)
+        if settings.asr_cpu_threads
+        else (cores or CoreShare(usable_cores())).threads,
         beam_size=settings.asr_beam_size,
         parallel=parallel,
     )
@@ -362,11 +370,18 @@ def fetch_client(settings: Settings) -> httpx.Client:
     return guarded_client(allow_private=settings.allow_private_urls, follow_redirects=True, timeout=_HTTP_READ_TIMEOUT)
 
 
-def _job_runner(settings: Settings, jobs: SqlJobStore, store: ObjectStore, job_engines: Engines) -> JobRunner:
+def _fixed(threads: int) -> Callable[[], int]:
+    return lambda: threads
+
+
+def _job_runner(
+    settings: Settings, jobs: SqlJobStore, store: ObjectStore, job_engines: Engines, cores: CoreShare
+) -> JobRunner:
     return JobRunner(
         jobs=jobs,
         store=store,
         engines=job_engines,
+        cores=cores,
         http_client=lambda: fetch_client(settings),
         config=WorkerConfig(
             owner=f"{socket.gethostname()}:{os.getpid()}",

@@ -155,7 +155,14 @@ def api(host: str | None, port: int | None, log_level: str) -> None:
 
 
 @main.command()
-@click.option("--concurrency", type=int, default=1, show_default=True, help="Jobs this worker runs at once.")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Jobs this worker runs at once, each in its own process with its share of the cores (0: one per usable "
+    "core, up to 8).",
+)
 @click.option("--queues", default="speech,llm", show_default=True, help="Queues to take jobs from (speech, llm).")
 @click.option("--log-level", default="info", show_default=True)
 def worker(concurrency: int, queues: str, log_level: str) -> None:
@@ -164,9 +171,11 @@ def worker(concurrency: int, queues: str, log_level: str) -> None:
     if settings.metrics_port:
         _serve_pool_metrics(settings.metrics_port)  # before anything imports prometheus_client
     from aftercall.bootstrap import build_worker
+    from aftercall.cores import jobs_at_once
     from aftercall.taskqueue.celery import register_worker_task
 
-    built = _one_line(lambda: build_worker(settings))  # its jobs start when Celery's worker loop does
+    concurrency = jobs_at_once(concurrency)
+    built = _one_line(lambda: build_worker(settings, concurrency=concurrency))  # its jobs start with Celery's loop
     app = built.queue.app
     register_worker_task(app, built.runner.run)
     app.worker_main(

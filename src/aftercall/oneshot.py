@@ -88,7 +88,7 @@ def is_transcript(source: str) -> bool:
 def run_once(source: str, spec: JobSpec, out_dir: Path, settings: Settings, progress: StageBars) -> list[Path]:
     """Process ``source`` (a local path or an http(s) URL) and write its files into ``out_dir``; returns them.
     Nothing is written unless every step succeeded."""
-    job_engines = engines(settings, speech_to_text(settings, parallel=1))
+    job_engines = engines(settings, speech_to_text(settings))
     with tempfile.TemporaryDirectory(prefix="aftercall-run-") as tmp:
         local = Path(source)
         if is_url(source):

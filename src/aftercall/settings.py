@@ -70,7 +70,9 @@ class Settings(BaseSettings):
     s3_secret_access_key: str | None = Field(None, description="S3 secret key; empty: boto3's credential chain.")
     link_ttl_seconds: int = Field(3600, ge=1, le=MAX_LINK_TTL_SECONDS, description="Access link lifetime.")
 
-    workers: int = Field(1, ge=1, description="Jobs processed at once by the embedded worker pool.")
+    workers: int = Field(
+        0, ge=0, description="Jobs processed at once by the embedded worker pool (0: one per usable CPU core, up to 8)."
+    )
     broker_url: str = Field(
         "inprocess://", description="inprocess:// (embedded), or a Celery broker: redis://host:6379/0, amqp://..."
     )
@@ -96,7 +98,9 @@ class Settings(BaseSettings):
 
     asr_model_en: str = Field("tiny.en", description="English model: a shipped name (tiny.en, base) or a path.")
     asr_model_multilingual: str = Field("base", description="Model for other languages: a shipped name or path.")
-    asr_cpu_threads: int = Field(0, ge=0, description="CTranslate2 threads per model (0: its default).")
+    asr_cpu_threads: int = Field(
+        0, ge=0, description="Speech-engine threads per job (0: the usable CPU cores divided among the jobs running)."
+    )
     asr_beam_size: int = Field(5, ge=1, description="Beam size for decoding.")
     asr_engine: Literal["local", "deepgram", "openai"] = Field(
         "local",

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import httpx
 import structlog
 
+from aftercall.cores import CoreShare
 from aftercall.domain.jobs import Job, Preset, SourceType, Stage, crash_sentence
 from aftercall.errors import DownloadError, JobAbandoned, JobFailed, StoreUnavailable
 from aftercall.jobstore import Claim, JobStore
@@ -134,8 +135,10 @@ class JobRunner:
         engines: pipeline.Engines,
         http_client: Callable[[], httpx.Client],
         config: WorkerConfig,
+        cores: CoreShare,
     ) -> None:
         self.jobs, self.store, self.engines = jobs, store, engines
+        self.cores = cores  # counts this runner's jobs, which share the cores (aftercall.cores)
         self.http_client = http_client
         self.config = config
         self._gate = _Gate()
@@ -150,7 +153,8 @@ class JobRunner:
 
     def run(self, job_id: str) -> None:
         try:
-            self._run(job_id)
+            with self.cores.job():
+                self._run(job_id)
         finally:
             self._running.pop(job_id, None)
 

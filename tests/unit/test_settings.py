@@ -56,7 +56,7 @@ def test_config_lists_every_setting_with_its_value_and_meaning_and_hides_keys_an
     listed = [line.split(" = ")[0] for line in lines if not line.startswith(" ")]
     assert listed == [f"AFTERCALL_{name.upper()}" for name in Settings.model_fields]
     assert all(line.strip() for line in lines[1::2]), "every setting says what it means"
-    assert "AFTERCALL_WORKERS = 3  (default: 1)" in lines
+    assert "AFTERCALL_WORKERS = 3  (default: 0)" in lines
     assert "AFTERCALL_DATABASE_URL = postgresql://aftercall:***@db/aftercall  (default: (unset))" in lines
     assert "AFTERCALL_LLM_API_KEY = (set)  (default: (unset))" in lines
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,8 @@ _NUMBER_PIECE = re.compile(r"[.,:]?\d")
 
 
 class WhisperEngine:
-    """Loads each model on first use and keeps it; safe to share between worker threads."""
+    """Loads each model on first use and keeps it; safe to share between worker threads. ``threads`` says how many
+    CPU threads the next 5-minute block may use (``aftercall.cores``): a model is loaded once for each count asked."""
 
     def __init__(
         self,
@@ -38,27 +40,31 @@ class WhisperEngine:
         english_model: str,
         multilingual_model: str,
         cache_dir: Path,
-        cpu_threads: int,
+        threads: Callable[[], int],
         beam_size: int,
         parallel: int = 1,
     ) -> None:
         self.english_model = english_model
         self.multilingual_model = multilingual_model
         self._cache_dir = cache_dir
-        self._cpu_threads = cpu_threads
+        self._threads = threads
         self._beam_size = beam_size
         self._parallel = parallel  # concurrent transcribe() calls one loaded model serves (CTranslate2 workers)
-        self._models: dict[str, Any] = {}
+        self._models: dict[str, dict[int, Any]] = {}
         self._lock = threading.Lock()
 
     @property
-    def loaded_models(self) -> dict[str, Any]:
-        """The models loaded so far, by name (a fresh engine has none: loading waits for the first job)."""
+    def loaded_models(self) -> dict[str, dict[int, Any]]:
+        """The models loaded so far, by name and then by thread count (a fresh engine has none: loading waits for
+        the first job)."""
         with self._lock:
-            return dict(self._models)
+            return {name: dict(by_threads) for name, by_threads in self._models.items()}
 
     def knows_model(self, name: str) -> bool:
         return name in model_files.SHIPPED or name in (self.english_model, self.multilingual_model)
+
+    def labels_speakers(self, request: AsrRequest) -> bool:
+        return False  # Whisper names no speakers
 
     def model_for(self, request: AsrRequest) -> str:
         if request.model:
@@ -66,24 +72,24 @@ class WhisperEngine:
         return self.english_model if request.language == "en" else self.multilingual_model
 
     def _load(self, name: str) -> Any:
+        threads = max(1, self._threads())
         with self._lock:
-            if name not in self._models:
+            loaded = self._models.setdefault(name, {})
+            if threads not in loaded:
                 try:
                     from faster_whisper import WhisperModel
                 except ImportError as exc:  # pragma: no cover - a broken install
                     raise ModelUnavailable("Failed to load the speech model: faster-whisper is not installed") from exc
                 path = model_files.resolve(name, self._cache_dir)
                 try:
-                    self._models[name] = WhisperModel(
-                        path,
-                        device="cpu",
-                        compute_type="int8",
-                        cpu_threads=self._cpu_threads,
-                        num_workers=self._parallel,
+                    loaded[threads] = WhisperModel(
+                        path, device="cpu", compute_type="int8", cpu_threads=threads, num_workers=self._parallel
                     )
                 except Exception as exc:
+                    if not loaded:
+                        del self._models[name]
                     raise ModelUnavailable(f"Failed to load the speech model {name!r}: {exc}") from exc
-            return self._models[name]
+            return loaded[threads]
 
     def transcribe(self, samples: np.ndarray, request: AsrRequest, on_progress: ProgressCallback) -> Recognition:
         name = self.model_for(request)
@@ -98,6 +104,7 @@ class WhisperEngine:
         words: list[RecognizedWord] = []
         for start, end in blocks(samples):
             offset = start / _RATE
+            model = self._load(name)  # each block with the threads its share of the cores gives it now
             segments, info = model.transcribe(
                 samples[start:end],
                 language=language,

@@ -1,0 +1,67 @@
+"""The CPU cores this process may use, and how the jobs it runs at once share them (docs/deployment.md, "Cores").
+
+The speech engine's threads are the cores divided among the jobs running: one job alone gets every core, two jobs
+half each, so a batch never asks for more threads than there are cores (an oversubscribed CPU runs slower than one
+left idle) and a single long job is not held to one core."""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+MOST_JOBS = 8  # the most jobs run at once by default (each holds its decoded audio in memory)
+_CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # a container's CPU quota (cgroup v2): "max 100000" or "200000 100000"
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: those the scheduler lets it use, fewer if its container has a CPU quota."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    quota = _cgroup_quota()
+    return max(1, min(cores, quota) if quota else cores)
+
+
+def jobs_at_once(asked: int) -> int:
+    """The jobs one process runs at once: ``asked``, or when 0 one per usable core (at most ``MOST_JOBS``)."""
+    return asked or min(usable_cores(), MOST_JOBS)
+
+
+def _cgroup_quota() -> int | None:
+    try:
+        limit, period = _CGROUP_CPU_MAX.read_text().split()[:2]
+    except (OSError, ValueError):
+        return None
+    if limit == "max":
+        return None
+    try:
+        return max(1, math.ceil(int(limit) / int(period)))
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+class CoreShare:
+    """``cores`` shared by the jobs running now: each takes ``threads()`` of them when it starts heavy work."""
+
+    def __init__(self, cores: int) -> None:
+        self.cores = max(1, cores)
+        self._running = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def job(self) -> Iterator[None]:
+        """Count a job as running while the block runs."""
+        with self._lock:
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running -= 1
+
+    def threads(self) -> int:
+        """The cores one running job may use now: all of them divided by the jobs running, at least one."""
+        with self._lock:
+            return max(1, self.cores // max(1, self._running))
