@@ -34,6 +34,9 @@ class ScriptedSpeech:
     def knows_model(self, name: str) -> bool:
         return name == "scripted"
 
+    def labels_speakers(self, request: AsrRequest) -> bool:
+        return False
+
     def transcribe(self, samples: np.ndarray, request: AsrRequest, on_progress: ProgressCallback) -> Recognition:
         self.calls.append(request)
         duration = len(samples) / _RATE

@@ -48,3 +48,6 @@ class SpeechToText(Protocol):
 
     def knows_model(self, name: str) -> bool:
         """Whether a job may ask for ``name`` (``transformParams.transcript.model``)."""
+
+    def labels_speakers(self, request: AsrRequest) -> bool:
+        """Whether the words it recognises for ``request`` come with their speakers (no diarizer is needed)."""

@@ -26,6 +26,9 @@ class DeepgramEngine:
     def knows_model(self, name: str) -> bool:
         return True  # Deepgram's catalogue: a name it does not know fails the job with its own answer
 
+    def labels_speakers(self, request: AsrRequest) -> bool:
+        return request.diarize  # (a Deepgram-compatible server that sends none leaves them to the local diarizer)
+
     def params(self, request: AsrRequest) -> list[tuple[str, str]]:
         def flag(value: bool) -> str:
             return "true" if value else "false"

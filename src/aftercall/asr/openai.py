@@ -32,6 +32,9 @@ class OpenAIEngine:
     def knows_model(self, name: str) -> bool:
         return True  # the server's catalogue: a name it does not know fails the job with its own answer
 
+    def labels_speakers(self, request: AsrRequest) -> bool:
+        return False  # OpenAI's transcription API names no speakers
+
     def form(self, request: AsrRequest) -> dict[str, str | list[str]]:
         fields: dict[str, str | list[str]] = {
             "model": request.model or self._model,

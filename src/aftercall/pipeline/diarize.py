@@ -11,15 +11,8 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 
-import numpy as np
-
-from aftercall.diarization import Diarizer, SpeakerCount, SpeakerTurn
-from aftercall.domain.transcript import Transcript, Word
-
-
-def diarize(diarizer: Diarizer, samples: np.ndarray, transcript: Transcript, count: SpeakerCount) -> Transcript:
-    turns = diarizer.diarize(samples, count)
-    return replace(transcript, words=assign_speakers(transcript.words, turns))
+from aftercall.diarization import SpeakerTurn
+from aftercall.domain.transcript import Word
 
 
 def assign_speakers(words: Sequence[Word], turns: Sequence[SpeakerTurn]) -> tuple[Word, ...]:

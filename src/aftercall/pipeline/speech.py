@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -14,8 +15,8 @@ from aftercall.domain.transcript import Transcript
 from aftercall.media import Audio, decode
 from aftercall.pipeline import redact as redaction
 from aftercall.pipeline.channels import per_channel_if_separate
-from aftercall.pipeline.diarize import diarize
-from aftercall.pipeline.transcribe import transcribe, transcribe_channels
+from aftercall.pipeline.diarize import assign_speakers
+from aftercall.pipeline.transcribe import asr_request, transcribe, transcribe_channels
 
 
 class Progress(Protocol):
@@ -52,14 +53,20 @@ class Speech:
         return redaction.apply(self.recognise(audio, options, progress), options)
 
     def recognise(self, audio: Audio, options: TranscriptOptions, progress: Progress) -> Transcript:
-        """Words with speakers: one speaker per channel when the audio kept its channels, else transcription then
-        diarization."""
+        """Words with speakers: one speaker per channel when the audio kept its channels, else the diarizer's
+        speakers, told apart from the audio alone while the words are being recognised (the speech engine leaves a
+        core idle most of the time: a job alone finishes sooner)."""
         progress.enter(Stage.TRANSCRIBING, duration=audio.duration)
         on_seconds = lambda seconds: progress.fraction(seconds / audio.duration)  # noqa: E731
         if audio.tracks is not None:
             return transcribe_channels(self.engine, audio.tracks, options, on_seconds)
-        transcript = transcribe(self.engine, audio, options, on_seconds)
-        if options.diarize and self.diarizer is not None and not transcript.diarized:
-            progress.enter(Stage.DIARIZING)
-            transcript = diarize(self.diarizer, audio.samples, transcript, options.speakers)
-        return transcript
+        diarizer = self.diarizer if options.diarize else None
+        early = diarizer is not None and not self.engine.labels_speakers(asr_request(options))
+        with ThreadPoolExecutor(1, thread_name_prefix="diarize") as pool:  # (leaving it waits for the diarizer)
+            turns = pool.submit(diarizer.diarize, audio.samples, options.speakers) if early and diarizer else None
+            transcript = transcribe(self.engine, audio, options, on_seconds)
+            if diarizer is None or transcript.diarized:
+                return transcript
+            progress.enter(Stage.DIARIZING)  # what is left of it
+            found = turns.result() if turns else diarizer.diarize(audio.samples, options.speakers)
+        return replace(transcript, words=assign_speakers(transcript.words, found))
