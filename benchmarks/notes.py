@@ -51,6 +51,17 @@ def transcript(repeats: int) -> Segments:
     return parse_transcript("\n\n".join([turns] * repeats).encode())
 
 
+def warm(model: LanguageModel) -> None:
+    """Load the model before timing, and leave it having read something else than the transcript (a job after
+    another job's transcript shares no more than that with it); the answer is no matter."""
+    with contextlib.suppress(NotesError):
+        model.complete_json(
+            [{"role": "user", "content": "Say ok."}],
+            {"type": "object", "required": ["a"], "properties": {"a": {"type": "string", "maxLength": 5}}},
+            max_tokens=64,
+        )
+
+
 def measure(model: LanguageModel, segments: Segments, preset: Preset) -> dict[str, float]:
     before = (model.usage.calls, model.usage.prompt_tokens, model.usage.completion_tokens, model.usage.seconds)
     started = time.perf_counter()
@@ -93,16 +104,11 @@ def main() -> None:
                 url = stack.enter_context(llama_server(binary, free_port(), log))
                 settings = Settings(llm_engine="openai", llm_base_url=url)
             models[engine] = language_model(settings)
-            with contextlib.suppress(NotesError):  # warm: load the model before timing (the answer is no matter)
-                models[engine].complete_json(
-                    [{"role": "user", "content": "Say ok."}],
-                    {"type": "object", "required": ["a"], "properties": {"a": {"type": "string", "maxLength": 5}}},
-                    max_tokens=64,
-                )
         print(f"{'engine':<8} {'preset':<11} {'wall s':>8} {'calls':>6} {'prompt':>7} {'output':>7} "
               f"{'out tok/s':>9} {'outside model':>14}")  # fmt: skip
         for preset in (Preset.SUMMARIZE, Preset.SOAP_NOTES):
             for engine, model in models.items():
+                warm(model)
                 r = measure(model, segments, preset)
                 print(
                     f"{engine:<8} {preset.value:<11} {r['wall']:>8.1f} {r['calls']:>6.0f} {r['prompt']:>7.0f} "

@@ -76,6 +76,17 @@ def test_json_schema_first(server: tuple[str, Script]) -> None:
     assert (model.usage.calls, model.usage.prompt_tokens, model.usage.completion_tokens) == (1, 10, 5)
 
 
+def test_the_prompt_tokens_a_server_did_not_read_again_are_counted(server: tuple[str, Script]) -> None:
+    url, script = server
+    cached = answer('{"summary": "ok"}')
+    cached["usage"]["prompt_tokens_details"] = {"cached_tokens": 8}
+    script.replies = [(200, cached, 0), (200, answer('{"summary": "ok"}'), 0)]
+    model = chat(url)
+    model.complete_json(ASK, SCHEMA, max_tokens=50)
+    model.complete_json(ASK, SCHEMA, max_tokens=50)
+    assert (model.usage.prompt_tokens, model.usage.cached_tokens) == (20, 8)
+
+
 def test_a_server_refusing_json_schema_gets_json_object_and_the_schema_in_the_prompt(server) -> None:
     url, script = server
     refusal = {"error": {"message": "'json_schema' is not supported, use json_object"}}

@@ -19,20 +19,23 @@ class InvalidReply(ValueError):
 
 @dataclass
 class Usage:
-    """What a model has done so far: calls, tokens read and written, and seconds spent waiting for it."""
+    """What a model has done so far: calls, tokens read and written, seconds spent waiting for it, and the prompt
+    tokens it did not read again because a request before had the same start (where the engine says so)."""
 
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
+    cached_tokens: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
-    def add(self, *, prompt_tokens: int, completion_tokens: int, seconds: float) -> None:
+    def add(self, *, prompt_tokens: int, completion_tokens: int, seconds: float, cached_tokens: int = 0) -> None:
         with self._lock:
             self.calls += 1
             self.prompt_tokens += prompt_tokens
             self.completion_tokens += completion_tokens
             self.seconds += seconds
+            self.cached_tokens += cached_tokens
 
 
 class LanguageModel(Protocol):

@@ -1,7 +1,9 @@
 """A GGUF model run in-process by llama.cpp (through cyllama's prebuilt wheels: no compiler, no server).
 
 Answers are held to the asked JSON Schema by a grammar while they are generated, so even a small model returns valid
-JSON. Loaded on first use and kept; one llama.cpp context serves one request at a time."""
+JSON. Loaded on first use and kept; one llama.cpp context serves one request at a time, on every usable core, and
+keeps what it has read: a request that starts as the one before did (the same chunk of a transcript, asked for
+another output) reads only what differs."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from aftercall.cores import usable_cores
 from aftercall.errors import ModelUnavailable, NotesError
 from aftercall.llm import InvalidReply, Message, Usage, parse_checked
 from aftercall.llm.grammar import compact_grammar
@@ -25,6 +28,8 @@ class LocalChat:
         self._configured = model_path  # resolved at first use: a missing model fails a job, not the server's start
         self._lock = threading.Lock()
         self._llm: Any = None
+        self._context: Any = None  # llama.cpp's context, holding the tokens of ``_read`` (the last prompt and answer)
+        self._read: list[int] = []
         self.name = f"llama.cpp/{Path(model_path).stem or 'default'}"
         self.context_tokens = context_tokens
         self.usage = Usage()
@@ -67,17 +72,64 @@ class LocalChat:
                     f"{self.context_tokens}-token context"
                 )
             started = time.monotonic()
-            pieces: list[str] = []
-            text = llm.generate_with_grammar(
-                prompt,
-                compact_grammar(schema),
-                config=replace(llm.config, max_tokens=max_tokens),
-                on_token=pieces.append,
-            )
+            pieces, kept = self._generate(llm, prompt, compact_grammar(schema), max_tokens)
             self.usage.add(
-                prompt_tokens=prompt_tokens, completion_tokens=len(pieces), seconds=time.monotonic() - started
+                prompt_tokens=prompt_tokens,
+                completion_tokens=len(pieces),
+                seconds=time.monotonic() - started,
+                cached_tokens=kept,
             )
+            text = "".join(pieces)
         try:
             return parse_checked(text, schema)
         except InvalidReply as exc:  # the grammar makes this mean "cut off at max_tokens"
             raise NotesError(f"the language model's answer was {exc}; it ran out of its {max_tokens} tokens") from None
+
+    def _generate(self, llm: Any, prompt: str, grammar: str, max_tokens: int) -> tuple[list[str], int]:
+        """The answer's pieces, greedy under ``grammar``, and how many of the prompt's tokens were not read again:
+        the context keeps the tokens it has read, and only those past the part this prompt shares with them are
+        read."""
+        from cyllama.llama.llama_cpp import llama_batch_get_one
+
+        config = replace(llm.config, max_tokens=max_tokens)
+        tokens = list(llm.vocab.tokenize(prompt, add_special=config.add_bos, parse_special=config.parse_special))
+        if self._context is None:
+            self._context = llm._ensure_context(len(tokens), config)  # cyllama's own sizing: n_ctx, n_batch
+            cores = usable_cores()
+            self._context.set_n_threads(cores, cores)  # llama.cpp's default of 4 oversubscribes a smaller machine
+        context = self._context
+        kept = _shared(self._read, tokens)
+        if not context.memory_seq_rm(0, kept, -1):  # a model whose memory cannot be cut reads it all again
+            context.kv_cache_clear()
+            kept = 0
+        self._read = []  # until this request's tokens are all read
+        llm._ensure_sampler_with_grammar(config, grammar, "root")
+        sampler = llm._sampler
+        context.decode(llama_batch_get_one(tokens[kept:], kept))
+        read, pieces = list(tokens), []
+        for _ in range(max_tokens):
+            token = sampler.sample(context, -1)
+            if llm.vocab.is_eog(token):
+                break
+            pieces.append(_piece(llm.vocab, token))
+            context.decode(llama_batch_get_one([token], len(read)))
+            read.append(token)
+        self._read = read
+        return pieces, kept
+
+
+def _piece(vocab: Any, token: int) -> str:
+    try:
+        return str(vocab.token_to_piece(token, special=True))
+    except UnicodeDecodeError:  # a character split across tokens: the grammar keeps the JSON whole without it
+        return ""
+
+
+def _shared(read: list[int], tokens: list[int]) -> int:
+    """How many of ``tokens`` the context may keep from ``read``: their common start, less at least one token (the
+    model's next-token logits come from reading the last one)."""
+    limit = min(len(read), len(tokens) - 1)
+    shared = 0
+    while shared < limit and read[shared] == tokens[shared]:
+        shared += 1
+    return shared

@@ -81,6 +81,7 @@ class OpenAIChat:
                 prompt_tokens=int(usage.get("prompt_tokens") or 0),
                 completion_tokens=int(usage.get("completion_tokens") or 0),
                 seconds=time.monotonic() - started,
+                cached_tokens=_cached(usage),
             )
         return response
 
@@ -106,3 +107,9 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         raise NotesError(f"the language model server's answer is not JSON ({response.text[:100]!r})") from None
     return body if isinstance(body, dict) else {}
+
+
+def _cached(usage: dict[str, Any]) -> int:
+    """The prompt tokens the server did not read again (OpenAI's ``prompt_tokens_details.cached_tokens``)."""
+    details = usage.get("prompt_tokens_details")
+    return int(details.get("cached_tokens") or 0) if isinstance(details, dict) else 0

@@ -26,12 +26,12 @@ _MAX_WORDS = 4  # content words of a concept: "shortness of breath", "rapid stre
 # contrast, pending" is four words of a test; "positive straight leg raise, left" three of a sign).
 _QUALIFIERS = UNITS | frozenset(SIDES) | frozenset(RESULT_WORDS) | PENDING
 
-_SYSTEM = (
-    "You extract clinical concepts from numbered segments of a conversation between a clinician and a patient: "
-    "problems (diagnoses, conditions), symptoms, medications, allergies, procedures, tests, vital signs and "
-    "follow-up plans. Write each concept in a few words, cite the numbers of the segments that mention it and "
-    "quote, word for word, the short spans it rests on (for an answer, quote the question too). Include concepts "
-    "the patient denies, such as 'chest pain' in 'no chest pain', with negated true."
+_TASK = (
+    "List the clinical concepts the segments mention: problems (diagnoses, conditions), symptoms, medications, "
+    "allergies, procedures, tests, vital signs and follow-up plans. Write each concept in a few words, cite the "
+    "numbers of the segments that mention it and quote, word for word, the short spans it rests on (for an answer, "
+    "quote the question too). Include concepts the patient denies, such as 'chest pain' in 'no chest pain', with "
+    "negated true."
 )
 
 
@@ -79,8 +79,7 @@ def concept_list(reading: Reading) -> dict[str, Any]:
             category = "allergy" if allergic else "medication"
             concepts.add(mention.name, category, denied, [segment], mention.codes)
     dropped: list[Grounded] = []
-    instruction = "List the clinical concepts, each with its segment numbers and verbatim quotes."
-    for item in reading.claims(_SYSTEM, instruction, _answer, "concepts", concept=True):
+    for item in reading.claims(_TASK, _answer, "concepts", concept=True):
         reason = item.reason or _concept_problem(item, concepts)
         if reason:
             dropped.append(item.dropped(reason))

@@ -15,6 +15,13 @@ from aftercall.notes.chunks import chunks, line
 from aftercall.notes.grounding import Grounded, Transcript, ground
 from aftercall.notes.segments import Segment, Segments
 
+# Every request about a chunk starts the same way (this, then the chunk's segments) and says what it asks for after:
+# a server that caches prompts (llama.cpp's, vLLM's prefix cache, Ollama) and the local engine read the chunk once
+# for all the outputs of a job.
+READER = (
+    "You read numbered segments of a conversation between a clinician and a patient and write from them for the "
+    "clinical record, using only what the segments say."
+)
 _INSTRUCTION_TOKENS = 400  # system prompt and instructions, generously
 _TOKENS_PER_ITEM = 90  # an answered item with its quotes: longer than 19 in 20 (the mean is about 55)
 _WORDS_PER_ITEM = 15  # of conversation: a chunk may yield one item per this many words (a 15-min visit: 130)
@@ -53,10 +60,10 @@ class Reading:
         words = sum(len(s.text.split()) for s in chunk.values())
         return max(MIN_ITEMS, min(words // _WORDS_PER_ITEM, self.answer_tokens // _TOKENS_PER_ITEM))
 
-    def claims(self, system: str, instruction: str, schema: Schema, key: str, *, concept: bool) -> Iterator[Grounded]:
+    def claims(self, task: str, schema: Schema, key: str, *, concept: bool) -> Iterator[Grounded]:
         """Each item of the model's answer list ``key``, chunk by chunk, grounded in the transcript (and judged)."""
         for chunk, text in self.each_chunk():
-            for items in self._answers(system, f"Segments:\n{text}\n\n{instruction}", schema, key, chunk):
+            for items in self._answers(READER, about(text, task), schema, key, chunk):
                 grounded = [ground(item, chunk, self.transcript, concept=concept) for item in items]
                 yield from judge.judged(self.ask, grounded) if self.judge else grounded
 
@@ -111,6 +118,11 @@ class Reading:
         if self.audit:
             meta["dropped_items"] = [_audit_entry(item) for item in dropped]
         return meta
+
+
+def about(text: str, task: str) -> str:
+    """A request about one chunk: its segments first (the part requests share), then the ``task``."""
+    return f"Segments:\n{text}\n\n{task}"
 
 
 def _said(item: dict[str, Any]) -> str:

@@ -10,9 +10,8 @@ from aftercall.notes.reading import Reading
 
 SECTIONS = ("subjective", "objective", "assessment", "plan")
 
-_SYSTEM = (
-    "You are a clinical scribe. You read numbered segments of a conversation between a clinician and a patient and "
-    "write short statements for a SOAP note: subjective (what the patient reports: symptoms, history, medications "
+_TASK = (
+    "Write short statements for a SOAP note: subjective (what the patient reports: symptoms, history, medications "
     "taken), objective (findings, vital signs, test results), assessment (diagnoses and impressions), plan "
     "(treatment, prescriptions, tests ordered, follow-up). Use only what the segments say; never add a drug, dose, "
     "side or result they do not contain, and keep a test that is pending as pending. Each statement cites the "
@@ -36,8 +35,7 @@ def soap_note(reading: Reading) -> dict[str, Any]:
     note: dict[str, Any] = {section: [] for section in SECTIONS}
     seen: set[tuple[str, str]] = set()
     dropped: list[Grounded] = []
-    instruction = "Write the SOAP statements, each with its segment numbers and verbatim quotes."
-    for statement in reading.claims(_SYSTEM, instruction, _answer, "statements", concept=False):
+    for statement in reading.claims(_TASK, _answer, "statements", concept=False):
         if statement.reason is not None or statement.evidence is None:
             dropped.append(statement)
             continue

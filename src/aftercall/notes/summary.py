@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from aftercall.notes.reading import Reading
+from aftercall.notes.reading import READER, Reading, about
 
 T = TypeVar("T")
 
 PARAGRAPHS = 3
-_SYSTEM = (
-    "You summarise conversations between a clinician and a patient for the clinical record: who said what matters, "
-    "what was found, what was decided. Plain prose, no lists, only what the text says."
-)
+_WHAT = "who said what matters, what was found, what was decided; plain prose, no lists, only what the text says"
+_TASK = f"Summarise this part of the call in one paragraph: {_WHAT}."
 _ANSWER = {
     "type": "object",
     "required": ["summary"],
@@ -25,8 +23,7 @@ _ANSWER = {
 
 def summary_text(reading: Reading) -> str:
     parts = [
-        reading.ask(_SYSTEM, f"Segments:\n{text}\n\nSummarise this part of the call in one paragraph.", _ANSWER,
-                    max_tokens=1400)["summary"]
+        reading.ask(READER, about(text, _TASK), _ANSWER, max_tokens=1400)["summary"]
         for _, text in reading.each_chunk()
     ]  # fmt: skip
     paragraphs = [_merge(reading, group) for group in groups(parts, PARAGRAPHS)]
@@ -58,5 +55,5 @@ def _merge(reading: Reading, group: list[str]) -> str:
     if reading.model.count_tokens(joined) > reading.budget:
         half = len(group) // 2
         return _merge(reading, [_merge(reading, group[:half]), _merge(reading, group[half:])])
-    user = f"Consecutive summaries of parts of one call:\n{joined}\n\nMerge them into one paragraph."
-    return str(reading.ask(_SYSTEM, user, _ANSWER, max_tokens=1400)["summary"])
+    user = f"Consecutive summaries of parts of one call:\n{joined}\n\nMerge them into one paragraph: {_WHAT}."
+    return str(reading.ask(READER, user, _ANSWER, max_tokens=1400)["summary"])
