@@ -40,18 +40,20 @@ def test_roles_refuse_an_unmigrated_database_then_run_a_job_with_a_webhook(clust
     migrated = cluster.run("migrate")
     assert migrated.returncode == 0, migrated.stderr
     cluster.start("api", "api")
-    cluster.start("worker", "worker", "--concurrency", "1")
+    cluster.start("worker", "worker", "--concurrency", "2")  # two pool processes, sharing nothing but the broker
     cluster.start("dispatcher", "dispatcher")
     with receiver() as r, cluster.client() as api:
         hook = api.post("/v1/webhooks", json={"url": r.url, "eventTypes": ["batch-processor.job-finished"]})
         assert hook.status_code == 200, hook.text
         job_id = submit(api, f"{media}/media/speech.mp3")
+        other = submit(api, f"{media}/media/speech.wav")  # at the same time, in the other pool process
         job = wait(api, job_id, timeout=120)
         assert job["status"] == "finished", (job, cluster.log("worker"))
+        assert wait(api, other, timeout=120)["status"] == "finished", cluster.log("worker")
         assert job["output"]["transcription"][0]["s3Config"]["key"].startswith("cluster/local/")
         assert "sunny" in download_outputs(api, job_id)["txt"].decode()
-        r.wait_for(2)
-        assert r.requests[1].json["id"] == f"bp-jf-{job_id}"
+        r.wait_for(3)
+        assert {request.json["id"] for request in r.requests[1:]} == {f"bp-jf-{job_id}", f"bp-jf-{other}"}
     worker_metrics = httpx.get(f"http://127.0.0.1:{cluster.env['AFTERCALL_METRICS_PORT']}/metrics", timeout=10).text
     timed = {
         sample.labels.get("stage"): sample.value
@@ -59,4 +61,4 @@ def test_roles_refuse_an_unmigrated_database_then_run_a_job_with_a_webhook(clust
         for sample in family.samples
         if sample.name == "aftercall_stage_seconds_count"
     }
-    assert timed.get("transcribing") == 1, "the pool process that ran the job wrote its stage times"
+    assert timed.get("transcribing") == 2, "the pool processes that ran the jobs wrote their stage times"

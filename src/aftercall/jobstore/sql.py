@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -20,13 +22,28 @@ from aftercall.jobstore.tables import idempotency_keys, jobs, recordings
 from aftercall.jobstore.webhooks import emit, emit_if_subscribed
 
 Clock = Callable[[], float]
+
+
+def _own_pool_per_process(engine: sa.Engine) -> sa.Engine:
+    """``engine``, whose pool a forked child (a worker's pool process) leaves to its parent: two processes on one
+    connection interleave their statements ("can't change 'autocommit' now"), so the child opens its own."""
+    ref = weakref.ref(engine)
+
+    def forget_parents_connections() -> None:
+        if (alive := ref()) is not None:
+            alive.dispose(close=False)  # neither closes nor uses the parent's connections
+
+    os.register_at_fork(after_in_child=forget_parents_connections)
+    return engine
+
+
 _ACTIVE = (Status.SUBMITTED.value, Status.PROCESSING.value)
 
 
 def create_sql_engine(url: str) -> sa.Engine:
     """An engine; for SQLite: WAL, full fsync on commit, and write-locking transactions that wait, not fail."""
     if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_pre_ping=True)
+        return _own_pool_per_process(sa.create_engine(url, pool_pre_ping=True))
     engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @sa.event.listens_for(engine, "connect")
