@@ -184,7 +184,7 @@ def build_embedded(settings: Settings, job_engines: Engines | None = None) -> Ru
     jobs = SqlJobStore(core.database, domain=settings.domain, on_event=dispatcher.wake)
     cores = CoreShare(usable_cores())  # shared by the jobs running at once
     workers = jobs_at_once(settings.workers)
-    job_engines = job_engines or engines(settings, speech_to_text(settings, parallel=workers, cores=cores))
+    job_engines = job_engines or engines(settings, speech_to_text(settings, parallel=workers, cores=cores), cores)
     runner = _job_runner(settings, jobs, core.store, job_engines, cores)
     queue = InProcessQueue(runner.run, workers=workers)
     background = _Embedded(settings, core.database, jobs, queue, runner, dispatcher)
@@ -222,7 +222,7 @@ def build_worker(settings: Settings, *, concurrency: int = 1) -> Worker:
     jobs = SqlJobStore(core.database, domain=settings.domain)
     queue = _celery_queue(settings, jobs, "worker")
     cores = CoreShare(usable_cores() // max(1, concurrency))
-    job_engines = engines(settings, speech_to_text(settings, cores=cores))
+    job_engines = engines(settings, speech_to_text(settings, cores=cores), cores)
     return Worker(queue, _job_runner(settings, jobs, core.store, job_engines, cores))
 
 
@@ -332,16 +332,15 @@ def speech_to_text(settings: Settings, *, parallel: int = 1, cores: CoreShare | 
         english_model=settings.asr_model_en,
         multilingual_model=settings.asr_model_multilingual,
         cache_dir=settings.model_cache_dir,
-        threads=_fixed(settings.asr_cpu_threads)
-        if settings.asr_cpu_threads
-        else (cores or CoreShare(usable_cores())).threads,
+        threads=_fixed(settings.asr_cpu_threads) if settings.asr_cpu_threads else _share(cores).threads,
         beam_size=settings.asr_beam_size,
         parallel=parallel,
     )
 
 
-def language_model(settings: Settings) -> LanguageModel:
-    """The configured language model for the notes presets (nothing is loaded or contacted until a notes job)."""
+def language_model(settings: Settings, cores: CoreShare | None = None) -> LanguageModel:
+    """The configured language model for the notes presets (nothing is loaded or contacted until a notes job); the
+    local one runs on the ``cores`` its job's share gives it (by default every usable core)."""
     if settings.llm_engine == "openai":
         return OpenAIChat(
             base_url=settings.llm_base_url,
@@ -350,24 +349,30 @@ def language_model(settings: Settings) -> LanguageModel:
             timeout=settings.llm_timeout_seconds,
             context_tokens=settings.llm_context_tokens,
         )
-    return LocalChat(settings.llm_model_path, context_tokens=settings.llm_context_tokens)
+    return LocalChat(settings.llm_model_path, context_tokens=settings.llm_context_tokens, threads=_share(cores).threads)
 
 
-def notes(settings: Settings) -> Notes:
+def notes(settings: Settings, cores: CoreShare | None = None) -> Notes:
     """The notes step over the configured language model, with its second reading on where the engine is capable."""
     judge = settings.notes_judge == "on" or (settings.notes_judge == "auto" and settings.llm_engine == "openai")
-    return Notes(language_model(settings), judge=judge, audit=settings.notes_audit)
+    return Notes(language_model(settings, cores), judge=judge, audit=settings.notes_audit)
 
 
-def engines(settings: Settings, speech: SpeechToText) -> Engines:
-    """What a job's stages run on: ``speech`` with the configured diarizer, and the notes step."""
+def engines(settings: Settings, speech: SpeechToText, cores: CoreShare | None = None) -> Engines:
+    """What a job's stages run on: ``speech`` with the configured diarizer, and the notes step (its local model on
+    the ``cores`` the jobs running share)."""
     diarizer = LocalDiarizer() if settings.diarization == "local" else None
-    return Engines(Speech(speech, diarizer), notes(settings))
+    return Engines(Speech(speech, diarizer), notes(settings, cores))
 
 
 def fetch_client(settings: Settings) -> httpx.Client:
     """The client that downloads a job's source (private addresses refused unless allowed; redirects followed)."""
     return guarded_client(allow_private=settings.allow_private_urls, follow_redirects=True, timeout=_HTTP_READ_TIMEOUT)
+
+
+def _share(cores: CoreShare | None) -> CoreShare:
+    """``cores``, or for a process that runs one job at a time, every usable core."""
+    return cores or CoreShare(usable_cores())
 
 
 def _fixed(threads: int) -> Callable[[], int]:

@@ -1,12 +1,12 @@
 """The CPU cores this process may use, and how the jobs it runs at once share them (docs/deployment.md, "Cores").
 
-The speech engine's threads are the cores divided among the jobs running: one job alone gets every core, two jobs
-half each, so a batch never asks for more threads than there are cores (an oversubscribed CPU runs slower than one
-left idle) and a single long job is not held to one core."""
+The speech engine's and the local language model's threads are the cores divided among the jobs running when they
+start a piece of work: one job alone gets every core, two jobs half each, so a batch does not ask for more threads
+than there are cores (an oversubscribed CPU runs slower than one left idle) and a single long job is not held to one
+core."""
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 from collections.abc import Iterator
@@ -37,7 +37,7 @@ def _cgroup_quota() -> int | None:
     if limit == "max":
         return None
     try:
-        return max(1, math.ceil(int(limit) / int(period)))
+        return max(1, int(limit) // int(period))  # 1.5 CPUs: one thread, not two that get throttled
     except (ValueError, ZeroDivisionError):
         return None
 

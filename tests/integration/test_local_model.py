@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from aftercall.cores import usable_cores
 from aftercall.llm.local import LocalChat
 from aftercall.notes.reading import READER, about
 from tests.conftest import DATA
@@ -22,7 +23,7 @@ _SCHEMA: dict[str, Any] = {
 
 
 def _chat() -> LocalChat:
-    return LocalChat("", context_tokens=4096)
+    return LocalChat("", context_tokens=4096, threads=usable_cores)
 
 
 def _ask(chat: LocalChat, task: str) -> dict[str, Any]:
@@ -44,10 +45,15 @@ def test_a_second_request_on_the_same_chunk_reads_only_its_task_and_answers_as_i
     assert fresh.usage.cached_tokens == 0
 
 
-def test_a_request_on_another_text_keeps_only_what_it_shares() -> None:
+def test_a_request_on_another_text_keeps_only_what_it_shares_and_the_same_request_again_all_but_its_last_token():
+    colour = [{"role": "user", "content": "Name a colour."}]
     chat = _chat()
     _ask(chat, "Name the main symptom in a few words.")
-    read = chat.usage.prompt_tokens
-    chat.complete_json([{"role": "user", "content": "Name a colour."}], _SCHEMA, max_tokens=48)
+    answer = chat.complete_json(colour, _SCHEMA, max_tokens=48)
     assert chat.usage.cached_tokens < 10  # at most the chat template's first tokens
-    assert chat.usage.prompt_tokens > read
+    assert answer == _chat().complete_json(colour, _SCHEMA, max_tokens=48)
+
+    before = (chat.usage.prompt_tokens, chat.usage.cached_tokens)
+    assert chat.complete_json(colour, _SCHEMA, max_tokens=48) == answer
+    prompt, cached = chat.usage.prompt_tokens - before[0], chat.usage.cached_tokens - before[1]
+    assert cached == prompt - 1  # the last token is read again: the answer's first token comes from reading it

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pytest
 
 from aftercall.asr import AsrRequest, ProgressCallback, Recognition, RecognizedWord
 from aftercall.diarization import SpeakerCount, SpeakerTurn
@@ -58,15 +59,20 @@ class _Engine:
 
 
 class _Diarizer:
-    """Two voices, one a second; records each call and sets ``started`` when one begins."""
+    """Two voices, one a second; records each call and sets ``started`` when one begins, ``finished`` when it ends.
+    With ``release`` set to an event, it waits for that first."""
 
     def __init__(self) -> None:
-        self.started = threading.Event()
+        self.started, self.finished = threading.Event(), threading.Event()
+        self.release: threading.Event | None = None
         self.calls = 0
 
     def diarize(self, samples: np.ndarray, count: SpeakerCount) -> list[SpeakerTurn]:
         self.calls += 1
         self.started.set()
+        if self.release is not None:
+            self.release.wait(_WAIT)
+        self.finished.set()
         return [SpeakerTurn(0.0, 1.0, 4), SpeakerTurn(1.0, 2.0, 9)]
 
 
@@ -103,3 +109,19 @@ def test_no_diarizer_runs_when_the_job_asks_for_no_speakers():
     transcript = Speech(engine, diarizer).recognise(_audio(), TranscriptOptions(diarize=False), _Stages())
     assert diarizer.calls == 0
     assert {w.speaker for w in transcript.words} == {0}
+
+
+class _FailingEngine(_Engine):
+    def transcribe(self, samples: np.ndarray, request: AsrRequest, on_progress: ProgressCallback) -> Recognition:
+        raise RuntimeError("the engine failed")
+
+
+def test_a_failed_transcription_is_reported_without_waiting_for_the_diarizer():
+    diarizer = _Diarizer()
+    diarizer.release = threading.Event()  # it would go on for a long call's minutes
+    try:
+        with pytest.raises(RuntimeError, match="the engine failed"):
+            Speech(_FailingEngine(), diarizer).recognise(_audio(), TranscriptOptions(), _Stages())
+        assert not diarizer.finished.is_set(), "the failure waited for the diarizer to finish"
+    finally:
+        diarizer.release.set()

@@ -74,22 +74,20 @@ class WhisperEngine:
     def _load(self, name: str) -> Any:
         threads = max(1, self._threads())
         with self._lock:
-            loaded = self._models.setdefault(name, {})
-            if threads not in loaded:
+            if threads not in self._models.get(name, {}):
                 try:
                     from faster_whisper import WhisperModel
                 except ImportError as exc:  # pragma: no cover - a broken install
                     raise ModelUnavailable("Failed to load the speech model: faster-whisper is not installed") from exc
                 path = model_files.resolve(name, self._cache_dir)
                 try:
-                    loaded[threads] = WhisperModel(
+                    model = WhisperModel(
                         path, device="cpu", compute_type="int8", cpu_threads=threads, num_workers=self._parallel
                     )
                 except Exception as exc:
-                    if not loaded:
-                        del self._models[name]
                     raise ModelUnavailable(f"Failed to load the speech model {name!r}: {exc}") from exc
-            return loaded[threads]
+                self._models.setdefault(name, {})[threads] = model
+            return self._models[name][threads]
 
     def transcribe(self, samples: np.ndarray, request: AsrRequest, on_progress: ProgressCallback) -> Recognition:
         name = self.model_for(request)

@@ -1,19 +1,19 @@
 """A GGUF model run in-process by llama.cpp (through cyllama's prebuilt wheels: no compiler, no server).
 
 Answers are held to the asked JSON Schema by a grammar while they are generated, so even a small model returns valid
-JSON. Loaded on first use and kept; one llama.cpp context serves one request at a time, on every usable core, and
-keeps what it has read: a request that starts as the one before did (the same chunk of a transcript, asked for
-another output) reads only what differs."""
+JSON. Loaded on first use and kept; one llama.cpp context serves one request at a time, on the threads its job's
+share of the cores gives it (docs/deployment.md, "Cores"), and keeps what it has read: a request that starts as the
+one before did (the same chunk of a transcript, asked for another output) reads only what differs."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from aftercall.cores import usable_cores
 from aftercall.errors import ModelUnavailable, NotesError
 from aftercall.llm import InvalidReply, Message, Usage, parse_checked
 from aftercall.llm.grammar import compact_grammar
@@ -24,12 +24,13 @@ REPEAT_PENALTY = 1.1
 
 
 class LocalChat:
-    def __init__(self, model_path: str, *, context_tokens: int) -> None:
+    def __init__(self, model_path: str, *, context_tokens: int, threads: Callable[[], int]) -> None:
         self._configured = model_path  # resolved at first use: a missing model fails a job, not the server's start
         self._lock = threading.Lock()
         self._llm: Any = None
         self._context: Any = None  # llama.cpp's context, holding the tokens of ``_read`` (the last prompt and answer)
         self._read: list[int] = []
+        self._threads = threads  # asked again at each request: the jobs running may have changed
         self.name = f"llama.cpp/{Path(model_path).stem or 'default'}"
         self.context_tokens = context_tokens
         self.usage = Usage()
@@ -95,14 +96,14 @@ class LocalChat:
         tokens = list(llm.vocab.tokenize(prompt, add_special=config.add_bos, parse_special=config.parse_special))
         if self._context is None:
             self._context = llm._ensure_context(len(tokens), config)  # cyllama's own sizing: n_ctx, n_batch
-            cores = usable_cores()
-            self._context.set_n_threads(cores, cores)  # llama.cpp's default of 4 oversubscribes a smaller machine
         context = self._context
-        kept = _shared(self._read, tokens)
-        if not context.memory_seq_rm(0, kept, -1):  # a model whose memory cannot be cut reads it all again
+        threads = max(1, self._threads())
+        context.set_n_threads(threads, threads)  # not llama.cpp's default of 4, which oversubscribes a small machine
+        kept, self._read = _shared(self._read, tokens), []  # (nothing is known to be read until this request is)
+        cut = context.memory_seq_rm(0, kept, -1)
+        if not cut or (kept and context.memory_seq_pos_min(0) > 0):  # memory that cannot be cut, or kept only in part
             context.kv_cache_clear()
             kept = 0
-        self._read = []  # until this request's tokens are all read
         llm._ensure_sampler_with_grammar(config, grammar, "root")
         sampler = llm._sampler
         context.decode(llama_batch_get_one(tokens[kept:], kept))

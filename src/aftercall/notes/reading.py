@@ -16,8 +16,8 @@ from aftercall.notes.grounding import Grounded, Transcript, ground
 from aftercall.notes.segments import Segment, Segments
 
 # Every request about a chunk starts the same way (this, then the chunk's segments) and says what it asks for after:
-# a server that caches prompts (llama.cpp's, vLLM's prefix cache, Ollama) and the local engine read the chunk once
-# for all the outputs of a job.
+# a server that caches prompts (llama.cpp's, vLLM's prefix cache, Ollama) and the local engine do not read the chunk
+# again for the next output asked of it (docs/notes.md, "What the model is asked for").
 READER = (
     "You read numbered segments of a conversation between a clinician and a patient and write from them for the "
     "clinical record, using only what the segments say."

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from aftercall.asr import SpeechToText
 from aftercall.diarization import Diarizer
@@ -17,6 +19,8 @@ from aftercall.pipeline import redact as redaction
 from aftercall.pipeline.channels import per_channel_if_separate
 from aftercall.pipeline.diarize import assign_speakers
 from aftercall.pipeline.transcribe import asr_request, transcribe, transcribe_channels
+
+T = TypeVar("T")
 
 
 class Progress(Protocol):
@@ -61,12 +65,29 @@ class Speech:
         if audio.tracks is not None:
             return transcribe_channels(self.engine, audio.tracks, options, on_seconds)
         diarizer = self.diarizer if options.diarize else None
-        early = diarizer is not None and not self.engine.labels_speakers(asr_request(options))
-        with ThreadPoolExecutor(1, thread_name_prefix="diarize") as pool:  # (leaving it waits for the diarizer)
-            turns = pool.submit(diarizer.diarize, audio.samples, options.speakers) if early and diarizer else None
-            transcript = transcribe(self.engine, audio, options, on_seconds)
-            if diarizer is None or transcript.diarized:
-                return transcript
-            progress.enter(Stage.DIARIZING)  # what is left of it
-            found = turns.result() if turns else diarizer.diarize(audio.samples, options.speakers)
+        if diarizer is None:
+            return transcribe(self.engine, audio, options, on_seconds)
+        speakers = lambda: diarizer.diarize(audio.samples, options.speakers)  # noqa: E731
+        early = None if self.engine.labels_speakers(asr_request(options)) else _beside(speakers)
+        transcript = transcribe(self.engine, audio, options, on_seconds)  # (if it fails, nothing waits for early)
+        if transcript.diarized:
+            return transcript
+        progress.enter(Stage.DIARIZING)  # what is left of it
+        found = early.result() if early else speakers()
         return replace(transcript, words=assign_speakers(transcript.words, found))
+
+
+def _beside(work: Callable[[], T]) -> Future[T]:
+    """``work`` started in a daemon thread: a job that fails meanwhile does not wait for it, nor does the process's
+    exit (it runs to its end, unread)."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        if future.set_running_or_notify_cancel():
+            try:
+                future.set_result(work())
+            except BaseException as exc:  # handed to whoever reads the result
+                future.set_exception(exc)
+
+    threading.Thread(target=run, name="diarize", daemon=True).start()
+    return future
