@@ -1,14 +1,22 @@
-"""What aftercall adds on top of the bare speech engine.
+"""What aftercall adds on top of the bare speech engine, with its default settings, in one run side by side.
 
-On a few minutes of synthetic speech (espeak-ng + sox, made at run time), alternately:
-  * bare:    faster-whisper called directly on the file, with the options and model a job uses;
-  * service: the same file as a job through a running `aftercall serve` (POST, poll until finished), with
-             `diarize: false` so that both sides do the same work;
-  * diarized: the same job with diarization on (the default), to show what telling the speakers apart costs.
-All sides are warm (models loaded) before timing. Prints each side's real-time factor and the ratios.
-Target: service / bare <= 1.10.
+Synthetic two-voice speech (espeak-ng + sox, made at run time). Two scenarios, each in alternating rounds:
 
-    .venv/bin/python benchmarks/asr_overhead.py [--minutes 3] [--rounds 3]
+* long job: one file of a few minutes;
+    bare      faster-whisper called directly on the file, with the options and model a job uses;
+    service   the same file as a job through a running `aftercall serve` (POST, poll until finished), with
+              `diarize: false` so that both sides do the same work;
+    diarized  the same job with speakers told apart (the default);
+* batch: N short files (about 25 s each);
+    bare      faster-whisper on the N files one after another in one warm process;
+    service   the N files submitted at once as default jobs (speakers on), from the first POST to the last job
+              finished.
+
+All sides are warm (models loaded) before timing. Prints each side's time and the ratios to bare, and the split of
+the service's time by stage (from its /metrics). Targets: batch service / bare <= 1.0; long service / bare <= 1.05.
+`--env NAME=VALUE` (repeatable) runs the service with other settings, to compare by hand.
+
+    .venv/bin/python benchmarks/asr_overhead.py [--minutes 3] [--batch 8] [--rounds 3] [--env AFTERCALL_WORKERS=1]
 """
 
 from __future__ import annotations
@@ -16,7 +24,6 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import os
 import shutil
 import statistics
 import subprocess
@@ -48,7 +55,8 @@ SCRIPT = [
 ]
 
 
-def make_speech(directory: Path, minutes: float) -> Path:
+def make_speech(directory: Path, minutes: float, *, name: str = "speech.wav", first: int = 0) -> Path:
+    """About ``minutes`` of speech in two alternating voices, from line ``first`` of the script on."""
     for tool in ("espeak-ng", "sox"):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is needed: apt-get install espeak-ng sox")
@@ -56,15 +64,20 @@ def make_speech(directory: Path, minutes: float) -> Path:
     i = 0
     total = 0.0
     while total < minutes * 60:
-        piece = directory / f"part{i:03d}.wav"
+        piece = directory / f"{Path(name).stem}-part{i:03d}.wav"
         voice = "en-us" if i % 2 == 0 else "en-gb"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", "155", "-w", str(piece), SCRIPT[i % len(SCRIPT)]], check=True)
-        total += float(subprocess.run(["soxi", "-D", str(piece)], capture_output=True, text=True, check=True).stdout)
+        line = SCRIPT[(first + i) % len(SCRIPT)]
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "155", "-w", str(piece), line], check=True)
+        total += seconds_of(piece)
         pieces.append(str(piece))
         i += 1
-    out = directory / "speech.wav"
+    out = directory / name
     subprocess.run(["sox", *pieces, "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
     return out
+
+
+def seconds_of(path: Path) -> float:
+    return float(subprocess.run(["soxi", "-D", str(path)], capture_output=True, text=True, check=True).stdout)
 
 
 def bare_engine_seconds(model, path: Path) -> float:
@@ -79,15 +92,36 @@ def bare_engine_seconds(model, path: Path) -> float:
 def service_seconds(api: httpx.Client, url: str, *, diarize: bool) -> float:
     body = job_body(url, template="bench", transformParams={"transcript": {"diarize": diarize}})
     started = time.perf_counter()
-    job_id = api.post("/v1/batch-processor", json=body).json()["id"]
-    while True:
-        job = api.get(f"/v1/batch-processor/{job_id}").json()
+    finish(api, [api.post("/v1/batch-processor", json=body).json()["id"]])
+    return time.perf_counter() - started
+
+
+def batch_seconds(api: httpx.Client, urls: list[str]) -> float:
+    """From the first POST to the last of the jobs finished: the files as default jobs, all submitted at once."""
+    started = time.perf_counter()
+    finish(api, [api.post("/v1/batch-processor", json=job_body(url, template="bench")).json()["id"] for url in urls])
+    return time.perf_counter() - started
+
+
+def finish(api: httpx.Client, job_ids: list[str]) -> None:
+    waiting = list(job_ids)
+    while waiting:
+        job = api.get(f"/v1/batch-processor/{waiting[0]}").json()
         if job["status"] in ("finished", "error"):
-            break
-        time.sleep(0.1)  # finer polling costs the 2-core server CPU that the job needs
-    elapsed = time.perf_counter() - started
-    assert job["status"] == "finished", job
-    return elapsed
+            assert job["status"] == "finished", job
+            waiting.pop(0)
+        else:
+            time.sleep(0.1)  # finer polling costs the 2-core server CPU that the jobs need
+
+
+def stage_seconds(api: httpx.Client) -> dict[str, float]:
+    """Seconds the server's jobs spent in each stage so far, from its /metrics."""
+    totals: dict[str, float] = {}
+    for line in api.get("/metrics").text.splitlines():
+        if line.startswith("aftercall_stage_seconds_sum{"):
+            stage = line.split('stage="', 1)[1].split('"', 1)[0]
+            totals[stage] = float(line.rsplit(" ", 1)[1])
+    return totals
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -104,43 +138,73 @@ def serve_directory(directory: Path) -> tuple[http.server.ThreadingHTTPServer, s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--minutes", type=float, default=3.0)
+    parser.add_argument("--minutes", type=float, default=3.0, help="length of the long job")
+    parser.add_argument("--batch", type=int, default=8, help="short jobs in the batch (0: no batch)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the service")
     args = parser.parse_args()
+    env = dict(item.split("=", 1) for item in args.env)
 
     from faster_whisper import WhisperModel
 
     from aftercall.asr.models import resolve
+    from aftercall.cores import usable_cores
 
     with tempfile.TemporaryDirectory(prefix="aftercall-bench-") as tmp:
         tmpdir = Path(tmp)
         speech = make_speech(tmpdir, args.minutes)
-        duration = float(subprocess.run(["soxi", "-D", str(speech)], capture_output=True, text=True).stdout)
+        shorts = [make_speech(tmpdir, 25 / 60, name=f"short{i}.wav", first=3 * i) for i in range(args.batch)]
         httpd, base = serve_directory(tmpdir)
-        url = f"{base}/{speech.name}"
-        server = Server(tmpdir / "data", AFTERCALL_API_KEYS=KEY)
+        server = Server(tmpdir / "data", AFTERCALL_API_KEYS=KEY, **env)
         server.start()
-        model = WhisperModel(resolve("tiny.en", tmpdir), device="cpu", compute_type="int8")
+        cores = (
+            usable_cores()
+        )  # as many threads as cores, as the service's job alone gets (faster-whisper's default: 4)
+        model = WhisperModel(resolve("tiny.en", tmpdir), device="cpu", compute_type="int8", cpu_threads=cores)
+        runs: dict[str, list[float]] = {k: [] for k in ("bare", "service", "diarized", "batch bare", "batch service")}
         try:
             with server.client() as api:
-                service_seconds(api, url, diarize=True)  # warm-up: loads the model in the server
+                service_seconds(api, f"{base}/{speech.name}", diarize=True)  # warm-up: loads the model in the server
                 bare_engine_seconds(model, speech)  # warm-up
-                bare, service, diarized = [], [], []
+                before = stage_seconds(api)
                 for _ in range(args.rounds):
-                    bare.append(bare_engine_seconds(model, speech))
-                    service.append(service_seconds(api, url, diarize=False))
-                    diarized.append(service_seconds(api, url, diarize=True))
+                    runs["bare"].append(bare_engine_seconds(model, speech))
+                    runs["service"].append(service_seconds(api, f"{base}/{speech.name}", diarize=False))
+                    runs["diarized"].append(service_seconds(api, f"{base}/{speech.name}", diarize=True))
+                    if shorts:
+                        runs["batch bare"].append(sum(bare_engine_seconds(model, short) for short in shorts))
+                        runs["batch service"].append(batch_seconds(api, [f"{base}/{short.name}" for short in shorts]))
+                after = stage_seconds(api)
         finally:
             server.kill()
             httpd.shutdown()
+        duration, short_total = seconds_of(speech), sum(seconds_of(short) for short in shorts)
 
-    b, s, d = statistics.median(bare), statistics.median(service), statistics.median(diarized)
-    print(f"speech: {duration:.1f} s, model tiny.en int8, {args.rounds} alternating rounds, cpus={os.cpu_count()}")
-    print(f"bare faster-whisper : median {b:6.2f} s  RTF {b / duration:.3f}   runs {[round(x, 2) for x in bare]}")
-    print(f"aftercall job (API) : median {s:6.2f} s  RTF {s / duration:.3f}   runs {[round(x, 2) for x in service]}")
-    print(f"aftercall, diarized : median {d:6.2f} s  RTF {d / duration:.3f}   runs {[round(x, 2) for x in diarized]}")
-    print(f"overhead ratio service/bare: {s / b:.3f}  (target <= 1.10)")
-    print(f"diarization adds {(d - s) / duration:.3f}x real time  (target <= 0.15)")
+    m = {k: statistics.median(v) for k, v in runs.items() if v}
+    settings = " ".join(args.env) or "defaults"
+    print(f"service settings: {settings}; model tiny.en int8; {args.rounds} alternating rounds; {cores} usable cores")
+    print(f"long job, {duration:.1f} s of speech:")
+    for key in ("bare", "service", "diarized"):
+        print(f"  {key:<15} median {m[key]:6.2f} s  RTF {m[key] / duration:.3f}   runs {_rounded(runs[key])}")
+    print(
+        f"  service/bare {m['service'] / m['bare']:.3f}  diarized/bare {m['diarized'] / m['bare']:.3f}"
+        "  (target for each <= 1.05)"
+    )
+    if shorts:
+        print(f"batch of {len(shorts)} files, {short_total:.1f} s of speech in all:")
+        for key in ("batch bare", "batch service"):
+            print(f"  {key:<15} median {m[key]:6.2f} s  RTF {m[key] / short_total:.3f}   runs {_rounded(runs[key])}")
+        print(f"  service/bare {m['batch service'] / m['batch bare']:.3f}  (target <= 1.0)")
+    spent = {stage: after.get(stage, 0.0) - before.get(stage, 0.0) for stage in after}
+    total = sum(spent.values()) or 1.0
+    split = ", ".join(
+        f"{stage} {seconds / total:.0%}" for stage, seconds in sorted(spent.items(), key=lambda kv: -kv[1])
+    )
+    print(f"service jobs' time by stage (timed rounds): {split}")
+
+
+def _rounded(values: list[float]) -> list[float]:
+    return [round(x, 2) for x in values]
 
 
 if __name__ == "__main__":
