@@ -389,7 +389,7 @@ def _job_runner(
         cores=cores,
         http_client=lambda: fetch_client(settings),
         config=WorkerConfig(
-            owner=f"{socket.gethostname()}:{os.getpid()}",
+            host=socket.gethostname(),
             lease_seconds=settings.lease_seconds,
             max_attempts=settings.max_attempts,
             max_download_bytes=settings.max_download_bytes,

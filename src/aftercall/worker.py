@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 from collections.abc import Callable
@@ -31,12 +32,22 @@ MAX_TRANSCRIPT_BYTES = 50 * 1024**2  # a 6-hour call's JSON transcript is about 
 
 @dataclass(frozen=True)
 class WorkerConfig:
-    owner: str
+    host: str  # a claim's owner is this and the process's id, read at the claim (a worker's pool processes differ)
     lease_seconds: float
     max_attempts: int
     max_download_bytes: int
     download_timeout_seconds: float
     max_media_seconds: float
+
+
+LEASE_OWNER_CHARS = 64  # the job store's column
+
+
+def lease_owner(host: str) -> str:
+    """Who holds a claim: the host and this process's id, the host cut to fit (a Kubernetes pod's name may take 63
+    characters)."""
+    pid = f":{os.getpid()}"
+    return host[: LEASE_OWNER_CHARS - len(pid)] + pid
 
 
 class _Gate:
@@ -160,7 +171,9 @@ class JobRunner:
 
     def _claim(self, job_id: str) -> Claim | None:
         cfg = self.config
-        claim = self.jobs.claim(job_id, cfg.owner, lease_seconds=cfg.lease_seconds, max_attempts=cfg.max_attempts)
+        claim = self.jobs.claim(
+            job_id, f"{cfg.host}:{os.getpid()}", lease_seconds=cfg.lease_seconds, max_attempts=cfg.max_attempts
+        )
         if claim is not None:
             self._running[job_id] = claim.attempt
         return claim

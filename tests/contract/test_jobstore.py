@@ -13,6 +13,7 @@ from aftercall.errors import Conflict, InvalidRequest
 from aftercall.jobstore import Page, schema
 from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
 from aftercall.jobstore.webhooks import LATENCY_BUCKETS, WebhookStore
+from aftercall.worker import lease_owner
 from tests.services import postgres_schema
 
 
@@ -175,6 +176,12 @@ def test_a_claim_is_exclusive_while_its_lease_lives(store, clock):
     assert store.heartbeat("j", 1, lease_seconds=30)
     clock.now += 20
     assert store.claim("j", "w2", lease_seconds=30, max_attempts=3) is None  # the heartbeat kept it
+
+
+def test_a_claim_by_a_process_on_a_host_with_the_longest_name_kubernetes_gives_it(store):
+    store.create_job("j", spec())
+    pod = "aftercall-worker-speech-7d9f8b6c5d-" + "x" * 27  # 63 characters, a pod name's limit
+    assert store.claim("j", lease_owner(pod), lease_seconds=30, max_attempts=3) is not None
 
 
 def test_an_expired_lease_is_reclaimed_and_the_zombie_is_fenced_off(store, clock):
