@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -164,8 +165,13 @@ def api(host: str | None, port: int | None, log_level: str) -> None:
     "core, up to 8).",
 )
 @click.option("--queues", default="speech,llm", show_default=True, help="Queues to take jobs from (speech, llm).")
+@click.option(
+    "--name",
+    default="",
+    help="This worker's node name before '@host' (default: aftercall-<pid>, so workers on one host never share one).",
+)
 @click.option("--log-level", default="info", show_default=True)
-def worker(concurrency: int, queues: str, log_level: str) -> None:
+def worker(concurrency: int, queues: str, name: str, log_level: str) -> None:
     """Distributed mode: a Celery worker that runs jobs (SIGTERM lets the running job finish)."""
     settings = _role_settings(log_level)
     if settings.metrics_port:
@@ -183,6 +189,7 @@ def worker(concurrency: int, queues: str, log_level: str) -> None:
             "worker",
             f"--concurrency={concurrency}",
             f"--queues={queues}",
+            f"--hostname={name or f'aftercall-{os.getpid()}'}@%h",  # Celery's own default is one name per host
             f"--loglevel={log_level.upper()}",
             "--without-gossip",
             "--without-mingle",
@@ -194,7 +201,6 @@ def _serve_pool_metrics(port: int) -> None:
     """Serve the metrics of this worker and of each process of its pool on ``port``. The pool's processes write
     theirs to a folder, which prometheus_client must know of before it is first imported."""
     import atexit
-    import os
     import shutil
     import tempfile
 

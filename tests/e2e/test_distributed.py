@@ -62,3 +62,19 @@ def test_roles_refuse_an_unmigrated_database_then_run_a_job_with_a_webhook(clust
         if sample.name == "aftercall_stage_seconds_count"
     }
     assert timed.get("transcribing") == 2, "the pool processes that ran the jobs wrote their stage times"
+
+
+def test_two_workers_on_one_host_each_take_jobs(cluster, media):
+    assert cluster.run("migrate").returncode == 0
+    cluster.start("api", "api")
+    cluster.start("dispatcher", "dispatcher")
+    for name in ("worker-a", "worker-b"):  # each its own node name (on RabbitMQ a shared one stops the second)
+        cluster.env["AFTERCALL_METRICS_PORT"] = str(free_port())  # and its own metrics port
+        cluster.start(name, "worker", "--concurrency", "1")
+    with cluster.client() as api:
+        jobs = [submit(api, f"{media}/media/speech.{kind}") for kind in ("mp3", "wav", "ogg", "m4a")]
+        for job_id in jobs:
+            assert wait(api, job_id, timeout=120)["status"] == "finished", cluster.log("worker-a")
+    for name in ("worker-a", "worker-b"):
+        assert cluster.processes[name].poll() is None, cluster.log(name)
+        assert "ready." in cluster.log(name), cluster.log(name)
