@@ -81,8 +81,8 @@ class BatchService:
         if created:
             try:
                 self.queue.enqueue(stored_id)
-            except Exception:  # the job is stored: the sweeper enqueues it once the broker is back
-                log.warning("job stored but not enqueued (broker unreachable)", job_id=stored_id, exc_info=True)
+            except Exception:  # the job is stored: the sweeper enqueues it once the broker is back (the queue
+                log.debug("job stored, not enqueued", job_id=stored_id)  # logs the broker's outage, once)
         return stored_id
 
     def get(self, job_id: str) -> Job:

@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from structlog.testing import capture_logs
 
 from aftercall.taskqueue.celery import (
     LLM_QUEUE,
@@ -71,8 +72,11 @@ class PublishedTasks:
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, list[str], str]] = []
+        self.down = False  # refuse every publish, as kombu does when the broker is unreachable
 
     def send_task(self, name: str, args: list[str], queue: str) -> None:
+        if self.down:
+            raise ConnectionRefusedError(111, "Connection refused")
         self.sent.append((name, args, queue))
 
 
@@ -83,6 +87,27 @@ def test_jobs_are_published_to_their_preset_queue_and_deleted_ones_not_at_all():
     for job_id in ("a", "b", "gone"):
         q.enqueue(job_id)
     assert app.sent == [(TASK, ["a"], SPEECH_QUEUE), (TASK, ["b"], LLM_QUEUE)]
+
+
+def test_a_broker_outage_is_logged_once_when_it_begins_and_once_when_it_ends():
+    app = PublishedTasks()
+    q = CeleryQueue(app, lambda job_id: "transcript")
+    with capture_logs() as logs:
+        q.enqueue("before")
+        app.down = True
+        for job_id in ("a", "b", "c"):
+            with pytest.raises(ConnectionRefusedError):
+                q.enqueue(job_id)
+        app.down = False
+        q.enqueue("after")
+        q.enqueue("later")
+    assert [(e["log_level"], e["event"]) for e in logs] == [
+        ("warning", "broker unreachable: jobs stay stored, and are enqueued once it is back"),
+        ("info", "broker reachable again"),
+    ]
+    assert logs[0]["reason"] == "[Errno 111] Connection refused"
+    assert logs[1]["failed_publishes"] == 3
+    assert [args[0] for _, args, _ in app.sent] == ["before", "after", "later"]
 
 
 def test_presets_route_to_their_queue():

@@ -108,6 +108,9 @@ def test_a_broker_down_at_submit_and_restarted_mid_batch_loses_no_job(tmp_path, 
             assert [j["status"] for j in jobs] == ["finished"] * 7, [(j["id"], j.get("error")) for j in jobs]
             for job in jobs:
                 assert download_outputs(api, job["id"])["txt"].decode().startswith("Speaker 0: ")
+        api_log = (tmp_path / "api.log").read_text()
+        assert 1 <= api_log.count("broker unreachable") <= 2, api_log[-3000:]  # once an outage, not once a publish
+        assert "Traceback" not in api_log, api_log[-3000:]
 
 
 def _postgres(action: str) -> None:

@@ -6,6 +6,8 @@ runs the job once, and a message lost is found again by the sweeper.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -44,16 +46,24 @@ def queue_for(preset: str) -> str:
 
 
 class CeleryQueue:
-    """Publishes job ids; ``start``/``stop`` have nothing to do (workers are other processes)."""
+    """Publishes job ids; ``start``/``stop`` have nothing to do (workers are other processes). A publish that fails
+    raises; the broker going down and coming back are logged here, once each, not once a publish."""
 
     def __init__(self, app: Any, preset_of: Callable[[str], str | None]) -> None:
         self.app = app
         self._preset_of = preset_of
+        self._broker = _Outage()
 
     def enqueue(self, job_id: str) -> None:
         preset = self._preset_of(job_id)
-        if preset is not None:
+        if preset is None:
+            return
+        try:
             self.app.send_task(TASK, args=[job_id], queue=queue_for(preset))
+        except Exception as exc:
+            self._broker.failed(exc)
+            raise
+        self._broker.worked()
 
     def start(self) -> None:
         pass
@@ -75,3 +85,30 @@ def register_worker_task(app: Any, run: Callable[[str], None]) -> None:
     @app.task(name=TASK, acks_late=True, ignore_result=True, shared=False)  # this app only
     def run_job(job_id: str) -> None:
         run(job_id)
+
+
+class _Outage:
+    """Whether the broker took the last publish: a change either way is logged once, with the reason in one line
+    (the traceback of a refused connection runs to hundreds of lines, and a submit burst would repeat it)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._since: float | None = None  # when the publishes began to fail
+        self._failed = 0
+
+    def failed(self, exc: Exception) -> None:
+        with self._lock:
+            self._failed += 1
+            if self._since is not None:
+                return
+            self._since = time.monotonic()
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        log.warning("broker unreachable: jobs stay stored, and are enqueued once it is back", reason=reason)
+
+    def worked(self) -> None:
+        with self._lock:
+            if self._since is None:
+                return
+            down, failed = time.monotonic() - self._since, self._failed
+            self._since, self._failed = None, 0
+        log.info("broker reachable again", down_seconds=round(down, 1), failed_publishes=failed)

@@ -35,14 +35,15 @@ class Sweeper:
 
     def sweep(self) -> list[str]:
         stranded = self.jobs.stranded_job_ids(self.clock(), submitted_before=self.clock() - self._requeue_after)
+        enqueued = 0
         for job_id in stranded:
             try:
                 self.queue.enqueue(job_id)
-            except Exception:  # the broker is down: next round
-                log.warning("could not enqueue a stranded job", job_id=job_id, exc_info=True)
+            except Exception:  # the broker is down (the queue logs that, once): next round
                 break
-        if stranded:
-            log.info("re-enqueued stranded jobs", count=len(stranded))
+            enqueued += 1
+        if enqueued:
+            log.info("re-enqueued stranded jobs", count=enqueued, left=len(stranded) - enqueued)
         return stranded
 
     def start(self) -> None:
