@@ -4,6 +4,7 @@ import threading
 
 import pytest
 
+from aftercall.domain import wire
 from aftercall.domain.deliveries import PENDING, Attempt, Outcome, Plan
 from aftercall.domain.jobs import JobSpec, Preset, SourceType, Stage, Status, TranscriptOptions
 from aftercall.domain.outputs import TRANSCRIPT_FILES, OutputTarget
@@ -293,11 +294,24 @@ def test_started_and_progress_events_are_queued_once_per_job_and_only_for_subscr
     store.claim("j", "w1", lease_seconds=30, max_attempts=3)
     for percent in (5, 12, 15, 19, 31, 80, 95):
         assert store.set_progress("j", 1, Stage.TRANSCRIBING, percent)
-    clock.now += 31  # the worker died: a second attempt passes the same marks again
+    clock.now += 31  # the worker died: a second attempt passes the same marks again, behind the first one's
     store.claim("j", "w2", lease_seconds=30, max_attempts=3)
     for percent in (12, 31, 55):
         assert store.set_progress("j", 2, Stage.TRANSCRIBING, percent)
-    assert queued_event_ids(store, clock) == ["bp-js-j"] + [f"bp-jp-j-{mark}" for mark in (10, 30, 80, 90, 50)]
+    assert queued_event_ids(store, clock) == ["bp-js-j"] + [f"bp-jp-j-{mark}" for mark in (10, 30, 80, 90)]
+
+
+def test_a_retry_shows_the_furthest_progress_until_it_passes_it_and_says_its_attempt(store, clock):
+    store.create_job("j", spec())
+    store.claim("j", "w1", lease_seconds=30, max_attempts=3)
+    assert store.set_progress("j", 1, Stage.TRANSCRIBING, 35)
+    assert "attempt" not in wire.job(store.get_job("j"))["progress"]
+    clock.now += 31  # the worker died
+    store.claim("j", "w2", lease_seconds=30, max_attempts=3)
+    assert store.set_progress("j", 2, Stage.DOWNLOADING, 12)  # written (the attempt still holds the job)...
+    assert wire.job(store.get_job("j"))["progress"] == {"stage": "transcribing", "percent": 35, "attempt": 2}
+    assert store.set_progress("j", 2, Stage.TRANSCRIBING, 60)  # ...and shown once it is further on
+    assert wire.job(store.get_job("j"))["progress"] == {"stage": "transcribing", "percent": 60, "attempt": 2}
 
 
 def test_the_tallies_count_jobs_waiting_events_and_attempts(store, clock):

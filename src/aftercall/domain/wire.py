@@ -51,6 +51,8 @@ def job(j: Job) -> dict[str, Any]:
             view["output"] = j.output
         view["error"] = j.error
     view["progress"] = {"stage": j.progress.stage.value, "percent": j.progress.percent}
+    if j.attempts > 1:  # a retry says which attempt it is on (the furthest point reached stays shown)
+        view["progress"]["attempt"] = j.attempts
     view["createdAt"] = iso_time(j.created_at)
     view["updatedAt"] = iso_time(j.updated_at)
     if j.duration is not None:

@@ -324,7 +324,13 @@ class SqlJobStore:
     def set_progress(
         self, job_id: str, attempt: int, stage: Stage, percent: int, *, duration: float | None = None
     ) -> bool:
-        values: dict[str, Any] = {"stage": stage.value, "percent": percent}
+        """The attempt's progress, where it is ahead of what the job showed: a retry is shown at the furthest point
+        an attempt reached until it passes it, so the progress clients see never goes back."""
+        ahead = jobs.c.percent <= percent
+        values: dict[str, Any] = {
+            "stage": sa.case((ahead, stage.value), else_=jobs.c.stage),
+            "percent": sa.case((ahead, percent), else_=jobs.c.percent),
+        }
         if duration is not None:
             values["duration"] = duration
         return self._fenced_progress(job_id, attempt, **values)
