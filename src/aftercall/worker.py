@@ -50,6 +50,30 @@ def lease_owner(host: str) -> str:
     return host[: LEASE_OWNER_CHARS - len(pid)] + pid
 
 
+def gone_here(holder: str, host: str) -> bool:
+    """Whether ``holder`` (a lease owner) was a process of this host that no longer runs: killed, say, by the OOM
+    killer, its job need not wait for its lease to run out. A process of another host is never known to be gone."""
+    holder_host, _, pid = holder.rpartition(":")
+    if not pid.isdigit() or holder_host != lease_owner(host).rpartition(":")[0] or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's process: it runs
+        return False
+    return _zombie(int(pid))
+
+
+def _zombie(pid: int) -> bool:
+    """A process that has exited and not yet been reaped by its parent (Linux; elsewhere never known)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
 class _Gate:
     """Every job-store write of this runner's jobs passes through here. Once closed none does, so the jobs still
     running can be handed back with no late write of theirs behind them (a worker then finds its job abandoned).
@@ -172,10 +196,18 @@ class JobRunner:
     def _claim(self, job_id: str) -> Claim | None:
         cfg = self.config
         claim = self.jobs.claim(
-            job_id, f"{cfg.host}:{os.getpid()}", lease_seconds=cfg.lease_seconds, max_attempts=cfg.max_attempts
+            job_id,
+            lease_owner(cfg.host),
+            lease_seconds=cfg.lease_seconds,
+            max_attempts=cfg.max_attempts,
+            gone=lambda holder: gone_here(holder, cfg.host),
         )
-        if claim is not None:
-            self._running[job_id] = claim.attempt
+        if claim is None:
+            log.info("job not run here: it is finished, deleted or held by a live worker", job_id=job_id)
+            return None
+        if claim.taken_from:
+            log.warning("job taken over from a worker process that is gone", job_id=job_id, held_by=claim.taken_from)
+        self._running[job_id] = claim.attempt
         return claim
 
     def _run(self, job_id: str) -> None:

@@ -185,6 +185,16 @@ def test_a_claim_by_a_process_on_a_host_with_the_longest_name_kubernetes_gives_i
     assert store.claim("j", lease_owner(pod), lease_seconds=30, max_attempts=3) is not None
 
 
+def test_a_live_lease_whose_holder_is_gone_is_taken_over_at_once_and_the_old_attempt_fenced_off(store, clock):
+    store.create_job("j", spec())
+    store.claim("j", "host:1", lease_seconds=600, max_attempts=3)
+    alive = store.claim("j", "host:2", lease_seconds=600, max_attempts=3, gone=lambda holder: False)
+    assert alive is None
+    second = store.claim("j", "host:2", lease_seconds=600, max_attempts=3, gone=lambda holder: holder == "host:1")
+    assert (second.attempt, second.taken_from) == (2, "host:1")
+    assert not store.set_progress("j", 1, Stage.TRANSCRIBING, 50)
+
+
 def test_an_expired_lease_is_reclaimed_and_the_zombie_is_fenced_off(store, clock):
     store.create_job("j", spec())
     store.claim("j", "w1", lease_seconds=30, max_attempts=3)

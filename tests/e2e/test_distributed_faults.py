@@ -5,6 +5,7 @@ Every accepted job must end in exactly one terminal state with exactly one termi
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -60,6 +61,30 @@ def test_kill_9_of_a_worker_mid_job_ends_the_job_once(tmp_path, s3_endpoint, med
             r.wait_for(2)
             time.sleep(1.0)  # any duplicate event would arrive by now
             assert finished_events(r, job_id) == ["batch-processor.job-finished"]
+
+
+def test_kill_9_of_a_pool_process_mid_job_hands_the_job_on_without_waiting_for_its_lease(tmp_path, s3_endpoint, media):
+    """As the OOM killer would: the worker's main process lives on, its pool process dies mid-job."""
+    with purge_broker("redis") as broker, postgres_schema() as database_url:
+        cluster = Cluster(tmp_path, database_url=database_url, broker_url=broker, s3_endpoint=s3_endpoint,
+                          bucket=new_bucket(s3_endpoint), AFTERCALL_LEASE_SECONDS="600")  # fmt: skip
+        try:
+            assert cluster.run("migrate").returncode == 0
+            cluster.start("api", "api")
+            cluster.start("dispatcher", "dispatcher")
+            cluster.start("worker", "worker", "--concurrency", "1")
+            with cluster.client() as api:
+                job_id = submit(api, f"{media}/long.wav")
+                wait_for_progress(api, job_id, lambda job: job["progress"]["stage"] == "transcribing")
+                main = cluster.processes["worker"].pid
+                (pool,) = Path(f"/proc/{main}/task/{main}/children").read_text().split()
+                os.kill(int(pool), signal.SIGKILL)
+                job = wait(api, job_id, timeout=180)  # well inside the lease: its holder was known to be gone
+                assert job["status"] == "finished", (job, cluster.log("worker"))
+                assert job["progress"]["attempt"] == 2
+            assert "job taken over from a worker process that is gone" in (tmp_path / "worker.log").read_text()
+        finally:
+            cluster.stop_all()
 
 
 @contextmanager

@@ -6,6 +6,7 @@ Workers *claim* a job (a lease that heartbeats renew) and every write they make 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -26,6 +27,7 @@ class Page:
 class Claim:
     job: Job
     attempt: int
+    taken_from: str | None = None  # the owner of a live lease whose process was known to be gone
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,17 @@ class JobStore(Protocol):
     def expire_leases(self) -> int:
         """End every lease now (embedded mode at start-up: the previous process is gone)."""
 
-    def claim(self, job_id: str, owner: str, *, lease_seconds: float, max_attempts: int) -> Claim | None: ...
+    def claim(
+        self,
+        job_id: str,
+        owner: str,
+        *,
+        lease_seconds: float,
+        max_attempts: int,
+        gone: Callable[[str], bool] = lambda holder: False,
+    ) -> Claim | None:
+        """The job for ``owner``, if it is waiting, or held by a lease that expired or whose holder is ``gone``."""
+        ...
 
     def heartbeat(self, job_id: str, attempt: int, *, lease_seconds: float) -> bool: ...
 

@@ -233,14 +233,25 @@ class SqlJobStore:
         return result.rowcount
 
     # -- claims and fenced writes ----------------------------------------------------------------------
-    def claim(self, job_id: str, owner: str, *, lease_seconds: float, max_attempts: int) -> Claim | None:
+    def claim(
+        self,
+        job_id: str,
+        owner: str,
+        *,
+        lease_seconds: float,
+        max_attempts: int,
+        gone: Callable[[str], bool] = lambda holder: False,
+    ) -> Claim | None:
         now = self.clock()
+        taken_from = None
         with self.engine.begin() as conn:
             row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).first()
             if row is None or row.status not in _ACTIVE:
                 return None
             if row.status == Status.PROCESSING.value and (row.lease_expires_at or 0.0) > now:
-                return None  # another worker holds a live lease
+                if not (row.lease_owner and gone(row.lease_owner)):
+                    return None  # another worker holds a live lease
+                taken_from = row.lease_owner  # its process is gone: no need to wait for its lease to run out
             same_attempt = (jobs.c.id == job_id) & (jobs.c.attempts == row.attempts)
             if row.attempts >= max_attempts:
                 error = f"Failed to process: the worker stopped during each of {row.attempts} attempts"
@@ -251,7 +262,7 @@ class SqlJobStore:
                 emitted = claim is not None and emit_if_subscribed(conn, started_event(claim.job), now)
         if emitted:
             self.on_event()
-        return claim
+        return replace(claim, taken_from=taken_from) if claim is not None and taken_from else claim
 
     def _take(
         self, conn: Connection, job_id: str, where: Any, attempt: int, owner: str, expires: float, now: float
