@@ -168,7 +168,9 @@ def api(host: str | None, port: int | None, log_level: str) -> None:
 @click.option(
     "--name",
     default="",
-    help="This worker's node name before '@host' (default: aftercall-<pid>, so workers on one host never share one).",
+    callback=lambda _ctx, _param, value: _no_at(value),
+    help="This worker's node name before '@host' (default: aftercall-<pid>-<random>, so workers on one host never "
+    "share one).",
 )
 @click.option("--log-level", default="info", show_default=True)
 def worker(concurrency: int, queues: str, name: str, log_level: str) -> None:
@@ -189,12 +191,25 @@ def worker(concurrency: int, queues: str, name: str, log_level: str) -> None:
             "worker",
             f"--concurrency={concurrency}",
             f"--queues={queues}",
-            f"--hostname={name or f'aftercall-{os.getpid()}'}@%h",  # Celery's own default is one name per host
+            f"--hostname={name or _node_name()}@%h",  # Celery's own default is one name per host
             f"--loglevel={log_level.upper()}",
             "--without-gossip",
             "--without-mingle",
         ]
     )
+
+
+def _node_name() -> str:
+    """A Celery node name of this worker's own: its pid, and a random part (in containers, every pid is 1)."""
+    import secrets
+
+    return f"aftercall-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+def _no_at(name: str) -> str:
+    if "@" in name:
+        raise click.BadParameter("the name goes before '@host': leave '@' out of it")
+    return name
 
 
 def _serve_pool_metrics(port: int) -> None:

@@ -83,5 +83,9 @@ class StoreUnavailable(AftercallError):
     """The database cannot be reached; nothing was decided, so the caller may try again."""
 
 
+class QueueUnavailable(AftercallError):
+    """The broker did not take a job id; the job stays stored and the sweeper enqueues it once the broker is back."""
+
+
 class JobAbandoned(AftercallError):
     """The worker lost its claim on a job (deleted, or the lease moved on); it must stop without writing."""

@@ -18,7 +18,7 @@ from aftercall.asr import SpeechToText
 from aftercall.domain import wire
 from aftercall.domain.jobs import Job, JobSpec, Preset, SourceType, Status, key_problem
 from aftercall.domain.recordings import Recording
-from aftercall.errors import InvalidRequest, MediaError, NotFound, PayloadTooLarge
+from aftercall.errors import InvalidRequest, MediaError, NotFound, PayloadTooLarge, QueueUnavailable
 from aftercall.jobstore import JobStore, Page
 from aftercall.media import media_type, probe
 from aftercall.net import url_problem
@@ -81,8 +81,10 @@ class BatchService:
         if created:
             try:
                 self.queue.enqueue(stored_id)
-            except Exception:  # the job is stored: the sweeper enqueues it once the broker is back (the queue
-                log.debug("job stored, not enqueued", job_id=stored_id)  # logs the broker's outage, once)
+            except QueueUnavailable:  # the job is stored: the sweeper enqueues it once the broker is back (the
+                log.debug("job stored, not enqueued", job_id=stored_id)  # queue logs the broker's outage, once)
+            except Exception:  # stored all the same, and enqueued by the sweeper, but not for a reason foreseen
+                log.exception("job stored, not enqueued", job_id=stored_id)
         return stored_id
 
     def get(self, job_id: str) -> Job:

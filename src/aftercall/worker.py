@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 import threading
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from aftercall.cores import CoreShare
 from aftercall.domain.jobs import Job, Preset, SourceType, Stage, crash_sentence
 from aftercall.errors import DownloadError, JobAbandoned, JobFailed, StoreUnavailable
 from aftercall.jobstore import Claim, JobStore
+from aftercall.jobstore.owners import gone_here, lease_owner
 from aftercall.metrics import JobTimer
 from aftercall.pipeline import run as pipeline
 from aftercall.pipeline.fetch import download
@@ -38,40 +38,6 @@ class WorkerConfig:
     max_download_bytes: int
     download_timeout_seconds: float
     max_media_seconds: float
-
-
-LEASE_OWNER_CHARS = 64  # the job store's column
-
-
-def lease_owner(host: str) -> str:
-    """Who holds a claim: the host and this process's id, the host cut to fit (a Kubernetes pod's name may take 63
-    characters)."""
-    pid = f":{os.getpid()}"
-    return host[: LEASE_OWNER_CHARS - len(pid)] + pid
-
-
-def gone_here(holder: str, host: str) -> bool:
-    """Whether ``holder`` (a lease owner) was a process of this host that no longer runs: killed, say, by the OOM
-    killer, its job need not wait for its lease to run out. A process of another host is never known to be gone."""
-    holder_host, _, pid = holder.rpartition(":")
-    if not pid.isdigit() or holder_host != lease_owner(host).rpartition(":")[0] or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # another user's process: it runs
-        return False
-    return _zombie(int(pid))
-
-
-def _zombie(pid: int) -> bool:
-    """A process that has exited and not yet been reaped by its parent (Linux; elsewhere never known)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 class _Gate:
@@ -203,7 +169,7 @@ class JobRunner:
             gone=lambda holder: gone_here(holder, cfg.host),
         )
         if claim is None:
-            log.info("job not run here: it is finished, deleted or held by a live worker", job_id=job_id)
+            log.debug("job not run here: it is finished, deleted or held by a live worker", job_id=job_id)
             return None
         if claim.taken_from:
             log.warning("job taken over from a worker process that is gone", job_id=job_id, held_by=claim.taken_from)

@@ -12,9 +12,9 @@ from aftercall.domain.recordings import Recording
 from aftercall.domain.webhooks import RetryType, Webhook
 from aftercall.errors import Conflict, InvalidRequest
 from aftercall.jobstore import Page, schema
+from aftercall.jobstore.owners import lease_owner
 from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
 from aftercall.jobstore.webhooks import LATENCY_BUCKETS, WebhookStore
-from aftercall.worker import lease_owner
 from tests.services import postgres_schema
 
 

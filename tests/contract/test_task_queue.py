@@ -8,6 +8,7 @@ import time
 import pytest
 from structlog.testing import capture_logs
 
+from aftercall.errors import QueueUnavailable
 from aftercall.taskqueue.celery import (
     LLM_QUEUE,
     SPEECH_QUEUE,
@@ -18,6 +19,7 @@ from aftercall.taskqueue.celery import (
     register_worker_task,
 )
 from aftercall.taskqueue.inprocess import InProcessQueue
+from aftercall.taskqueue.sweeper import Sweeper
 from tests.services import purge_broker
 
 
@@ -96,7 +98,7 @@ def test_a_broker_outage_is_logged_once_when_it_begins_and_once_when_it_ends():
         q.enqueue("before")
         app.down = True
         for job_id in ("a", "b", "c"):
-            with pytest.raises(ConnectionRefusedError):
+            with pytest.raises(QueueUnavailable):
                 q.enqueue(job_id)
         app.down = False
         q.enqueue("after")
@@ -108,6 +110,57 @@ def test_a_broker_outage_is_logged_once_when_it_begins_and_once_when_it_ends():
     assert logs[0]["reason"] == "[Errno 111] Connection refused"
     assert logs[1]["failed_publishes"] == 3
     assert [args[0] for _, args, _ in app.sent] == ["before", "after", "later"]
+
+
+class Unpublishable(PublishedTasks):
+    def send_task(self, name: str, args: list[str], queue: str) -> None:
+        raise TypeError("Object of type bytes is not JSON serializable")
+
+
+def test_a_publish_that_fails_for_its_job_not_the_broker_is_no_outage():
+    q = CeleryQueue(Unpublishable(), lambda job_id: "transcript")
+    with capture_logs() as logs, pytest.raises(TypeError):
+        q.enqueue("a")
+    assert logs == []
+
+
+class Stranded:
+    """A job store's one query the sweeper makes: these ids are stranded."""
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+
+    def stranded_job_ids(self, now: float, *, submitted_before: float) -> list[str]:
+        return self.ids
+
+
+class Refusing:
+    """A queue that takes every job id but ``bad`` (a job it cannot publish), or none while ``down``."""
+
+    def __init__(self, bad: str = "", *, down: bool = False) -> None:
+        self.bad, self.down, self.taken = bad, down, []
+
+    def enqueue(self, job_id: str) -> None:
+        if self.down:
+            raise QueueUnavailable("the broker did not take it")
+        if job_id == self.bad:
+            raise RuntimeError("this job cannot be published")
+        self.taken.append(job_id)
+
+
+def test_the_sweeper_stops_a_round_when_the_broker_is_down_but_passes_over_a_job_it_cannot_enqueue():
+    down = Refusing(down=True)
+    with capture_logs() as logs:
+        Sweeper(Stranded(["a", "b"]), down, requeue_after=1, interval=1).sweep()  # type: ignore[arg-type]
+    assert (down.taken, logs) == ([], [])
+    one_bad = Refusing("b")
+    with capture_logs() as logs:
+        Sweeper(Stranded(["a", "b", "c"]), one_bad, requeue_after=1, interval=1).sweep()  # type: ignore[arg-type]
+    assert one_bad.taken == ["a", "c"]
+    assert [(e["event"], e.get("job_id")) for e in logs] == [
+        ("could not enqueue a stranded job", "b"),
+        ("re-enqueued stranded jobs", None),
+    ]
 
 
 def test_presets_route_to_their_queue():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -71,10 +73,14 @@ def test_two_workers_on_one_host_each_take_jobs(cluster, media):
     for name in ("worker-a", "worker-b"):  # each its own node name (on RabbitMQ a shared one stops the second)
         cluster.env["AFTERCALL_METRICS_PORT"] = str(free_port())  # and its own metrics port
         cluster.start(name, "worker", "--concurrency", "1")
+    deadline = time.monotonic() + 60
+    while not all("ready." in cluster.log(name) for name in ("worker-a", "worker-b")):
+        assert time.monotonic() < deadline, (cluster.log("worker-a"), cluster.log("worker-b"))
+        time.sleep(0.2)
     with cluster.client() as api:
         jobs = [submit(api, f"{media}/media/speech.{kind}") for kind in ("mp3", "wav", "ogg", "m4a")]
         for job_id in jobs:
             assert wait(api, job_id, timeout=120)["status"] == "finished", cluster.log("worker-a")
     for name in ("worker-a", "worker-b"):
         assert cluster.processes[name].poll() is None, cluster.log(name)
-        assert "ready." in cluster.log(name), cluster.log(name)
+        assert "job started" in (cluster.tmp / f"{name}.log").read_text(), cluster.log(name)  # each took a job

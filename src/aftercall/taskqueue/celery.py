@@ -13,6 +13,8 @@ from typing import Any
 
 import structlog
 
+from aftercall.errors import QueueUnavailable
+
 log = structlog.get_logger(__name__)
 TASK = "aftercall.run_job"
 SPEECH_QUEUE = "speech"  # transcription: CPU/GPU-heavy workers
@@ -61,8 +63,10 @@ class CeleryQueue:
         try:
             self.app.send_task(TASK, args=[job_id], queue=queue_for(preset))
         except Exception as exc:
+            if not _unreachable(exc):
+                raise
             self._broker.failed(exc)
-            raise
+            raise QueueUnavailable(f"the broker did not take job {job_id}") from exc
         self._broker.worked()
 
     def start(self) -> None:
@@ -87,6 +91,13 @@ def register_worker_task(app: Any, run: Callable[[str], None]) -> None:
         run(job_id)
 
 
+def _unreachable(exc: Exception) -> bool:
+    """Whether a publish failed for want of a broker (kombu's connection errors, the socket's), not for its job."""
+    from kombu.exceptions import OperationalError  # installed with Celery, which just published
+
+    return isinstance(exc, OSError | OperationalError)
+
+
 class _Outage:
     """Whether the broker took the last publish: a change either way is logged once, with the reason in one line
     (the traceback of a refused connection runs to hundreds of lines, and a submit burst would repeat it)."""
@@ -97,18 +108,16 @@ class _Outage:
         self._failed = 0
 
     def failed(self, exc: Exception) -> None:
-        with self._lock:
+        with self._lock:  # (logging inside: a change is logged before the one after it)
             self._failed += 1
-            if self._since is not None:
-                return
-            self._since = time.monotonic()
-        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        log.warning("broker unreachable: jobs stay stored, and are enqueued once it is back", reason=reason)
+            if self._since is None:
+                self._since = time.monotonic()
+                reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+                log.warning("broker unreachable: jobs stay stored, and are enqueued once it is back", reason=reason)
 
     def worked(self) -> None:
         with self._lock:
-            if self._since is None:
-                return
-            down, failed = time.monotonic() - self._since, self._failed
-            self._since, self._failed = None, 0
-        log.info("broker reachable again", down_seconds=round(down, 1), failed_publishes=failed)
+            if self._since is not None:
+                down, failed = time.monotonic() - self._since, self._failed
+                self._since, self._failed = None, 0
+                log.info("broker reachable again", down_seconds=round(down, 1), failed_publishes=failed)

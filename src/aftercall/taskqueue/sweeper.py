@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import structlog
 
+from aftercall.errors import QueueUnavailable
 from aftercall.jobstore import JobStore
 from aftercall.taskqueue import TaskQueue
 
@@ -39,8 +40,11 @@ class Sweeper:
         for job_id in stranded:
             try:
                 self.queue.enqueue(job_id)
-            except Exception:  # the broker is down (the queue logs that, once): next round
+            except QueueUnavailable:  # the broker is down (the queue logs that, once): next round
                 break
+            except Exception:  # this job only: the others still go
+                log.exception("could not enqueue a stranded job", job_id=job_id)
+                continue
             enqueued += 1
         if enqueued:
             log.info("re-enqueued stranded jobs", count=enqueued, left=len(stranded) - enqueued)
