@@ -285,8 +285,13 @@ def test_concurrent_submissions_with_one_idempotency_key_make_one_job(store):
 
 
 def queued_event_ids(store, clock) -> list[str]:
-    batches = WebhookStore(store.engine, clock=clock).due_batches(clock.now + 1, size=100)
-    return [due.event.id for batch in batches for due in batch.items]
+    webhooks = WebhookStore(store.engine, clock=clock)
+    ids = []
+    for uuid in webhooks.due_webhooks(clock.now + 1):
+        batch = webhooks.claim_batch(uuid, clock.now + 1, 100, lease_seconds=60)
+        ids += [due.event.id for due in batch.items]
+        webhooks.release(batch)
+    return ids
 
 
 def test_started_and_progress_events_are_queued_once_per_job_and_only_for_subscribers(store, clock):
@@ -346,15 +351,15 @@ def test_the_tallies_count_jobs_waiting_events_and_attempts(store, clock):
     assert tally.oldest_waiting_at == 1_000_000.0
     assert tally.media_seconds == {"transcript": 12.5}
 
-    [batch] = webhooks.due_batches(clock.now + 1, size=10)
+    [uuid] = webhooks.due_webhooks(clock.now + 1)
+    batch = webhooks.claim_batch(uuid, clock.now + 1, 10, lease_seconds=60)
     [due] = batch.items
-    attempts = [
-        Attempt(
+    for n, (code, error, ms) in enumerate([(None, "timeout", 10_000.0), (500, None, 80.0), (204, None, 300.0)], 1):
+        attempt = Attempt(
             due.event_seq, due.event.id, due.event.type, n, code is not None and code < 300, code, error, ms, clock.now
         )
-        for n, (code, error, ms) in enumerate([(None, "timeout", 10_000.0), (500, None, 80.0), (204, None, 300.0)], 1)
-    ]
-    webhooks.record("h", attempts, Plan([Outcome(due.event_seq, PENDING, 3, clock.now)], 0, "ACTIVE", None))
+        still_pending = Plan([Outcome(due.event_seq, PENDING, n, clock.now)], 0, "ACTIVE", None)
+        webhooks.record_attempt(batch, attempt, lambda _hook, plan=still_pending: plan, lease_seconds=60)
     counted = webhooks.tally()
     assert counted.attempts == {"failed": 1, "refused": 1, "delivered": 1}
     assert dict(zip(LATENCY_BUCKETS, counted.latency_le, strict=True))[0.1] == 1

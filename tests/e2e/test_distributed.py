@@ -66,10 +66,11 @@ def test_roles_refuse_an_unmigrated_database_then_run_a_job_with_a_webhook(clust
     assert timed.get("transcribing") == 2, "the pool processes that ran the jobs wrote their stage times"
 
 
-def test_two_workers_on_one_host_each_take_jobs(cluster, media):
+def test_two_workers_and_two_dispatchers_on_one_host_share_the_work_and_send_each_event_once(cluster, media):
     assert cluster.run("migrate").returncode == 0
     cluster.start("api", "api")
-    cluster.start("dispatcher", "dispatcher")
+    for name in ("dispatcher-a", "dispatcher-b"):  # a rolling update, or replicas: 2
+        cluster.start(name, "dispatcher")
     for name in ("worker-a", "worker-b"):  # each its own node name (on RabbitMQ a shared one stops the second)
         cluster.env["AFTERCALL_METRICS_PORT"] = str(free_port())  # and its own metrics port
         cluster.start(name, "worker", "--concurrency", "1")
@@ -77,10 +78,16 @@ def test_two_workers_on_one_host_each_take_jobs(cluster, media):
     while not all("ready." in cluster.log(name) for name in ("worker-a", "worker-b")):
         assert time.monotonic() < deadline, (cluster.log("worker-a"), cluster.log("worker-b"))
         time.sleep(0.2)
-    with cluster.client() as api:
+    events = ["batch-processor.job-started", "batch-processor.job-finished"]
+    with receiver() as r, cluster.client() as api:
+        assert api.post("/v1/webhooks", json={"url": r.url, "eventTypes": events}).status_code == 200
         jobs = [submit(api, f"{media}/media/speech.{kind}") for kind in ("mp3", "wav", "ogg", "m4a")]
         for job_id in jobs:
             assert wait(api, job_id, timeout=120)["status"] == "finished", cluster.log("worker-a")
+        r.wait_for(1 + 2 * len(jobs))
+        time.sleep(3)  # time enough for a second copy of any event to arrive
+        delivered = [request.json["id"] for request in r.requests[1:]]
+    assert sorted(delivered) == sorted(f"bp-j{kind}-{job}" for job in jobs for kind in ("s", "f")), delivered
     for name in ("worker-a", "worker-b"):
         assert cluster.processes[name].poll() is None, cluster.log(name)
         assert "job started" in (cluster.tmp / f"{name}.log").read_text(), cluster.log(name)  # each took a job

@@ -1,11 +1,17 @@
 """Webhook subscriptions, the events and their pending deliveries (the outbox), and the delivery log: all the SQL of
-the webhook tables, in the job store's database (docs/api.md §5)."""
+the webhook tables, in the job store's database (docs/api.md §5).
+
+Any number of dispatchers may share the outbox. A dispatcher claims a webhook's next deliveries for a while
+(``claim_batch``), sends them one by one, writes each attempt's outcome as soon as it has it (``record_attempt``,
+which also renews the claim) and releases what it did not send (``release``). A claim held by a dispatcher that died
+lapses after its lease: only the event it was sending is sent again (docs/deployment.md, "Webhook dispatchers")."""
 
 from __future__ import annotations
 
 import time
+import uuid as uuids
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,8 +34,11 @@ class Due:
 
 @dataclass(frozen=True)
 class Batch:
+    """A webhook's next deliveries, in event order, claimed under ``claim`` by one dispatcher."""
+
     webhook: Webhook
     items: list[Due]
+    claim: str
 
 
 # Upper bounds, in seconds, of the delivery-latency histogram of /metrics.
@@ -84,7 +93,7 @@ class WebhookStore:
 
     def delete(self, uuid: str) -> Webhook | None:
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(webhooks).where(webhooks.c.uuid == uuid)).first()
+            row = conn.execute(sa.select(webhooks).where(webhooks.c.uuid == uuid).with_for_update()).first()
             if row is None:
                 return None
             for table, column in (
@@ -96,83 +105,138 @@ class WebhookStore:
         return _webhook(row)
 
     # -- what to deliver -------------------------------------------------------------------------------------
-    def due_batches(self, now: float, size: int) -> list[Batch]:
-        """Per ACTIVE webhook with something due: its oldest pending deliveries, in event order.
-
-        A circuit-breaker webhook delivers strictly in order, so it is due only when its oldest pending event is.
-        """
-        due_hooks = (
+    def due_webhooks(self, now: float) -> list[str]:
+        """The ACTIVE webhooks with an unclaimed delivery that may go now (for a circuit-breaker webhook only its
+        oldest pending event may: it delivers strictly in order)."""
+        query = (
             sa.select(deliveries.c.webhook_uuid)
             .join(webhooks, webhooks.c.uuid == deliveries.c.webhook_uuid)
-            .where(_deliverable() & (deliveries.c.next_attempt_at <= now))
+            .where(_deliverable() & (deliveries.c.next_attempt_at <= now) & _unclaimed(now))
             .distinct()
         )
-        batches = []
         with self.engine.connect() as conn:
-            for (uuid,) in conn.execute(due_hooks).all():
-                row = conn.execute(sa.select(webhooks).where(webhooks.c.uuid == uuid)).first()
-                if row is None:
-                    continue
-                webhook = _webhook(row)
-                query = (
-                    sa.select(deliveries, events.c.id, events.c.type, events.c.payload)
-                    .join(events, events.c.seq == deliveries.c.event_seq)
-                    .where((deliveries.c.webhook_uuid == uuid) & (deliveries.c.status == PENDING))
-                    .order_by(deliveries.c.event_seq)
-                    .limit(size)
-                )
-                if webhook.retry_type is RetryType.EXPONENTIAL:
-                    query = query.where(deliveries.c.next_attempt_at <= now)
-                rows = conn.execute(query).all()
-                if rows and rows[0].next_attempt_at <= now:
-                    items = [Due(r.event_seq, Event(r.id, r.type, r.payload), r.attempts) for r in rows]
-                    batches.append(Batch(webhook, items))
-        return batches
+            return [uuid for (uuid,) in conn.execute(query).all()]
+
+    def claim_batch(self, uuid: str, now: float, size: int, *, lease_seconds: float) -> Batch | None:
+        """Claim up to ``size`` of the webhook's next deliveries for ``lease_seconds``; None if none is free and due.
+
+        An exponential webhook's due deliveries go in any number of batches at once. A circuit-breaker webhook's
+        batch is a run from its oldest pending event, or nothing: rows another transaction holds end the run.
+        """
+        token = uuids.uuid4().hex
+        pending = (deliveries.c.webhook_uuid == uuid) & (deliveries.c.status == PENDING)
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(webhooks).where(webhooks.c.uuid == uuid)).first()
+            if row is None or row.state != ACTIVE:
+                return None
+            webhook = _webhook(row)
+            free = (
+                sa.select(deliveries.c.event_seq, deliveries.c.next_attempt_at)
+                .where(pending & _unclaimed(now))
+                .order_by(deliveries.c.event_seq)
+                .limit(size)
+                .with_for_update(skip_locked=True)
+            )
+            if webhook.retry_type is RetryType.EXPONENTIAL:
+                free = free.where(deliveries.c.next_attempt_at <= now)
+            rows = conn.execute(free).all()
+            if webhook.retry_type is RetryType.CIRCUIT_BREAKER:
+                in_order = sa.select(deliveries.c.event_seq).where(pending).order_by(deliveries.c.event_seq).limit(size)
+                rows = _common_prefix(rows, [seq for (seq,) in conn.execute(in_order).all()])
+            if not rows or rows[0].next_attempt_at > now:
+                return None
+            seqs = [r.event_seq for r in rows]
+            mine = (deliveries.c.webhook_uuid == uuid) & deliveries.c.event_seq.in_(seqs)
+            conn.execute(
+                deliveries.update()
+                .where(mine & _unclaimed(now))
+                .values(claimed_by=token, claimed_until=now + lease_seconds)
+            )
+            claimed = conn.execute(
+                sa.select(deliveries.c.event_seq, deliveries.c.attempts, events.c.id, events.c.type, events.c.payload)
+                .join(events, events.c.seq == deliveries.c.event_seq)
+                .where(mine & (deliveries.c.claimed_by == token))
+                .order_by(deliveries.c.event_seq)
+            ).all()
+        items = [Due(r.event_seq, Event(r.id, r.type, r.payload), r.attempts) for r in claimed]
+        return Batch(webhook, items, token) if items else None
 
     def next_due_at(self) -> float | None:
+        """When a delivery may next go: its retry time, or when another dispatcher's claim on it lapses."""
+        claimed = deliveries.c.claimed_until > deliveries.c.next_attempt_at
+        free_at = sa.case((claimed, deliveries.c.claimed_until), else_=deliveries.c.next_attempt_at)
         query = (
-            sa.select(sa.func.min(deliveries.c.next_attempt_at))
-            .join(webhooks, webhooks.c.uuid == deliveries.c.webhook_uuid)
+            sa.select(sa.func.min(free_at))
+            .join_from(deliveries, webhooks, webhooks.c.uuid == deliveries.c.webhook_uuid)
             .where(_deliverable())
         )
         with self.engine.connect() as conn:
             return conn.execute(query).scalar_one_or_none()
 
     # -- what happened ---------------------------------------------------------------------------------------
-    def record(self, uuid: str, attempts: list[Attempt], plan: Plan) -> None:
-        """Write a batch's attempts, their outcomes and the webhook's new state in one transaction."""
+    def record_attempt(
+        self, batch: Batch, attempt: Attempt, decide: Callable[[Webhook], Plan], *, lease_seconds: float
+    ) -> Webhook | None:
+        """Write one attempt, its delivery's outcome and the webhook's new state at once, and renew the batch's
+        claim on the rest. ``decide`` plans from the webhook as stored now (other dispatchers may have moved it).
+        Returns the webhook as it now stands; None if it was deleted meanwhile."""
+        uuid = batch.webhook.uuid
         now = self.clock()
+        mine = (deliveries.c.webhook_uuid == uuid) & (deliveries.c.claimed_by == batch.claim)
         with self.engine.begin() as conn:
-            if conn.execute(sa.select(webhooks.c.uuid).where(webhooks.c.uuid == uuid)).first() is None:
-                return  # deleted meanwhile: nothing left to account for
-            for a in attempts:
-                conn.execute(
-                    delivery_attempts.insert().values(
-                        webhook_uuid=uuid,
-                        event_id=a.event_id,
-                        event_type=a.event_type,
-                        attempt=a.number,
-                        status_code=a.status_code,
-                        error=a.error,
-                        latency_ms=a.latency_ms,
-                        at=a.at,
-                    )
+            row = conn.execute(sa.select(webhooks).where(webhooks.c.uuid == uuid).with_for_update()).first()
+            if row is None:
+                return None  # deleted meanwhile: nothing left to account for
+            plan = decide(_webhook(row))
+            conn.execute(
+                delivery_attempts.insert().values(
+                    webhook_uuid=uuid,
+                    event_id=attempt.event_id,
+                    event_type=attempt.event_type,
+                    attempt=attempt.number,
+                    status_code=attempt.status_code,
+                    error=attempt.error,
+                    latency_ms=attempt.latency_ms,
+                    at=attempt.at,
                 )
+            )
             for o in plan.outcomes:
                 conn.execute(
                     deliveries.update()
-                    .where((deliveries.c.webhook_uuid == uuid) & (deliveries.c.event_seq == o.event_seq))
-                    .values(status=o.status, attempts=o.attempts, next_attempt_at=o.next_attempt_at, updated_at=now)
+                    .where(mine & (deliveries.c.event_seq == o.event_seq))
+                    .values(
+                        status=o.status,
+                        attempts=o.attempts,
+                        next_attempt_at=o.next_attempt_at,
+                        updated_at=now,
+                        claimed_by=None,
+                        claimed_until=None,
+                    )
                 )
+            state = {
+                "failed_count": plan.failed_count,
+                "state": plan.state,
+                "last_moment_pushed": plan.last_moment_pushed,
+            }
+            conn.execute(webhooks.update().where(webhooks.c.uuid == uuid).values(**state, updated_at=now))
             conn.execute(
-                webhooks.update()
-                .where(webhooks.c.uuid == uuid)
-                .values(
-                    failed_count=plan.failed_count,
-                    state=plan.state,
-                    last_moment_pushed=plan.last_moment_pushed,
-                    updated_at=now,
+                deliveries.update()
+                .where(mine & deliveries.c.event_seq.in_([item.event_seq for item in batch.items]))
+                .values(claimed_until=now + lease_seconds)
+            )
+        return replace(_webhook(row), **state, updated_at=now)
+
+    def release(self, batch: Batch) -> None:
+        """Hand back the batch's deliveries not yet recorded: free for any dispatcher at once."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                deliveries.update()
+                .where(
+                    (deliveries.c.webhook_uuid == batch.webhook.uuid)
+                    & deliveries.c.event_seq.in_([item.event_seq for item in batch.items])
+                    & (deliveries.c.claimed_by == batch.claim)
                 )
+                .values(claimed_by=None, claimed_until=None)
             )
 
     def tally(self) -> DeliveryTally:
@@ -222,6 +286,20 @@ class WebhookStore:
             if conn.execute(deliveries.update().where(key).values(**values)).rowcount == 0:
                 conn.execute(deliveries.insert().values(webhook_uuid=uuid, event_seq=seq, **values))
         return True
+
+
+def _unclaimed(now: float) -> Any:
+    return deliveries.c.claimed_until.is_(None) | (deliveries.c.claimed_until <= now)
+
+
+def _common_prefix(rows: list[Row[Any]], seqs: list[int]) -> list[Row[Any]]:
+    """``rows`` up to the first that is not the next of ``seqs``."""
+    kept = []
+    for row, seq in zip(rows, seqs, strict=False):
+        if row.event_seq != seq:
+            break
+        kept.append(row)
+    return kept
 
 
 def _deliverable() -> Any:

@@ -1,11 +1,14 @@
-"""Delivers the outbox: per webhook, its due events in order; webhooks in parallel; each batch recorded at once.
+"""Delivers the outbox: per webhook, its due events in order; webhooks in parallel; each attempt recorded at once.
 
-A batch is recorded in one transaction after its attempts, so a crash before that redelivers (at most) the batch,
-with the same event ids: delivery is at least once, and receivers dedupe by ``id`` / ``webhook-id``.
+Any number of dispatchers may run together: each batch is claimed by one of them (``WebhookStore.claim_batch``),
+and each attempt's outcome is written before the next event is sent, so a dispatcher that dies re-sends, through
+another, only the event it was sending, with the same id: delivery is at least once, and receivers dedupe by
+``id`` / ``webhook-id`` (docs/deployment.md, "Webhook dispatchers").
 """
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 import time
@@ -15,13 +18,16 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import structlog
 
-from aftercall.domain.deliveries import Attempt, plan, retry_delay
-from aftercall.domain.webhooks import RetryType
-from aftercall.jobstore.webhooks import Batch, WebhookStore
+from aftercall.domain.deliveries import Attempt, Plan, plan, retry_delay
+from aftercall.domain.webhooks import ACTIVE, RetryType, Webhook
+from aftercall.jobstore.webhooks import WebhookStore
 from aftercall.webhooks.delivery import UNSENDABLE, Sent, send_event
 
 log = structlog.get_logger(__name__)
 IDLE_POLL_SECONDS = 1.0
+# How long a claim on a batch holds without news: renewed at every attempt, and one attempt is bounded by the
+# client's timeouts (10 s each for connect, write and read). A dead dispatcher's claims lapse after this.
+CLAIM_LEASE_SECONDS = 60.0
 
 
 class Dispatcher:
@@ -49,23 +55,27 @@ class Dispatcher:
         return retry_delay(retry_type, failures, scale=self._scale, rng=self._rng)
 
     def deliver_due(self) -> int:
-        """One round: every batch that is due now. Returns the number of attempts made."""
-        batches = self.store.due_batches(self.clock(), self._batch_size)
-        return sum(self._pool.map(self._deliver, batches))
+        """One round: every webhook with something due and free. Returns the number of attempts made."""
+        return sum(self._pool.map(self._deliver, self.store.due_webhooks(self.clock())))
 
-    def _deliver(self, batch: Batch) -> int:
-        hook = batch.webhook
-        attempts: list[Attempt] = []
-        for item in batch.items:
-            at = self.clock()
-            internal = False
-            try:
-                sent = send_event(self.client, hook.url, hook.hmac, hook.basic_auth, item.event, at)
-            except Exception:  # our failure, not the receiver's: quarantine this event, go on with the next
-                log.exception("webhook event quarantined: unsendable", webhook=hook.uuid, event_id=item.event.id)
-                sent, internal = Sent(False, None, UNSENDABLE, 0.0), True
-            attempts.append(
-                Attempt(
+    def _deliver(self, uuid: str) -> int:
+        batch = self.store.claim_batch(uuid, self.clock(), self._batch_size, lease_seconds=CLAIM_LEASE_SECONDS)
+        if batch is None:
+            return 0  # another dispatcher took it first
+        hook: Webhook | None = batch.webhook
+        made = 0
+        try:
+            for item in batch.items:
+                if hook is None or hook.state != ACTIVE:
+                    break  # deleted, or failed by another dispatcher's attempt
+                at = self.clock()
+                internal = False
+                try:
+                    sent = send_event(self.client, hook.url, hook.hmac, hook.basic_auth, item.event, at)
+                except Exception:  # our failure, not the receiver's: quarantine this event, go on with the next
+                    log.exception("webhook event quarantined: unsendable", webhook=uuid, event_id=item.event.id)
+                    sent, internal = Sent(False, None, UNSENDABLE, 0.0), True
+                attempt = Attempt(
                     item.event_seq,
                     item.event.id,
                     item.event.type,
@@ -77,11 +87,17 @@ class Dispatcher:
                     at,
                     internal,
                 )
-            )
-            if not sent.ok and not internal:
-                break  # the receiver is failing: the rest waits for the next round, still in order
-        self.store.record(hook.uuid, attempts, plan(hook, attempts, self.clock(), self._delay))
-        return len(attempts)
+                decide = functools.partial(self._plan, attempt)
+                hook = self.store.record_attempt(batch, attempt, decide, lease_seconds=CLAIM_LEASE_SECONDS)
+                made += 1
+                if not sent.ok and not internal:
+                    break  # the receiver is failing: the rest waits for the next round, still in order
+        finally:
+            self.store.release(batch)
+        return made
+
+    def _plan(self, attempt: Attempt, hook: Webhook) -> Plan:
+        return plan(hook, [attempt], self.clock(), self._delay)
 
     # -- the background loop of a running server -----------------------------------------------------------
     def wake(self) -> None:
