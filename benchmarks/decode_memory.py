@@ -7,9 +7,13 @@ length, the worst case) is read three ways, each in its own process:
   * measure: ``media.probe``, the upload check (counts frames and keeps nothing);
   * decode:  ``media.decode``, what a job reads (blocks joined one at a time).
 Prints each peak RSS above the interpreter's own baseline and the ratios. Targets: measuring stays flat whatever the
-length; decoding holds the sound about once (float32 at 16 kHz: 230 MB an hour).
+length; decoding holds the sound about once, as 16-bit PCM (115 MB an hour at 16 kHz).
 
-    .venv/bin/python benchmarks/decode_memory.py [--hours 1]
+With ``--job``, a whole transcript job (``aftercall run``: decode, speech recognition with the default model,
+speakers) of a recording of that length, half an hour at a time 85 s of a two-voice conversation then low noise
+(no length declared), and its peak RSS, whole. Target: under 1.5 GB for 6 hours.
+
+    .venv/bin/python benchmarks/decode_memory.py [--hours 1] [--job]
 """
 
 from __future__ import annotations
@@ -30,6 +34,10 @@ _WAYS = {
     "measure": "media.probe(path, max_seconds=1e9)",
     "decode": "media.decode(path, max_seconds=1e9).samples.shape",
 }
+DIALOGUE = ROOT / "tests" / "data" / "dialogue.ogg"
+_UNIT_SECONDS = 1800
+_CHILD_PEAK = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+_CHILD_PEAK += "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 _NAIVE = """
 def naive(path):
     with av.open(str(path)) as container:
@@ -47,10 +55,33 @@ def peak_mb(code: str, path: Path) -> float:
     return int(out.stdout.split()[-1]) / 1024
 
 
+def job_peak_mb(hours: float, tmp: Path) -> float:
+    """Peak RSS of ``aftercall run`` on ``hours`` of half-hour units (a conversation, then noise), in MB."""
+    unit = tmp / "unit.wav"
+    noise = ["-f", "lavfi", "-i", "anoisesrc=a=0.01:r=16000:c=pink", "-i", str(DIALOGUE)]
+    mix = "[1:a]aresample=16000,aformat=channel_layouts=mono[s];[s][0:a]concat=n=2:v=0:a=1,atrim=0:1800[u]"
+    ffmpeg = ["ffmpeg", "-v", "error", "-y"]
+    subprocess.run([*ffmpeg, *noise, "-filter_complex", mix, "-map", "[u]", "-ac", "1", str(unit)], check=True)
+    path = tmp / "call.flac"
+    repeats = int(hours * 3600 // _UNIT_SECONDS)
+    with path.open("wb") as out:
+        loop = ["-stream_loop", str(repeats - 1), "-i", str(unit), "-f", "flac", "pipe:1"]
+        subprocess.run([*ffmpeg, *loop], stdout=out, check=True)
+    run = [str(Path(sys.executable).with_name("aftercall")), "run", str(path), "--out", str(tmp / "out")]
+    peak = subprocess.run([sys.executable, "-c", _CHILD_PEAK, *run], capture_output=True, text=True, check=True)
+    return int(peak.stdout.split()[-1]) / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hours", type=float, default=1.0)
+    parser.add_argument("--job", action="store_true", help="run a whole transcript job of that length")
     args = parser.parse_args()
+    if args.job:
+        with tempfile.TemporaryDirectory() as tmp:
+            peak = job_peak_mb(args.hours, Path(tmp))
+        print(f"a transcript job of {args.hours:g} h (speakers on, default model): peak RSS {peak:.0f} MB")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "long.flac"
         seconds = int(args.hours * 3600)
@@ -65,7 +96,7 @@ def main() -> None:
         print(f"  {name:16} {mb:8.0f} MB")
     print(f"measure / naive: {peaks['measure'] / peaks['naive']:.3f}")
     print(f"decode / naive:  {peaks['decode'] / peaks['naive']:.3f}")
-    print(f"decode per hour of sound: {peaks['decode'] / args.hours:.0f} MB (float32 at 16 kHz is 230 MB)")
+    print(f"decode per hour of sound: {peaks['decode'] / args.hours:.0f} MB (16-bit PCM at 16 kHz is 115 MB)")
 
 
 if __name__ == "__main__":

@@ -9,8 +9,6 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-import numpy as np
-
 from aftercall.media import SAMPLE_RATE, decode
 from tests.serving import serving
 
@@ -37,7 +35,7 @@ def wav_of(*parts: tuple[str, int]) -> bytes:
     pcm = b""
     for name, times in parts:
         audio = decode(DATA / name, max_seconds=3600)
-        pcm += (np.clip(audio.samples, -1.0, 1.0) * 32767).astype("<i2").tobytes() * times
+        pcm += audio.samples.astype("<i2").tobytes() * times
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1)

@@ -1,4 +1,7 @@
-"""Reading media: decode any container PyAV/FFmpeg reads into 16 kHz mono float32 samples, or probe it."""
+"""Reading media: decode any container PyAV/FFmpeg reads into 16 kHz mono 16-bit PCM, or probe it.
+
+Decoded sound is kept as int16 (115 MB an hour, half of float32), so a 6-hour call fits a modest worker; whoever
+computes on it takes float32 a block at a time with ``to_float`` (docs/architecture.md, "Memory")."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import numpy as np
 from aftercall.errors import MediaError
 
 SAMPLE_RATE = 16_000
+FULL_SCALE = 32768.0  # int16 PCM value of 1.0 (float)
 # Decoded audio this much shorter than the container declares means the file was cut off.
 _TRUNCATION_TOLERANCE = 0.9
 
@@ -22,13 +26,28 @@ MAX_TRACKS = 8  # channels kept apart for multichannel transcription; a file wit
 
 @dataclass(frozen=True)
 class Audio:
-    samples: np.ndarray  # float32, mono, SAMPLE_RATE
+    samples: np.ndarray  # int16 PCM, mono, SAMPLE_RATE
     channels: int  # of the source stream
-    tracks: np.ndarray | None = None  # float32 (channels, samples): each channel alone, when asked for and 2..8
+    tracks: np.ndarray | None = None  # int16 (channels, samples): each channel alone, when asked for and 2..8
 
     @property
     def duration(self) -> float:
         return len(self.samples) / SAMPLE_RATE
+
+
+def to_float(pcm: np.ndarray) -> np.ndarray:
+    """float32 in [-1, 1] of a piece of sound: int16 PCM scaled, float sound as float32. Take it a block at a time:
+    a whole call as float32 is twice its PCM."""
+    if pcm.dtype == np.int16:
+        return np.multiply(pcm, np.float32(1 / FULL_SCALE), dtype=np.float32)
+    return pcm.astype(np.float32, copy=False)
+
+
+def to_pcm(sound: np.ndarray) -> np.ndarray:
+    """int16 PCM of float sound in [-1, 1] (louder is clipped); int16 input is returned as is."""
+    if sound.dtype == np.int16:
+        return sound
+    return np.rint(np.clip(sound, -1.0, 32767 / FULL_SCALE) * FULL_SCALE).astype(np.int16)
 
 
 def _reason(exc: Exception) -> str:
@@ -63,7 +82,7 @@ def decode(
         channels = stream.codec_context.channels or 1
         split = keep_channels and 2 <= channels <= MAX_TRACKS
         decoded = _decode_stream(container, stream, max_seconds, declared, on_seconds, channels if split else 1)
-    samples = decoded.mean(axis=0, dtype=np.float32) if split else decoded[0]
+    samples = _mix(decoded) if split else decoded[0]
     seconds = len(samples) / SAMPLE_RATE
     if declared is not None and declared > 2.0 and seconds < declared * _TRUNCATION_TOLERANCE:
         raise MediaError(
@@ -198,14 +217,23 @@ def _decode_stream(
     return buffer.samples()
 
 
+def _mix(tracks: np.ndarray) -> np.ndarray:
+    """The mono mix of int16 ``tracks`` (channels, samples), computed a block at a time."""
+    mono = np.empty(tracks.shape[1], np.int16)
+    step = _BLOCK_SECONDS * SAMPLE_RATE
+    for start in range(0, tracks.shape[1], step):
+        mono[start : start + step] = np.rint(tracks[:, start : start + step].mean(axis=0, dtype=np.float32))
+    return mono
+
+
 class _Samples:
-    """Decoded sound written into float32 blocks: one the size of the declared length when there is one, else blocks
-    of ``_BLOCK_SECONDS``, joined at the end one block at a time, so decoding holds the sound about once (a list of
-    frames joined at the end held it twice)."""
+    """Decoded sound written as int16 into blocks: one the size of the declared length when there is one, else
+    blocks of ``_BLOCK_SECONDS``, joined at the end one block at a time, so decoding holds the sound about once (a
+    list of frames joined at the end held it twice)."""
 
     def __init__(self, channels: int, expected: int) -> None:
         self.channels = channels
-        self.blocks = [np.empty((channels, max(expected, SAMPLE_RATE)), np.float32)]
+        self.blocks = [np.empty((channels, max(expected, SAMPLE_RATE)), np.int16)]
         self.filled = 0  # samples in the last block
         self.count = 0
 
@@ -214,11 +242,11 @@ class _Samples:
             block = self.blocks[-1]
             room = block.shape[1] - self.filled
             if room == 0:
-                self.blocks.append(np.empty((self.channels, _BLOCK_SECONDS * SAMPLE_RATE), np.float32))
+                self.blocks.append(np.empty((self.channels, _BLOCK_SECONDS * SAMPLE_RATE), np.int16))
                 self.filled = 0
                 continue
             taken = chunk[:, :room]
-            block[:, self.filled : self.filled + taken.shape[1]] = taken
+            block[:, self.filled : self.filled + taken.shape[1]] = to_pcm(taken)
             self.filled += taken.shape[1]
             self.count += taken.shape[1]
             chunk = chunk[:, room:]
@@ -228,7 +256,7 @@ class _Samples:
         if len(self.blocks) == 1:
             block = self.blocks.pop()
             return block[:, : self.count] if self.count >= 0.9 * block.shape[1] else block[:, : self.count].copy()
-        joined = np.empty((self.channels, self.count), np.float32)
+        joined = np.empty((self.channels, self.count), np.int16)
         start = 0
         self.blocks.reverse()
         while self.blocks:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from aftercall.media import decode
+from aftercall.media import decode, to_float
 from aftercall.pipeline.channels import per_channel_if_separate, separate_voices
 from tests.der import DATA
 
@@ -18,13 +18,13 @@ def stereo():
 
 
 def test_one_voice_per_channel_is_separate_even_with_crosstalk(stereo):
-    left, right = stereo.tracks
+    left, right = to_float(stereo.tracks)
     assert separate_voices(stereo.tracks)
     assert separate_voices(np.stack([left + 0.05 * right, right + 0.05 * left]))
 
 
 def test_one_mix_on_both_sides_is_not(stereo):
-    mix = stereo.samples
+    mix = to_float(stereo.samples)
     assert not separate_voices(np.stack([mix, mix]))
     assert not separate_voices(np.stack([mix, 0.5 * mix]))  # panned
     assert not separate_voices(np.stack([mix, np.zeros_like(mix)]))  # one dead side: one channel of voices

@@ -2,6 +2,7 @@
 recording's sound once (benchmarks/decode_memory.py measures how much)."""
 
 import subprocess
+import wave
 from pathlib import Path
 
 import numpy as np
@@ -69,3 +70,24 @@ def test_sound_decoded_in_blocks_is_the_same_as_in_one(undeclared: Path, monkeyp
     monkeypatch.setattr(media, "_BLOCK_SECONDS", 1)  # six blocks and a part
     assert np.array_equal(decode(undeclared, max_seconds=60).samples, whole)
     assert len(whole) / 16000 == pytest.approx(6.33, abs=0.05)
+
+
+def test_sound_is_kept_as_16_bit_pcm_and_read_back_as_float_within_one_step(data: Path) -> None:
+    decoded = decode(data / "speech.wav", max_seconds=60).samples
+    assert decoded.dtype == np.int16, "half the memory of float32: a 6-hour call is 0.7 GB"
+    with wave.open(str(data / "speech.wav")) as source:  # 16 kHz mono 16-bit: decoded, it is the same numbers
+        assert np.array_equal(decoded, np.frombuffer(source.readframes(source.getnframes()), "<i2"))
+    sound = np.array([-1.5, -1.0, -0.25, 0.0, 0.3, 1.0, 2.0], np.float32)
+    pcm = media.to_pcm(sound)
+    assert pcm.tolist() == [-32768, -32768, -8192, 0, 9830, 32767, 32767], "rounded, clipped at full scale"
+    back = media.to_float(pcm)
+    assert back.dtype == np.float32
+    assert np.abs(back - np.clip(sound, -1, 1)).max() <= 1 / 32768
+    assert media.to_float(sound) is sound, "already float32: no copy"
+    assert media.to_pcm(pcm) is pcm, "already PCM: no copy"
+
+
+def test_the_mono_mix_of_kept_channels_is_their_mean(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(media, "_BLOCK_SECONDS", 1)  # several blocks
+    tracks = np.array([[1000, -2000, 3] * 20_000, [3000, 2000, 4] * 20_000], np.int16)
+    assert media._mix(tracks).tolist() == [2000, 0, 4] * 20_000

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from aftercall.diarization.voice_encoder import VoiceEncoder, load_weights, mel_frames, shipped_weights
-from aftercall.media import decode
+from aftercall.media import decode, to_float
 
 pytestmark = pytest.mark.slow  # the speaker network run by torch and by numpy
 
@@ -22,7 +22,7 @@ def weights():
 
 @pytest.fixture(scope="module")
 def speech():
-    return decode(DIALOGUE, max_seconds=600).samples[: 16_000 * 12]
+    return to_float(decode(DIALOGUE, max_seconds=600).samples[: 16_000 * 12])
 
 
 def test_the_shipped_checkpoint_loads_without_torch_into_the_network_shapes(weights):

@@ -9,13 +9,14 @@ import httpx
 import numpy as np
 
 from aftercall.errors import TranscriptionError
+from aftercall.media import to_pcm
 
 SAMPLE_RATE = 16_000
 
 
 def wav_bytes(samples: np.ndarray) -> bytes:
     """16 kHz mono 16-bit PCM WAV: what every speech API accepts, at 32 kB per second."""
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    pcm = to_pcm(samples).astype("<i2", copy=False).tobytes()
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
         out.setnchannels(1)

@@ -13,6 +13,7 @@ import numpy as np
 from aftercall.asr import AsrRequest, ProgressCallback, Recognition, RecognizedWord
 from aftercall.asr import models as model_files
 from aftercall.errors import ModelUnavailable, TranscriptionError
+from aftercall.media import to_float
 
 _DETECTION_WINDOWS = 5  # 30 s windows, spread across the whole file, that vote on the language (auto)
 _WINDOW = 30 * 16_000
@@ -104,7 +105,7 @@ class WhisperEngine:
             offset = start / _RATE
             model = self._load(name)  # each block with the threads its share of the cores gives it now
             segments, info = model.transcribe(
-                samples[start:end],
+                to_float(samples[start:end]),
                 language=language,
                 beam_size=self._beam_size,
                 vad_filter=True,
@@ -136,7 +137,7 @@ def blocks(samples: np.ndarray) -> list[tuple[int, int]]:
     ranges = []
     start = 0
     while len(samples) - start > size:
-        tail = samples[start + size - search : start + size].astype(np.float64)
+        tail = to_float(samples[start + size - search : start + size]).astype(np.float64)
         energy = (tail[: len(tail) // frame * frame].reshape(-1, frame) ** 2).mean(axis=1)
         cut = start + size - search + int(np.argmin(energy)) * frame + frame // 2
         ranges.append((start, cut))
@@ -166,7 +167,7 @@ def detect_language(model: Any, samples: np.ndarray) -> tuple[str, float, bool]:
     voted = 0
     heard: set[str] = set()
     for start in starts:
-        window = samples[start : start + _WINDOW]
+        window = to_float(samples[start : start + _WINDOW])
         if float(np.sqrt(np.mean(window.astype(np.float64) ** 2))) < _SILENT_RMS:
             continue
         top, sureness, probabilities = model.detect_language(audio=window, vad_filter=True)

@@ -173,7 +173,8 @@ class VoiceEncoder:
         bias = self._w[f"lstm.bias_ih_l{layer}"] + self._w[f"lstm.bias_hh_l{layer}"]
         batch, steps, _ = x.shape
         size = w_hh.shape[1]
-        projected = x @ w_ih.T + bias  # every step's input term in one product
+        projected = x @ w_ih.T  # every step's input term in one product
+        projected += bias
         h = np.zeros((batch, size), np.float32)
         c = np.zeros((batch, size), np.float32)
         outputs = np.empty((batch, steps, size), np.float32)
