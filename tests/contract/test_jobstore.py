@@ -288,7 +288,7 @@ def queued_event_ids(store, clock) -> list[str]:
     webhooks = WebhookStore(store.engine, clock=clock)
     ids = []
     for uuid in webhooks.due_webhooks(clock.now + 1):
-        batch = webhooks.claim_batch(uuid, clock.now + 1, 100, lease_seconds=60)
+        batch = webhooks.claim_batch(uuid, clock.now + 1, 100, holder="elsewhere:-:1", lease_seconds=60)
         ids += [due.event.id for due in batch.items]
         webhooks.release(batch)
     return ids
@@ -352,7 +352,7 @@ def test_the_tallies_count_jobs_waiting_events_and_attempts(store, clock):
     assert tally.media_seconds == {"transcript": 12.5}
 
     [uuid] = webhooks.due_webhooks(clock.now + 1)
-    batch = webhooks.claim_batch(uuid, clock.now + 1, 10, lease_seconds=60)
+    batch = webhooks.claim_batch(uuid, clock.now + 1, 10, holder="elsewhere:-:1", lease_seconds=60)
     [due] = batch.items
     for n, (code, error, ms) in enumerate([(None, "timeout", 10_000.0), (500, None, 80.0), (204, None, 300.0)], 1):
         attempt = Attempt(

@@ -16,7 +16,9 @@ def wait_until(predicate, timeout: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-def test_kill_9_after_the_receiver_said_200_redelivers_the_same_event(tmp_path, media):
+def test_kill_9_while_sending_redelivers_only_the_event_in_flight_at_restart(tmp_path, media):
+    """A's 200 was recorded as it came, so only B, unanswered when the server died, goes again; and at once: the
+    restarted server sees that the claim's holder, a process of its host, is gone, and needs no lease to lapse."""
     server = Server(tmp_path / "data", AFTERCALL_WEBHOOK_RETRY_SCALE="0.01")
     server.start()
     release = threading.Event()
@@ -45,10 +47,11 @@ def test_kill_9_after_the_receiver_said_200_redelivers_the_same_event(tmp_path, 
         mark = len(r.requests)
         server.start()
         try:
-            wait_until(lambda: len(r.requests) >= mark + 2)
+            wait_until(lambda: len(r.requests) >= mark + 1, timeout=30)
+            time.sleep(1)  # time enough for a wrong second delivery to show
             redelivered = r.requests[mark:]
-            assert [q.json["id"] for q in redelivered] == [event_a, event_b], "the unrecorded batch, in order"
-            assert [q.headers["webhook-id"] for q in redelivered] == [event_a, event_b]
+            assert [q.json["id"] for q in redelivered] == [event_b], "only the event without a recorded answer"
+            assert [q.headers["webhook-id"] for q in redelivered] == [event_b]
             with server.client() as api:
                 log = api.get(f"/v1/webhooks/{hook['uuid']}/deliveries").json()["data"]
                 assert [(e["eventId"], e["statusCode"]) for e in log[:2]] == [(event_b, 200), (event_a, 200)]

@@ -21,6 +21,7 @@ from aftercall.domain.jobs import JobSpec, Preset, SourceType, TranscriptOptions
 from aftercall.domain.outputs import OutputTarget
 from aftercall.domain.webhooks import FAILED, RetryType, WebhookChanges
 from aftercall.jobstore import schema
+from aftercall.jobstore.owners import lease_owner
 from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
 from aftercall.jobstore.webhooks import WebhookStore
 from aftercall.net import guarded_client
@@ -431,28 +432,45 @@ def test_three_dispatchers_together_deliver_every_event_once_and_in_order(harnes
         assert {entry["attempt"] for entry in log["data"]} == {1}
 
 
+def die_after_two_of_five(harness: Harness, url: str, holder: str) -> str:
+    """A dispatcher ``holder`` claims five events, delivers two and dies sending the third (no release, no record).
+    Returns the webhook's uuid."""
+    hook = harness.subscribe(url)
+    for n in range(5):
+        harness.fail_job(f"j{n}")
+    dead = harness.store.claim_batch(hook.uuid, harness.clock.now, 50, holder=holder, lease_seconds=60)
+    assert [item.event.id for item in dead.items] == [f"bp-je-j{n}" for n in range(5)]
+    for item in dead.items[:2]:
+        now = harness.clock.now
+        attempt = Attempt(item.event_seq, item.event.id, item.event.type, 1, True, 200, None, 5.0, now)
+        harness.store.record_attempt(
+            dead, attempt, lambda webhook, a=attempt: plan(webhook, [a], harness.clock.now, lambda *_: 10.0),
+            lease_seconds=60,
+        )  # fmt: skip
+    return hook.uuid
+
+
 def test_a_dispatcher_that_dies_mid_batch_leaves_only_its_event_in_flight_to_send_again(harness):
     """Each attempt is written as it ends: what the dead dispatcher delivered is never sent again, and its claim on
-    the rest lapses after the lease, not never."""
+    the rest lapses after the lease, not never (it ran on another host: nothing here can tell it is gone)."""
     with receiver() as r:
-        hook = harness.subscribe(r.url)
-        for n in range(5):
-            harness.fail_job(f"j{n}")
-        dead = harness.store.claim_batch(hook.uuid, harness.clock.now, 50, lease_seconds=60)
-        assert [item.event.id for item in dead.items] == [f"bp-je-j{n}" for n in range(5)]
-        for item in dead.items[:2]:
-            now = harness.clock.now
-            attempt = Attempt(item.event_seq, item.event.id, item.event.type, 1, True, 200, None, 5.0, now)
-            harness.store.record_attempt(
-                dead, attempt, lambda webhook, a=attempt: plan(webhook, [a], harness.clock.now, lambda *_: 10.0),
-                lease_seconds=60,
-            )  # fmt: skip
-        # ...and the process is killed while it sends j2: no release, no record.
+        uuid = die_after_two_of_five(harness, r.url, "elsewhere:0badf00d:4242")
         assert harness.dispatcher.deliver_due() == 0, "its claim on the rest still holds"
         assert harness.store.next_due_at() == harness.clock.now + 60
         harness.clock.now += 61
         assert harness.dispatcher.deliver_due() == 3
     assert [e["id"] for e in r.events()] == ["bp-je-j2", "bp-je-j3", "bp-je-j4"]
-    log = harness.service.deliveries(hook.uuid, limit=10)
+    log = harness.service.deliveries(uuid, limit=10)
     assert log["total_count"] == 5
     assert {entry["attempt"] for entry in log["data"]} == {1}
+
+
+def test_the_claims_of_a_gone_dispatcher_of_this_host_are_taken_back_without_waiting_for_the_lease(harness):
+    """A restarted `aftercall serve` (same host, new process) sends what its killed predecessor held, at once."""
+    gone = subprocess.Popen(["true"])  # a process of this host that has run and exited
+    gone.wait()
+    holder = lease_owner(harness.dispatcher.host).rpartition(":")[0] + f":{gone.pid}"
+    with receiver() as r:
+        die_after_two_of_five(harness, r.url, holder)
+        assert harness.dispatcher.deliver_due() == 3
+    assert [e["id"] for e in r.events()] == ["bp-je-j2", "bp-je-j3", "bp-je-j4"]

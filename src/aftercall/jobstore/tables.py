@@ -94,7 +94,7 @@ deliveries = sa.Table(
     sa.Column("updated_at", sa.Double, nullable=False),
     # The dispatcher sending it now, and until when its claim holds (renewed at each attempt): with many
     # dispatchers each delivery is sent by one at a time, and a dead one's claims lapse (docs/deployment.md).
-    sa.Column("claimed_by", sa.String(32)),
+    sa.Column("claimed_by", sa.String(96)),
     sa.Column("claimed_until", sa.Double),
     sa.Index("ix_deliveries_due", "status", "next_attempt_at"),
     sa.Index("ix_deliveries_queue", "webhook_uuid", "status", "event_seq"),  # a webhook's oldest pending event

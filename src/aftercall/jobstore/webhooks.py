@@ -4,7 +4,8 @@ the webhook tables, in the job store's database (docs/api.md §5).
 Any number of dispatchers may share the outbox. A dispatcher claims a webhook's next deliveries for a while
 (``claim_batch``), sends them one by one, writes each attempt's outcome as soon as it has it (``record_attempt``,
 which also renews the claim) and releases what it did not send (``release``). A claim held by a dispatcher that died
-lapses after its lease: only the event it was sending is sent again (docs/deployment.md, "Webhook dispatchers")."""
+lapses after its lease, or at once when a dispatcher of its host sees its process gone (``free_claims_of_gone``): only
+the event it was sending is sent again (docs/deployment.md, "Webhook dispatchers")."""
 
 from __future__ import annotations
 
@@ -34,12 +35,14 @@ class Due:
 
 @dataclass(frozen=True)
 class Batch:
-    """A webhook's next deliveries, in event order, claimed under ``claim`` by one dispatcher."""
+    """A webhook's next deliveries, in event order, claimed under ``claim`` (``holder/token``) by one dispatcher."""
 
     webhook: Webhook
     items: list[Due]
     claim: str
 
+
+_HOLDER_END = "/"  # a claim is ``holder/token``, and the token holds no '/'
 
 # Upper bounds, in seconds, of the delivery-latency histogram of /metrics.
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -117,13 +120,14 @@ class WebhookStore:
         with self.engine.connect() as conn:
             return [uuid for (uuid,) in conn.execute(query).all()]
 
-    def claim_batch(self, uuid: str, now: float, size: int, *, lease_seconds: float) -> Batch | None:
-        """Claim up to ``size`` of the webhook's next deliveries for ``lease_seconds``; None if none is free and due.
+    def claim_batch(self, uuid: str, now: float, size: int, *, holder: str, lease_seconds: float) -> Batch | None:
+        """Claim up to ``size`` of the webhook's next deliveries for ``holder`` (a lease owner, docs/deployment.md)
+        for ``lease_seconds``; None if none is free and due.
 
         An exponential webhook's due deliveries go in any number of batches at once. A circuit-breaker webhook's
         batch is a run from its oldest pending event, or nothing: rows another transaction holds end the run.
         """
-        token = uuids.uuid4().hex
+        token = f"{holder}{_HOLDER_END}{uuids.uuid4().hex[:12]}"
         pending = (deliveries.c.webhook_uuid == uuid) & (deliveries.c.status == PENDING)
         with self.engine.begin() as conn:
             row = conn.execute(sa.select(webhooks).where(webhooks.c.uuid == uuid)).first()
@@ -172,6 +176,25 @@ class WebhookStore:
         )
         with self.engine.connect() as conn:
             return conn.execute(query).scalar_one_or_none()
+
+    def free_claims_of_gone(self, gone: Callable[[str], bool]) -> list[str]:
+        """Hand back at once every claim whose holder ``gone`` says no longer runs (its lease need not run out).
+        Returns the holders freed."""
+        held = (
+            sa.select(deliveries.c.claimed_by)
+            .where((deliveries.c.status == PENDING) & deliveries.c.claimed_by.is_not(None))
+            .distinct()
+        )
+        with self.engine.begin() as conn:
+            claims = [claim for (claim,) in conn.execute(held).all()]
+            lost = [claim for claim in claims if gone(claim.rpartition(_HOLDER_END)[0])]
+            if lost:
+                conn.execute(
+                    deliveries.update()
+                    .where(deliveries.c.claimed_by.in_(lost))
+                    .values(claimed_by=None, claimed_until=None)
+                )
+        return sorted({claim.rpartition(_HOLDER_END)[0] for claim in lost})
 
     # -- what happened ---------------------------------------------------------------------------------------
     def record_attempt(

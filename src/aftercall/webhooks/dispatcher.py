@@ -3,13 +3,15 @@
 Any number of dispatchers may run together: each batch is claimed by one of them (``WebhookStore.claim_batch``),
 and each attempt's outcome is written before the next event is sent, so a dispatcher that dies re-sends, through
 another, only the event it was sending, with the same id: delivery is at least once, and receivers dedupe by
-``id`` / ``webhook-id`` (docs/deployment.md, "Webhook dispatchers").
+``id`` / ``webhook-id`` (docs/deployment.md, "Webhook dispatchers"). A dead dispatcher's claims lapse after their
+lease, or at once when a dispatcher of its host (a restarted ``aftercall serve``) sees that its process is gone.
 """
 
 from __future__ import annotations
 
 import functools
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +22,7 @@ import structlog
 
 from aftercall.domain.deliveries import Attempt, Plan, plan, retry_delay
 from aftercall.domain.webhooks import ACTIVE, RetryType, Webhook
+from aftercall.jobstore.owners import gone_here, lease_owner
 from aftercall.jobstore.webhooks import WebhookStore
 from aftercall.webhooks.delivery import UNSENDABLE, Sent, send_event
 
@@ -28,6 +31,8 @@ IDLE_POLL_SECONDS = 1.0
 # How long a claim on a batch holds without news: renewed at every attempt, and one attempt is bounded by the
 # client's timeouts (10 s each for connect, write and read). A dead dispatcher's claims lapse after this.
 CLAIM_LEASE_SECONDS = 60.0
+# How often a dispatcher looks for claims held by gone processes of its host.
+GONE_CHECK_SECONDS = 10.0
 
 
 class Dispatcher:
@@ -41,8 +46,11 @@ class Dispatcher:
         retry_scale: float = 1.0,
         batch_size: int = 50,
         parallel: int = 8,
+        host: str | None = None,
     ) -> None:
         self.store, self.client, self.clock = store, client, clock
+        self.host = host or socket.gethostname()
+        self._gone_checked_at = float("-inf")
         self._rng = rng or random.Random()
         self._scale = retry_scale
         self._batch_size = batch_size
@@ -56,10 +64,24 @@ class Dispatcher:
 
     def deliver_due(self) -> int:
         """One round: every webhook with something due and free. Returns the number of attempts made."""
+        if self.clock() - self._gone_checked_at >= GONE_CHECK_SECONDS:
+            self._free_claims_of_gone()
         return sum(self._pool.map(self._deliver, self.store.due_webhooks(self.clock())))
 
+    def _free_claims_of_gone(self) -> None:
+        self._gone_checked_at = self.clock()
+        freed = self.store.free_claims_of_gone(lambda holder: gone_here(holder, self.host))
+        if freed:
+            log.warning("webhook deliveries taken back from dispatchers that are gone", held_by=freed)
+
     def _deliver(self, uuid: str) -> int:
-        batch = self.store.claim_batch(uuid, self.clock(), self._batch_size, lease_seconds=CLAIM_LEASE_SECONDS)
+        batch = self.store.claim_batch(
+            uuid,
+            self.clock(),
+            self._batch_size,
+            holder=lease_owner(self.host),
+            lease_seconds=CLAIM_LEASE_SECONDS,
+        )
         if batch is None:
             return 0  # another dispatcher took it first
         hook: Webhook | None = batch.webhook

@@ -17,7 +17,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("claimed_by", sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column("claimed_by", sa.String(length=96), nullable=True))
         batch_op.add_column(sa.Column("claimed_until", sa.Double(), nullable=True))
 
 
