@@ -9,13 +9,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aftercall import __version__
+from aftercall.api import openapi
 from aftercall.api.limits import Limits
 from aftercall.api.routes import batch, dashboard, files, health, recordings, webhooks
 from aftercall.api.schemas import CreateJobRequest, CreateWebhookRequest, WebhookFields, validation_problem
@@ -102,6 +102,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> FastAPI:
         version=__version__,
         description="Self-hosted, Daily-compatible batch processor. Authenticate with `Authorization: Bearer <key>`.",
         lifespan=lifespan,
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.runtime = runtime
     app.state.limits = Limits.of(runtime.settings.rate_limit_per_minute, runtime.settings.auth_failures_per_minute)
@@ -115,7 +116,7 @@ def create_app(runtime: Runtime, *, manage_runtime: bool = True) -> FastAPI:
     app.include_router(files.router, prefix="/v1")
     app.include_router(dashboard.router)
     app.include_router(health.router)
-    _document_bodies(app, [CreateJobRequest, CreateWebhookRequest, WebhookFields])
+    openapi.install(app, [CreateJobRequest, CreateWebhookRequest, WebhookFields])
 
     @app.middleware("http")
     async def no_sniffing(request: Request, call_next: Any) -> Any:
@@ -165,20 +166,3 @@ class UploadCap:
         await self.app(scope, counted, unless_over)
         if over:  # the rest of the body is never read: the connection closes after this answer
             await error_response(413, "invalid-request-error", info, {"Connection": "close"})(scope, receive, send)
-
-
-def _document_bodies(app: FastAPI, models: list[type[Any]]) -> None:
-    """Publish the JSON bodies that routes parse themselves (to give our own error messages) in OpenAPI."""
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            for model in models:
-                body = model.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
-                components.update(body.pop("$defs", {}))
-                components[model.__name__] = body
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
 
-from aftercall.domain.events import valid_event_type
+from aftercall.domain.events import JOB_ERROR, JOB_FINISHED, JOB_PROGRESS, JOB_STARTED, valid_event_type
 from aftercall.domain.jobs import (
+    LANGUAGES,
     JobSpec,
     Preset,
     SourceType,
@@ -22,6 +23,17 @@ from aftercall.errors import InvalidRequest
 from aftercall.webhooks.signing import decode_secret
 
 REDACT_KINDS = ("pci", "ssn", "numbers", "email", "phone", "name")
+
+
+def _published_as(*values: str) -> WithJsonSchema:
+    """A string field published as an enumeration (for generated clients); the validators give the error."""
+    return WithJsonSchema({"type": "string", "enum": list(values)})
+
+
+Language = Annotated[str, _published_as(*sorted(LANGUAGES))]
+RedactKind = Annotated[str, _published_as(*REDACT_KINDS)]
+# Every Daily event name is accepted in a subscription; these are the ones aftercall sends.
+EventType = Annotated[str, _published_as(JOB_FINISHED, JOB_ERROR, JOB_STARTED, JOB_PROGRESS)]
 
 
 class _Wire(BaseModel):
@@ -57,7 +69,7 @@ class InParams(_Wire):
     uri: str | None = None
     recording_id: str | None = Field(None, alias="recordingId")
     transcript_uri: str | None = Field(None, alias="transcriptUri")
-    language: str = "en"
+    language: Language = "en"
 
     @field_validator("language")
     @classmethod
@@ -77,11 +89,11 @@ class InParams(_Wire):
 
 
 class TranscriptParams(_Wire):
-    language: str | None = None
+    language: Language | None = None
     model: str | None = None
     punctuate: bool = True
     profanity_filter: bool = False
-    redact: bool | list[str] = False
+    redact: bool | list[RedactKind] = False
     diarize: bool = True
     endpointing: int | bool | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
@@ -176,7 +188,7 @@ class WebhookFields(_Wire):
     """Body of ``POST /v1/webhooks/{uuid}`` (every field optional)."""
 
     url: str | None = None
-    event_types: list[str] | None = Field(None, alias="eventTypes")
+    event_types: list[EventType] | None = Field(None, alias="eventTypes")
     hmac: str | None = None
     basic_auth: str | None = Field(None, alias="basicAuth")
     retry_type: Literal["circuit-breaker", "exponential"] | None = Field(None, alias="retryType")
@@ -213,4 +225,4 @@ class CreateWebhookRequest(WebhookFields):
     """Body of ``POST /v1/webhooks``."""
 
     url: str
-    event_types: list[str] = Field(alias="eventTypes")
+    event_types: list[EventType] = Field(alias="eventTypes")

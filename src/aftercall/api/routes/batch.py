@@ -8,7 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query
 
+from aftercall.api import responses
 from aftercall.api.deps import PageDep, RuntimeDep, json_body, require_api_key
+from aftercall.api.openapi import answers
 from aftercall.api.schemas import CreateJobRequest, parse
 from aftercall.domain import wire
 from aftercall.services import body_hash
@@ -22,7 +24,7 @@ _BODY_DOC = {
 }
 
 
-@router.post("", openapi_extra=_BODY_DOC)
+@router.post("", openapi_extra=_BODY_DOC, response_model=None, responses=answers(responses.JobCreated, 409, 413))
 def create_job(
     rt: RuntimeDep,
     body: Annotated[Any, Depends(json_body)],
@@ -36,7 +38,7 @@ def create_job(
     return wire.job_created(stored)
 
 
-@router.get("")
+@router.get("", response_model=None, responses=answers(responses.JobPage))
 def list_jobs(
     rt: RuntimeDep, page: PageDep, recording_id: Annotated[str | None, Query(alias="recordingId")] = None
 ) -> dict[str, Any]:
@@ -44,16 +46,16 @@ def list_jobs(
     return wire.page(total, map(wire.job_summary, jobs))
 
 
-@router.get("/{job_id}")
+@router.get("/{job_id}", response_model=None, responses=answers(responses.Job, 404))
 def get_job(rt: RuntimeDep, job_id: str) -> dict[str, Any]:
     return wire.job(rt.batch.get(job_id))
 
 
-@router.get("/{job_id}/access-link")
+@router.get("/{job_id}/access-link", response_model=None, responses=answers(responses.JobLinks, 404))
 def job_access_link(rt: RuntimeDep, job_id: str) -> dict[str, Any]:
     return rt.batch.access_links(job_id)
 
 
-@router.delete("/{job_id}")
+@router.delete("/{job_id}", response_model=None, responses=answers(responses.Job, 404))
 def delete_job(rt: RuntimeDep, job_id: str) -> dict[str, Any]:
     return wire.job(rt.batch.delete(job_id))

@@ -6,13 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 
+from aftercall.api import responses
 from aftercall.api.deps import PageDep, RuntimeDep, require_api_key
+from aftercall.api.openapi import answers
 from aftercall.domain import wire
 
 router = APIRouter(prefix="/recordings", tags=["recordings"], dependencies=[Depends(require_api_key)])
 
 
-@router.post("")
+@router.post("", response_model=None, responses=answers(responses.Recording, 413))
 def upload_recording(
     rt: RuntimeDep, file: Annotated[UploadFile, File()], room_name: Annotated[str | None, Form()] = None
 ) -> dict[str, Any]:
@@ -20,22 +22,22 @@ def upload_recording(
     return wire.recording(recording)
 
 
-@router.get("")
+@router.get("", response_model=None, responses=answers(responses.RecordingPage))
 def list_recordings(rt: RuntimeDep, page: PageDep, room_name: str | None = None) -> dict[str, Any]:
     total, items = rt.recordings.list(page, room_name=room_name)
     return wire.page(total, map(wire.recording, items))
 
 
-@router.get("/{recording_id}")
+@router.get("/{recording_id}", response_model=None, responses=answers(responses.Recording, 404))
 def get_recording(rt: RuntimeDep, recording_id: str) -> dict[str, Any]:
     return wire.recording(rt.recordings.get(recording_id))
 
 
-@router.get("/{recording_id}/access-link")
+@router.get("/{recording_id}/access-link", response_model=None, responses=answers(responses.RecordingLink, 404))
 def recording_access_link(rt: RuntimeDep, recording_id: str) -> dict[str, Any]:
     return rt.recordings.access_link(recording_id)
 
 
-@router.delete("/{recording_id}")
+@router.delete("/{recording_id}", response_model=None, responses=answers(responses.Recording, 404))
 def delete_recording(rt: RuntimeDep, recording_id: str) -> dict[str, Any]:
     return wire.recording(rt.recordings.delete(recording_id))
