@@ -174,18 +174,20 @@ def api(host: str | None, port: int | None, log_level: str) -> None:
 )
 @click.option("--log-level", default="info", show_default=True)
 def worker(concurrency: int, queues: str, name: str, log_level: str) -> None:
-    """Distributed mode: a Celery worker that runs jobs (SIGTERM lets the running job finish)."""
+    """Distributed mode: a Celery worker that runs jobs (SIGTERM lets running jobs finish within
+    AFTERCALL_SHUTDOWN_GRACE_SECONDS, then puts them back in the queue)."""
     settings = _role_settings(log_level)
     if settings.metrics_port:
         _serve_pool_metrics(settings.metrics_port)  # before anything imports prometheus_client
     from aftercall.bootstrap import build_worker
     from aftercall.cores import jobs_at_once
-    from aftercall.taskqueue.celery import register_worker_task
+    from aftercall.taskqueue.celery import hand_back_after_grace, register_worker_task
 
     concurrency = jobs_at_once(concurrency)
     built = _one_line(lambda: build_worker(settings, concurrency=concurrency))  # its jobs start with Celery's loop
     app = built.queue.app
     register_worker_task(app, built.runner.run)
+    hand_back_after_grace(settings.shutdown_grace_seconds, built.runner.release_running)
     app.worker_main(
         [
             "worker",

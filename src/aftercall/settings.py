@@ -35,8 +35,9 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: float = Field(
         30.0,
         ge=0,
-        description="On SIGTERM, how long `aftercall serve` lets running jobs finish; those still running are then "
-        "put back in the queue without spending an attempt, and run again at the next start.",
+        description="On SIGTERM, how long `aftercall serve` and `aftercall worker` let running jobs finish; those "
+        "still running are then put back in the queue without spending an attempt, to run again (serve: at its next "
+        "start; worker: on any worker).",
     )
     metrics_port: int | None = Field(
         None,

@@ -6,6 +6,9 @@ runs the job once, and a message lost is found again by the sweeper.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -89,6 +92,49 @@ def register_worker_task(app: Any, run: Callable[[str], None]) -> None:
     @app.task(name=TASK, acks_late=True, ignore_result=True, shared=False)  # this app only
     def run_job(job_id: str) -> None:
         run(job_id)
+
+
+# What a worker sends its pool processes when a shutdown's grace period is over (Celery uses SIGUSR2 for nothing
+# unless its remote debugger is asked for).
+_GRACE_OVER = signal.SIGUSR2
+_HANDED_BACK_EXIT = 75  # EX_TEMPFAIL: the pool process stopped on purpose; Celery requeues its job's message
+
+
+def hand_back_after_grace(grace_seconds: float, release: Callable[[], list[str]]) -> None:
+    """Give a stopping worker's running jobs ``grace_seconds`` to finish (SIGTERM is Celery's warm shutdown, which
+    would wait for ever), then make each pool process hand its jobs back (``release``: queued again, no attempt
+    spent, their runs fenced off) and exit, so that Celery requeues their messages (``task_reject_on_worker_lost``)
+    and another worker runs them (docs/deployment.md, "Stopping")."""
+    from celery import signals
+
+    def in_each_pool_process(**_: Any) -> None:
+        signal.signal(_GRACE_OVER, lambda *_: threading.Thread(target=_hand_back, args=(release,)).start())
+
+    def on_shutdown(how: str = "", **_: Any) -> None:
+        if how == "Warm":  # (a cold shutdown cancels the jobs at once: they wait for their leases)
+            timer = threading.Timer(grace_seconds, _end_grace)
+            timer.daemon = True  # the worker exits sooner when its jobs end sooner
+            timer.start()
+
+    signals.worker_process_init.connect(in_each_pool_process, weak=False)
+    signals.worker_shutting_down.connect(on_shutdown, weak=False)
+
+
+def _end_grace() -> None:
+    from billiard.process import active_children  # Celery's process pool, which holds the jobs
+
+    log.warning("shutdown grace period over: running jobs go back to the queue")
+    for child in active_children():
+        with contextlib.suppress(ProcessLookupError):  # (it has just ended)
+            os.kill(child.pid, _GRACE_OVER)
+
+
+def _hand_back(release: Callable[[], list[str]]) -> None:
+    """In a pool process (on a thread of its own: a signal handler must not take the job store's locks)."""
+    released = release()
+    if released:
+        log.warning("jobs handed back to the queue, their attempts not spent", job_ids=released)
+        os._exit(_HANDED_BACK_EXIT)
 
 
 def _unreachable(exc: Exception) -> bool:
