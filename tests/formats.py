@@ -40,8 +40,9 @@ def parse_vtt(text: str) -> tuple[str, list[ParsedCue]]:
     assert blocks[0] == "WEBVTT"
     assert blocks[1].startswith("NOTE\n"), "a NOTE block naming the engine follows the header"
     cues = []
-    for block in blocks[2:]:
-        lines = block.split("\n")
+    for number, block in enumerate(blocks[2:], start=1):
+        identifier, *lines = block.split("\n")
+        assert identifier == str(number), "cues are numbered from 1, as in Daily's example"
         assert re.fullmatch(r"\d{2}:\d{2}:\d{2}\.\d{3} --> \d{2}:\d{2}:\d{2}\.\d{3}", lines[0]), lines[0]
         match = _CUE_TIMES.match(lines[0])
         assert match
@@ -83,8 +84,8 @@ def check_json(raw: bytes, *, job_id: str, duration: float) -> dict:
     assert meta["request_id"] == job_id
     assert abs(meta["duration"] - duration) < 0.01
     assert meta["channels"] == 1
-    assert meta["models"]
-    assert "/" in meta["models"][0]
+    assert "/" in model_of(doc)
+    assert len(meta["sha256"]) == 64
     alternative = doc["results"]["channels"][0]["alternatives"][0]
     assert 0 <= alternative["confidence"] <= 1
     words = alternative["words"]
@@ -92,7 +93,10 @@ def check_json(raw: bytes, *, job_id: str, duration: float) -> dict:
     keys = {"word", "start", "end", "confidence", "speaker", "speaker_confidence", "punctuated_word"}
     for word in words:
         assert set(word) == keys
-        assert 0 <= word["start"] <= word["end"] <= duration + 0.001
+        assert 0 <= word["start"] < word["end"] <= duration + 0.011, "every word lasts (Deepgram's never has 0 s)"
+    paragraphs = alternative["paragraphs"]["paragraphs"]
+    assert sum(p["num_words"] for p in paragraphs) == len(words), "paragraphs partition the words"
+    assert alternative["paragraphs"]["transcript"].startswith(f"\nSpeaker {paragraphs[0]['speaker']}: ")
     assert words[0]["speaker"] == 0
     utterance_words = [w for u in doc["results"]["utterances"] for w in u["words"]]
     assert utterance_words == words, "utterances partition the words, in order"
@@ -101,3 +105,10 @@ def check_json(raw: bytes, *, job_id: str, duration: float) -> dict:
         assert utterance["start"] == utterance["words"][0]["start"]
         assert utterance["channel"] == 0
     return doc
+
+
+def model_of(doc: dict) -> str:
+    """The json's one model as "engine/name": Deepgram names it by a uuid, a key of ``model_info``."""
+    [model] = doc["metadata"]["models"]
+    info = doc["metadata"]["model_info"][model]
+    return f"{info['arch']}/{info['name']}"

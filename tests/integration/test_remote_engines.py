@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from tests.formats import model_of
 from tests.integration.conftest import make_client
 from tests.integration.test_jobs_in_process import download
 from tests.jobs import job_body, wait
@@ -44,7 +45,7 @@ def test_deepgram_gets_the_jobs_options_and_its_speakers_are_kept(servers, tmp_p
                      ("redact", "ssn"), ("keywords", "azithromycin")]:  # fmt: skip
             assert pair in params
         out = results(api, job)
-        assert out["metadata"]["models"] == ["deepgram/nova-2"]
+        assert model_of(out) == "deepgram/nova-2"
         words = out["results"]["channels"][0]["alternatives"][0]["words"]
         assert "Good morning" in download(api, job["id"], "txt")
         assert {w["speaker"] for w in words} == {0, 1}
@@ -87,7 +88,7 @@ def test_openai_compatible_server_transcribes_with_punctuation_and_keywords_as_p
         assert ("prompt", "azithromycin, lisinopril") in form
         assert not [value for name, value in form if name == "language"], "auto: the server detects"
         out = results(api, job)
-        assert out["metadata"]["models"] == ["openai/whisper-1"]
+        assert model_of(out) == "openai/whisper-1"
         assert out["metadata"]["language"] == "en"
         words = out["results"]["channels"][0]["alternatives"][0]["words"]
         assert any(w["punctuated_word"].endswith(",") for w in words), "punctuation recovered from the text"

@@ -78,14 +78,14 @@ def test_timestamps_in_both_styles():
 
 def test_every_format_follows_the_spec():
     ws = steady_speech(120, speaker_every=25)
-    files = render_all(transcript(ws, 50.0), request_id="job-1", created=0.0)
+    files = render_all(transcript(ws, 50.0), request_id="job-1", created=0.0, sha256="0" * 64)
     assert set(files) == {"txt", "srt", "vtt", "json"}
     turns_ = check_txt(files["txt"].decode())
     assert [speaker for speaker, _ in turns_] == [0, 1, 0, 1, 0]
     check_cues(parse_srt(files["srt"].decode()), 50.0)
     note, vtt_cues = parse_vtt(files["vtt"].decode())
     assert "faster-whisper/tiny.en" in note
-    assert "50.000 s" in note
+    assert "Duration: 50.000" in note
     check_cues([type(c)(c.start, c.end, [c.lines[0][2:], *c.lines[1:]]) for c in vtt_cues], 50.0)
     assert all(len(line) <= 42 for c in vtt_cues for line in c.lines), "the '- ' prefix fits in 42 characters"
     doc = check_json(files["json"], job_id="job-1", duration=50.0)
@@ -95,14 +95,14 @@ def test_every_format_follows_the_spec():
 
 def test_json_keeps_non_ascii_text_readable():
     ws = words_of([("Größe", 0.0, 0.5, 0), ("naïve.", 0.6, 1.0, 0)])
-    files = render_all(transcript(ws, 2.0), request_id="j", created=0.0)
+    files = render_all(transcript(ws, 2.0), request_id="j", created=0.0, sha256="0" * 64)
     assert "Größe naïve." in files["json"].decode()
     assert json.loads(files["json"])["results"]["channels"][0]["alternatives"][0]["transcript"] == "Größe naïve."
 
 
 def test_detected_language_is_reported_when_detected():
     t = Transcript(words_of([("Bonjour", 0, 1, 0)]), 1.0, 1, "fr", "faster-whisper/base", language_confidence=0.93)
-    channel = json.loads(render_all(t, request_id="j", created=0.0)["json"])["results"]["channels"][0]
+    channel = json.loads(render_all(t, request_id="j", created=0.0, sha256="0" * 64)["json"])["results"]["channels"][0]
     assert channel["detected_language"] == "fr"
     assert channel["language_confidence"] == 0.93
 
@@ -128,6 +128,6 @@ def test_engine_times_are_clamped_to_the_media_and_never_run_backwards():
 
 def test_the_notes_read_the_same_segments_from_the_transcript_as_from_its_json():
     t = transcript(steady_speech(40, step=0.3337, speaker_every=7), 14.0)
-    rendered = from_json(json.loads(render_all(t, request_id="r", created=0.0)["json"]))
+    rendered = from_json(json.loads(render_all(t, request_id="r", created=0.0, sha256="0" * 64)["json"]))
     assert from_transcript(t) == rendered
     assert len(rendered.items) > 1

@@ -47,7 +47,7 @@ def test_our_own_json_is_read_back_by_utterance(data) -> None:
         Word(text.lower().strip(".?"), start, start + 0.4, 0.9, speaker, 0.9, text)
         for text, start, speaker in [("Any", 0.0, 0), ("pain?", 0.5, 0), ("No.", 2.0, 1)]
     )
-    files = render_all(Transcript(words, 3.0, 1, "en", "test/model"), request_id="r", created=0.0)
+    files = render_all(Transcript(words, 3.0, 1, "en", "test/model"), request_id="r", created=0.0, sha256="0" * 64)
     segments = parse_transcript(files["json"])
     assert segments.timing == "media"
     assert [(s.speaker, s.start, s.end, s.text) for s in segments.items] == [

@@ -7,6 +7,7 @@ lease and uploads what it returns; ``aftercall run`` runs it and writes the file
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,9 +85,17 @@ def run(
         audio = decode_media(source, spec.transcript, progress, max_seconds=max_media_seconds)
         transcript = engines.speech.transcript(audio, spec.transcript, progress)
         progress.enter(Stage.RENDERING)
-        transcripts = render_all(transcript, request_id=request_id, created=created)
+        transcripts = render_all(transcript, request_id=request_id, created=created, sha256=_sha256(source))
         on_transcripts(transcripts)
         segments = from_transcript(transcript)
     if spec.preset is Preset.TRANSCRIPT:
         return Outputs(transcripts)
     return Outputs(transcripts, engines.notes.files(segments, spec.preset, progress))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as media:
+        while block := media.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
