@@ -168,7 +168,8 @@ class RecordingService:
         self.store.delete(recording.key)
         return recording
 
-    def access_link(self, recording_id: str) -> dict[str, Any]:
+    def access_link(self, recording_id: str, *, valid_for: int | None = None) -> dict[str, Any]:
+        """A link to the recording's file, valid ``valid_for`` seconds (default: the configured link lifetime)."""
         recording = self.get(recording_id)
-        ttl = self.settings.link_ttl_seconds
+        ttl = valid_for or self.settings.link_ttl_seconds
         return wire.recording_link(self.store.link(recording.key, ttl), int(time.time()) + ttl)

@@ -138,6 +138,8 @@ def test_pagination_newest_first_with_cursors(store, clock):
     assert [j.id for j in page] == newest_first[3:6]
     _, page = store.list_jobs(Page(limit=2, ending_before=newest_first[3]))
     assert [j.id for j in page] == newest_first[1:3]
+    _, page = store.list_jobs(Page(limit=2, ending_before="OLDEST"))  # Daily's value: the oldest page
+    assert [j.id for j in page] == newest_first[-2:]
     with pytest.raises(InvalidRequest, match="starting_after"):
         store.list_jobs(Page(starting_after="nope"))
 

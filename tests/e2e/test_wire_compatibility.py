@@ -1,5 +1,6 @@
 """Real job outputs read by libraries nobody on this project wrote, as clients in the wild read them: Deepgram's own
-SDK and caption converter for the json, the srt and webvtt-py parsers for the captions (docs/api.md §3)."""
+SDK and caption converter for the json, the srt and webvtt-py parsers for the captions (docs/api.md §3), and the
+Standard Webhooks library for the signed events (§5)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,29 @@ from deepgram.types.listen_v1response import ListenV1Response
 from deepgram_captions import DeepgramConverter
 from deepgram_captions import srt as deepgram_srt
 from deepgram_captions import webvtt as deepgram_webvtt
+from standardwebhooks import Webhook
 
 from tests.e2e.helpers import download_outputs
 from tests.jobs import submit, wait
+from tests.receiver import receiver
 
 DIALOGUE = Path(__file__).resolve().parents[1] / "data" / "dialogue.ogg"
 
 
-def test_the_outputs_of_a_two_voice_call_read_in_deepgrams_sdk_and_the_caption_parsers(api, media, tmp_path):
-    job_id = submit(api, f"{media}/media/dialogue.ogg")
-    assert wait(api, job_id)["status"] == "finished"
+def test_a_two_voice_calls_outputs_and_events_read_in_deepgrams_sdk_the_caption_parsers_and_standard_webhooks(
+    api, media, tmp_path
+):
+    with receiver() as r:
+        events = ["batch-processor.job-finished"]
+        hook = api.post("/v1/webhooks", json={"url": r.url, "eventTypes": events}).json()
+        job_id = submit(api, f"{media}/media/dialogue.ogg")
+        assert wait(api, job_id)["status"] == "finished"
+        r.wait_for(2)
+        api.delete(f"/v1/webhooks/{hook['uuid']}")
+    verifier = Webhook(hook["hmac"])
+    probe, event = r.requests[:2]
+    assert verifier.verify(probe.body, probe.headers) == {"test": "test"}
+    assert verifier.verify(event.body, event.headers)["id"] == f"bp-jf-{job_id}"
     files = download_outputs(api, job_id)
 
     doc = json.loads(files["json"])

@@ -1,6 +1,7 @@
 """The API in-process: authentication, validation, errors and idempotency (docs/api.md §1–§2, §4)."""
 
 import re
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -326,3 +327,18 @@ def test_a_second_process_cannot_share_the_data_dir(api, tmp_path):
     second = build_embedded(Settings(data_dir=tmp_path / "data", api_keys="k"))
     with pytest.raises(DataDirInUse, match="Another aftercall process"):
         second.start()
+
+
+def test_a_recording_link_lives_as_long_as_valid_for_secs_asks_within_dailys_bounds(api, data):
+    with (data / "speech.ogg").open("rb") as f:
+        recording = api.post("/v1/recordings", files={"file": ("speech.ogg", f, "audio/ogg")}).json()
+    assert len(recording["share_token"]) == 12, "Daily's recording object has one"
+    before = int(time.time())
+    link = api.get(f"/v1/recordings/{recording['id']}/access-link", params={"valid_for_secs": 43200}).json()
+    assert before + 43200 <= link["expires"] <= time.time() + 43200 + 1
+    assert f"expires={link['expires']}" in link["download_link"]
+    default = api.get(f"/v1/recordings/{recording['id']}/access-link").json()
+    assert default["expires"] <= time.time() + 3600 + 1
+    for wrong in (0, 43201, "soon"):
+        response = api.get(f"/v1/recordings/{recording['id']}/access-link", params={"valid_for_secs": wrong})
+        assert error_of(response, 400, "invalid-request-error").startswith("valid_for_secs: ")

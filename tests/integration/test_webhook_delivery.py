@@ -121,10 +121,14 @@ def test_a_terminal_event_is_delivered_signed_once(harness):
     with receiver() as r:
         hook = harness.subscribe(r.url, basic_auth="dXNlcjpwYXNz")
         assert r.requests[0].json == {"test": "test"}, "the verification probe"
+        harness.service.update(hook.uuid, WebhookChanges())  # verified again
+        probe_ids = [q.headers["webhook-id"] for q in r.requests[:2]]
+        assert all(i.startswith("test-") for i in probe_ids)
+        assert probe_ids[0] != probe_ids[1], "each message has an id of its own (Standard Webhooks)"
         harness.fail_job("job-1", uri="http://example.com/média/ü.wav")
         assert harness.dispatcher.deliver_due() == 1
         assert harness.dispatcher.deliver_due() == 0, "delivered once"
-        request = r.requests[1]
+        request = r.requests[2]
     event = request.json
     assert event == {
         "version": "1.0.0",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from aftercall.domain.redaction import KINDS, mask_profanity, redact
+from aftercall.domain.redaction import KINDS, kinds_of, mask_profanity, redact
 from aftercall.domain.transcript import Word, normalise_word
 from aftercall.pipeline.redact import lexicon
 
@@ -32,6 +32,22 @@ def text(ws) -> str:
 )
 def test_entities_are_replaced_by_one_tag(kinds, spoken, expected):
     assert text(redact(words(spoken), kinds, lexicon())) == expected
+
+
+@pytest.mark.parametrize(
+    ("options", "spoken", "expected"),
+    [
+        (["pii"], "Hi Maria, call 555-123-4567 at 3 pm.", "Hi [NAME], call [PHONE] at 3 pm."),
+        (["phi"], "Hi Maria, call 555-123-4567 at 3 pm.", "Hi [NAME], call [PHONE] at [NUMBER] pm."),
+        (["aggressive_numbers"], "Card 4111 1111 1111 1111 ends in 2 days.", "Card [PCI] ends in [NUMBER] days."),
+    ],
+)
+def test_deepgrams_group_names_ask_for_the_closest_kinds(options, spoken, expected):
+    assert text(redact(words(spoken), kinds_of(options), lexicon())) == expected
+
+
+def test_kinds_are_asked_once_in_order():
+    assert kinds_of(["phone", "pii", "pci"]) == ("pci", "ssn", "email", "phone", "name")
 
 
 def test_a_tag_keeps_the_time_span_and_first_speaker_of_what_it_replaced():

@@ -108,6 +108,7 @@ class Recording(_Answer):
     status: str
     duration: int
     max_participants: int
+    share_token: str
     tracks: list[dict[str, str]]
 
 

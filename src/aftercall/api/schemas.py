@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
 
+from aftercall.domain import redaction
 from aftercall.domain.events import JOB_ERROR, JOB_FINISHED, JOB_PROGRESS, JOB_STARTED, valid_event_type
 from aftercall.domain.jobs import (
     LANGUAGES,
@@ -22,8 +23,6 @@ from aftercall.domain.webhooks import RetryType, WebhookChanges
 from aftercall.errors import InvalidRequest
 from aftercall.webhooks.signing import decode_secret
 
-REDACT_KINDS = ("pci", "ssn", "numbers", "email", "phone", "name")
-
 
 def _published_as(*values: str) -> WithJsonSchema:
     """A string field published as an enumeration (for generated clients); the validators give the error."""
@@ -31,7 +30,7 @@ def _published_as(*values: str) -> WithJsonSchema:
 
 
 Language = Annotated[str, _published_as(*sorted(LANGUAGES))]
-RedactKind = Annotated[str, _published_as(*REDACT_KINDS)]
+RedactKind = Annotated[str, _published_as(*redaction.OPTIONS)]
 # Every Daily event name is accepted in a subscription; these are the ones aftercall sends.
 EventType = Annotated[str, _published_as(JOB_FINISHED, JOB_ERROR, JOB_STARTED, JOB_PROGRESS)]
 
@@ -108,9 +107,9 @@ class TranscriptParams(_Wire):
     def _redact(cls, value: Any) -> Any:
         if isinstance(value, bool):
             return value
-        if isinstance(value, list) and all(item in REDACT_KINDS for item in value):
+        if isinstance(value, list) and all(item in redaction.OPTIONS for item in value):
             return value
-        raise ValueError(f"must be true, false or a list of {', '.join(REDACT_KINDS)}")
+        raise ValueError(f"must be true, false or a list of {', '.join(redaction.OPTIONS)}")
 
     @field_validator("extra")
     @classmethod
@@ -128,8 +127,8 @@ class TranscriptParams(_Wire):
 
     def redact_kinds(self) -> tuple[str, ...]:
         if self.redact is True:
-            return REDACT_KINDS
-        return tuple(self.redact) if isinstance(self.redact, list) else ()
+            return redaction.KINDS
+        return redaction.kinds_of(self.redact) if isinstance(self.redact, list) else ()
 
 
 class TransformParams(_Wire):

@@ -22,6 +22,21 @@ from typing import TypeVar
 from aftercall.domain.transcript import Word
 
 KINDS = ("pci", "ssn", "numbers", "email", "phone", "name")
+# Deepgram's names for groups of entities, as the kinds above that come closest. ``phi`` finds the identifiers of a
+# health record that these rules can see (names, contact details, SSNs, numbers such as dates and record numbers);
+# conditions, drugs and procedures are not redacted (docs/api.md §2).
+GROUPS = {
+    "pii": ("name", "email", "phone", "ssn"),
+    "phi": ("name", "email", "phone", "ssn", "numbers"),
+    "aggressive_numbers": ("pci", "ssn", "phone", "numbers"),
+}
+OPTIONS = (*KINDS, *GROUPS)  # what ``redact`` may list
+
+
+def kinds_of(options: Sequence[str]) -> tuple[str, ...]:
+    """The kinds ``options`` (kinds and group names) ask for, each once, in ``KINDS`` order."""
+    asked = {kind for option in options for kind in GROUPS.get(option, (option,))}
+    return tuple(kind for kind in KINDS if kind in asked)
 
 
 def _words(text: str) -> frozenset[str]:

@@ -93,6 +93,8 @@ def recording(rec: Recording) -> dict[str, Any]:
         "status": "finished",
         "duration": round(rec.duration),
         "max_participants": 0,
+        # Daily's token for its share page; aftercall has none, so the token opens nothing (docs/api.md §4).
+        "share_token": uuid.uuid5(uuid.NAMESPACE_URL, f"aftercall:recording:{rec.id}").hex[:12],
         "tracks": [],
     }
 

@@ -20,7 +20,10 @@ IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
 class Page:
     limit: int = 100
     starting_after: str | None = None
-    ending_before: str | None = None
+    ending_before: str | None = None  # an id, or ``OLDEST``: the page of the oldest items
+
+
+OLDEST = "OLDEST"  # Daily's ``ending_before`` for the first page from the oldest end
 
 
 @dataclass(frozen=True)

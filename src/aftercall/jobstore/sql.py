@@ -17,7 +17,7 @@ from aftercall.domain.events import CANCELLED_ERROR, progress_event, started_eve
 from aftercall.domain.jobs import Job, JobSpec, Progress, SourceType, Stage, Status
 from aftercall.domain.recordings import Recording
 from aftercall.errors import Conflict, InvalidRequest, StoreUnavailable
-from aftercall.jobstore import IDEMPOTENCY_WINDOW_SECONDS, Claim, JobTally, Page
+from aftercall.jobstore import IDEMPOTENCY_WINDOW_SECONDS, OLDEST, Claim, JobTally, Page
 from aftercall.jobstore.tables import idempotency_keys, jobs, recordings
 from aftercall.jobstore.webhooks import emit, emit_if_subscribed
 
@@ -388,9 +388,10 @@ class SqlJobStore:
                 cursor = self._cursor(conn, table, page.starting_after, "starting_after")
                 rows = conn.execute(query.where(position < cursor).order_by(*newest_first)).all()
             elif page.ending_before:
-                cursor = self._cursor(conn, table, page.ending_before, "ending_before")
+                if page.ending_before != OLDEST:
+                    query = query.where(position > self._cursor(conn, table, page.ending_before, "ending_before"))
                 oldest_first = (table.c.created_at.asc(), table.c.id.asc())
-                rows = list(reversed(conn.execute(query.where(position > cursor).order_by(*oldest_first)).all()))
+                rows = list(reversed(conn.execute(query.order_by(*oldest_first)).all()))
             else:
                 rows = conn.execute(query.order_by(*newest_first)).all()
         return total, rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass
 
 import httpx
@@ -67,7 +68,7 @@ def probe(client: httpx.Client, url: str, secret: str, basic_auth: str | None) -
         url,
         secret=secret,
         basic_auth=basic_auth,
-        event_id="test",
+        event_id=f"test-{uuid.uuid4()}",  # an id of its own, as Standard Webhooks asks of every message
         body=canonical_json(PROBE_BODY),
         now=time.time(),
     )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
 from aftercall.api import responses
 from aftercall.api.deps import PageDep, RuntimeDep, require_api_key
 from aftercall.api.openapi import answers
 from aftercall.domain import wire
 
+MAX_VALID_FOR_SECS = 43_200  # Daily's limit on a recording link's lifetime
 router = APIRouter(prefix="/recordings", tags=["recordings"], dependencies=[Depends(require_api_key)])
 
 
@@ -34,8 +35,13 @@ def get_recording(rt: RuntimeDep, recording_id: str) -> dict[str, Any]:
 
 
 @router.get("/{recording_id}/access-link", response_model=None, responses=answers(responses.RecordingLink, 404))
-def recording_access_link(rt: RuntimeDep, recording_id: str) -> dict[str, Any]:
-    return rt.recordings.access_link(recording_id)
+def recording_access_link(
+    rt: RuntimeDep,
+    recording_id: str,
+    valid_for_secs: Annotated[int | None, Query(ge=1, le=MAX_VALID_FOR_SECS)] = None,
+) -> dict[str, Any]:
+    """A download link, valid ``valid_for_secs`` seconds (Daily's bounds: at most 12 hours)."""
+    return rt.recordings.access_link(recording_id, valid_for=valid_for_secs)
 
 
 @router.delete("/{recording_id}", response_model=None, responses=answers(responses.Recording, 404))
