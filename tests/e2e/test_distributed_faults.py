@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.e2e.conftest import free_port
@@ -174,41 +175,40 @@ def test_postgres_restarting_during_a_batch_loses_no_accepted_job(tmp_path, s3_e
                 assert finished_events(r, job_id) == ["batch-processor.job-finished"], job_id
 
 
-def test_sigterm_lets_the_running_job_finish_within_the_grace_period(tmp_path, s3_endpoint, media):
+@contextmanager
+def sigterm_mid_job(tmp_path, s3_endpoint, media, grace_seconds: str) -> Iterator[tuple[Cluster, httpx.Client, str]]:
+    """A worker given ``grace_seconds`` of grace, sent SIGTERM while it transcribes a long job and waited for;
+    yields the cluster (its api still up), a client and the job's id."""
     with purge_broker("redis") as broker, cluster_on(tmp_path, s3_endpoint, broker) as cluster:
         cluster.start("api", "api")
-        cluster.env["AFTERCALL_SHUTDOWN_GRACE_SECONDS"] = "600"
-        cluster.start("worker", "worker")
-        with cluster.client() as api:
-            job_id = submit(api, f"{media}/long.wav")
-            wait_for_progress(api, job_id, lambda job: job["progress"]["stage"] == "transcribing")
-            worker = cluster.processes["worker"]
-            worker.send_signal(signal.SIGTERM)  # stop taking jobs, finish this one
-            assert worker.wait(timeout=240) == 0, cluster.log("worker")
-            job = api.get(f"/v1/batch-processor/{job_id}").json()
-            assert job["status"] == "finished", (job, cluster.log("worker"))
-            queued = submit(api, f"{media}/media/speech.wav")
-            time.sleep(2)
-            assert api.get(f"/v1/batch-processor/{queued}").json()["status"] == "submitted", "no worker left"
-
-
-def test_sigterm_past_the_grace_period_hands_the_job_back_without_spending_an_attempt(tmp_path, s3_endpoint, media):
-    with purge_broker("redis") as broker, cluster_on(tmp_path, s3_endpoint, broker) as cluster:
-        cluster.start("api", "api")
-        cluster.env["AFTERCALL_SHUTDOWN_GRACE_SECONDS"] = "1"
+        cluster.env["AFTERCALL_SHUTDOWN_GRACE_SECONDS"] = grace_seconds
         cluster.start("worker", "worker")
         with cluster.client() as api:
             job_id = submit(api, f"{media}/long.wav")
             wait_for_progress(api, job_id, lambda job: job["progress"]["stage"] == "transcribing")
             worker = cluster.processes.pop("worker")
-            worker.send_signal(signal.SIGTERM)
-            assert worker.wait(timeout=60) == 0, cluster.log("worker")  # in about the grace period, not the job
-            handed_back = api.get(f"/v1/batch-processor/{job_id}").json()
-            assert handed_back["status"] == "submitted", (handed_back, cluster.log("worker"))
-            assert handed_back["progress"] == {"stage": "queued", "percent": 0}, "no attempt spent"
-            assert "jobs handed back to the queue" in cluster.log("worker")
+            worker.send_signal(signal.SIGTERM)  # stop taking jobs; finish this one within the grace period
+            assert worker.wait(timeout=240) == 0, cluster.log("worker")
+            yield cluster, api, job_id
 
-            cluster.start("worker again", "worker")  # Celery requeued the message: the next worker runs it
-            job = wait(api, job_id, timeout=240)
-            assert job["status"] == "finished", (job, cluster.log("worker again"))
-            assert "attempt" not in job["progress"], "the run that was handed back did not count"
+
+def test_sigterm_lets_the_running_job_finish_within_the_grace_period(tmp_path, s3_endpoint, media):
+    with sigterm_mid_job(tmp_path, s3_endpoint, media, "600") as (cluster, api, job_id):
+        job = api.get(f"/v1/batch-processor/{job_id}").json()
+        assert job["status"] == "finished", (job, cluster.log("worker"))
+        queued = submit(api, f"{media}/media/speech.wav")
+        time.sleep(2)
+        assert api.get(f"/v1/batch-processor/{queued}").json()["status"] == "submitted", "no worker left"
+
+
+def test_sigterm_past_the_grace_period_hands_the_job_back_without_spending_an_attempt(tmp_path, s3_endpoint, media):
+    with sigterm_mid_job(tmp_path, s3_endpoint, media, "1") as (cluster, api, job_id):
+        handed_back = api.get(f"/v1/batch-processor/{job_id}").json()
+        assert handed_back["status"] == "submitted", (handed_back, cluster.log("worker"))
+        assert handed_back["progress"] == {"stage": "queued", "percent": 0}, "no attempt spent"
+        assert "jobs handed back to the queue" in cluster.log("worker")
+
+        cluster.start("worker again", "worker")  # Celery requeued the message: the next worker runs it
+        job = wait(api, job_id, timeout=240)
+        assert job["status"] == "finished", (job, cluster.log("worker again"))
+        assert "attempt" not in job["progress"], "the run that was handed back did not count"
