@@ -223,7 +223,8 @@ def build_worker(settings: Settings, *, concurrency: int = 1) -> Worker:
     queue = _celery_queue(settings, jobs, "worker")
     cores = CoreShare(usable_cores() // max(1, concurrency))
     job_engines = engines(settings, speech_to_text(settings, cores=cores), cores)
-    return Worker(queue, _job_runner(settings, jobs, core.store, job_engines, cores))
+    # a notes job on media hands its notes to the llm queue once its transcripts are stored (docs/deployment.md)
+    return Worker(queue, _job_runner(settings, jobs, core.store, job_engines, cores, hand_over=queue.enqueue))
 
 
 def build_dispatcher(settings: Settings) -> Parts:
@@ -279,12 +280,7 @@ def _celery_queue(settings: Settings, jobs: SqlJobStore, role: Literal["api", "w
     if settings.broker_url.startswith("inprocess"):
         raise ConfigurationError(f"aftercall {role} needs AFTERCALL_BROKER_URL (redis://... or amqp://...)")
     app = make_app(settings.broker_url, visibility_timeout=2 * settings.max_media_seconds)
-
-    def preset_of(job_id: str) -> str | None:
-        job = jobs.get_job(job_id)
-        return job.spec.preset.value if job else None
-
-    return CeleryQueue(app, preset_of)
+    return CeleryQueue(app, jobs.get_job)
 
 
 def object_store(settings: Settings, signer: LinkSigner) -> ObjectStore:
@@ -380,13 +376,20 @@ def _fixed(threads: int) -> Callable[[], int]:
 
 
 def _job_runner(
-    settings: Settings, jobs: SqlJobStore, store: ObjectStore, job_engines: Engines, cores: CoreShare
+    settings: Settings,
+    jobs: SqlJobStore,
+    store: ObjectStore,
+    job_engines: Engines,
+    cores: CoreShare,
+    *,
+    hand_over: Callable[[str], None] | None = None,
 ) -> JobRunner:
     return JobRunner(
         jobs=jobs,
         store=store,
         engines=job_engines,
         cores=cores,
+        hand_over=hand_over,
         http_client=lambda: fetch_client(settings),
         config=WorkerConfig(
             host=socket.gethostname(),

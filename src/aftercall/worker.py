@@ -15,7 +15,8 @@ import structlog
 
 from aftercall.cores import CoreShare
 from aftercall.domain.jobs import Job, Preset, SourceType, Stage, crash_sentence
-from aftercall.errors import DownloadError, JobAbandoned, JobFailed, StoreUnavailable
+from aftercall.domain.outputs import TRANSCRIPT_JSON
+from aftercall.errors import DownloadError, JobAbandoned, JobFailed, QueueUnavailable, StoreUnavailable
 from aftercall.jobstore import Claim, JobStore
 from aftercall.jobstore.owners import gone_here, lease_owner
 from aftercall.metrics import JobTimer
@@ -137,8 +138,12 @@ class JobRunner:
         http_client: Callable[[], httpx.Client],
         config: WorkerConfig,
         cores: CoreShare,
+        hand_over: Callable[[str], None] | None = None,
     ) -> None:
+        """``hand_over`` (distributed mode) enqueues a job for its next stage: a notes job on media then stops once
+        its transcripts are stored, and a worker of the llm queue writes its notes."""
         self.jobs, self.store, self.engines = jobs, store, engines
+        self._hand_over = hand_over
         self.cores = cores  # counts this runner's jobs, which share the cores (aftercall.cores)
         self.http_client = http_client
         self.config = config
@@ -185,10 +190,12 @@ class JobRunner:
         bound = log.bind(job_id=job_id, attempt=attempt)
         bound.info("job started")
         progress = _Progress(self.jobs, self._gate, job, attempt)
-        output: dict[str, Any] = {}  # filled as outputs are stored: a failing later step keeps and lists them
+        # filled as outputs are stored (a failing later step keeps and lists them), from what an earlier stage stored
+        output: dict[str, Any] = dict(job.output or {})
+        handing_over = self._hand_over is not None and job.needs_speech and job.spec.preset is not Preset.TRANSCRIPT
         try:
             with _Heartbeat(self.jobs, self._gate, job_id, attempt, cfg.lease_seconds):
-                self._process(job, progress, output)
+                self._process(job, progress, output, notes=not handing_over)
         except JobAbandoned:
             bound.info("job abandoned: deleted or claimed by another worker")
             self._discard_if_deleted(job)
@@ -202,7 +209,9 @@ class JobRunner:
             bound.exception("job crashed")
             error = crash_sentence(progress.stage)
         else:
-            if self._gate.through(lambda: self.jobs.finish(job_id, attempt, output)):
+            if handing_over:
+                self._hand_over_notes(job, attempt, output)
+            elif self._gate.through(lambda: self.jobs.finish(job_id, attempt, output)):
                 progress.timer.finish()
                 bound.info("job finished")
             else:
@@ -211,15 +220,29 @@ class JobRunner:
         bound.info("job failed", error=error)
         self._gate.through(lambda: self.jobs.fail(job_id, attempt, error, output or None))
 
+    def _hand_over_notes(self, job: Job, attempt: int, output: dict[str, Any]) -> None:
+        """Leave a transcribed job's notes to a worker of the llm queue (were the broker down, the sweeper sends it)."""
+        assert self._hand_over is not None
+        bound = log.bind(job_id=job.id, attempt=attempt)
+        if not self._gate.through(lambda: self.jobs.hand_over(job.id, attempt, output)):
+            self._discard_if_deleted(job)
+            return
+        bound.info("job transcribed: its notes go to the llm queue")
+        try:
+            self._hand_over(job.id)
+        except QueueUnavailable:
+            bound.warning("broker unreachable: the sweeper enqueues the job's notes once it is back")
+
     def _discard_if_deleted(self, job: Job) -> None:
         """A job deleted while running leaves nothing behind (a live job keeps its keys for its new owner)."""
         if self.jobs.get_job(job.id) is None:
             for key in job.spec.target.all_keys():
                 self.store.delete(key)
 
-    def _process(self, job: Job, progress: _Progress, output: dict[str, Any]) -> None:
+    def _process(self, job: Job, progress: _Progress, output: dict[str, Any], *, notes: bool) -> None:
         """Fetch, run the pipeline, store its files: the transcripts as soon as they are rendered (so a failing notes
-        step keeps them), then the notes."""
+        step keeps them), then the notes unless they are not to be written here (``notes``). A job transcribed by
+        an earlier stage reads the transcript JSON it stored."""
         spec = job.spec
 
         def store_transcripts(files: dict[str, bytes]) -> None:
@@ -230,7 +253,10 @@ class JobRunner:
         with tempfile.TemporaryDirectory(prefix="aftercall-") as tmp:
             source = Path(tmp) / "source"
             progress.enter(Stage.DOWNLOADING)
-            self._fetch(job, source, progress)
+            if job.transcribed:
+                self.store.get_file(spec.target.key(TRANSCRIPT_JSON), source)
+            else:
+                self._fetch(job, source, progress)
             outputs = pipeline.run(
                 source,
                 spec,
@@ -240,6 +266,8 @@ class JobRunner:
                 created=job.created_at,
                 max_media_seconds=self.config.max_media_seconds,
                 on_transcripts=store_transcripts,
+                transcribed=job.transcribed,
+                notes=notes,
             )
         if outputs.notes:
             progress.enter(Stage.UPLOADING)

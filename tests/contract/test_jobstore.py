@@ -1,6 +1,7 @@
 """The job store contract, on every SQL backend (SQLite, PostgreSQL): idempotency, pagination, claims, fencing."""
 
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -370,6 +371,24 @@ def test_the_tallies_count_jobs_waiting_events_and_attempts(store, clock):
     assert counted.latency_sum == pytest.approx(10.38)
     assert counted.deliveries == {"pending": 1}
     assert counted.oldest_pending_at == 1_000_060.0
+
+
+def test_a_job_handed_over_after_its_speech_stage_waits_for_its_notes_with_its_transcripts_and_progress(store):
+    store.create_job("j", replace(spec(), preset=Preset.SUMMARIZE))
+    store.claim("j", "speech-worker", lease_seconds=30, max_attempts=3)
+    assert store.get_job("j").needs_speech
+    assert store.set_progress("j", 1, Stage.RENDERING, 45)
+    stored = {"transcription": [{"format": "json", "s3Config": {"key": "stem/transcript.json"}}]}
+    assert store.hand_over("j", 1, stored)
+    job = store.get_job("j")
+    assert (job.status, job.attempts, job.output) == (Status.SUBMITTED, 0, stored)
+    assert (job.progress.stage, job.progress.percent) == (Stage.RENDERING, 45), "its progress does not go back"
+    assert (job.transcribed, job.needs_speech) == (True, False)
+    assert wire.job(job)["status"] == wire.job_summary(job)["status"] == "processing", "between stages, to clients"
+    assert not store.hand_over("j", 1, stored), "handed over once"
+    assert not store.heartbeat("j", 1, lease_seconds=30), "the speech stage's claim is fenced off"
+    claim = store.claim("j", "notes-worker", lease_seconds=30, max_attempts=3)
+    assert (claim.attempt, claim.job.output) == (1, stored), "the notes stage is no retry, and has the transcripts"
 
 
 def test_a_released_job_is_waiting_again_with_its_attempt_unspent_and_its_old_claim_fenced(store):

@@ -8,6 +8,8 @@ import time
 import pytest
 from structlog.testing import capture_logs
 
+from aftercall.domain.jobs import Job, JobSpec, Preset, Progress, SourceType, Stage, Status, TranscriptOptions
+from aftercall.domain.outputs import OutputTarget
 from aftercall.errors import QueueUnavailable
 from aftercall.taskqueue.celery import (
     LLM_QUEUE,
@@ -58,7 +60,7 @@ def queue(request):
         # worker may need a heartbeat to notice it should stop: allow far more than the 10 s default for that.
         with start_worker(app, perform_ping_check=False, pool="threads", concurrency=2, shutdown_timeout=60,
                           queues=[SPEECH_QUEUE, LLM_QUEUE]):  # fmt: skip
-            yield CeleryQueue(app, preset_of=lambda job_id: "transcript"), seen
+            yield CeleryQueue(app, job_of=lambda job_id: job_in(Preset.TRANSCRIPT)), seen
 
 
 def test_every_enqueued_job_id_reaches_the_runner(queue):
@@ -82,10 +84,10 @@ class PublishedTasks:
         self.sent.append((name, args, queue))
 
 
-def test_jobs_are_published_to_their_preset_queue_and_deleted_ones_not_at_all():
+def test_jobs_are_published_to_the_queue_of_their_next_stage_and_deleted_ones_not_at_all():
     app = PublishedTasks()
-    presets = {"a": "transcript", "b": "soap-notes"}
-    q = CeleryQueue(app, presets.get)
+    jobs = {"a": job_in(Preset.TRANSCRIPT), "b": job_in(Preset.SOAP_NOTES, SourceType.TRANSCRIPT_URI)}
+    q = CeleryQueue(app, jobs.get)
     for job_id in ("a", "b", "gone"):
         q.enqueue(job_id)
     assert app.sent == [(TASK, ["a"], SPEECH_QUEUE), (TASK, ["b"], LLM_QUEUE)]
@@ -93,7 +95,7 @@ def test_jobs_are_published_to_their_preset_queue_and_deleted_ones_not_at_all():
 
 def test_a_broker_outage_is_logged_once_when_it_begins_and_once_when_it_ends():
     app = PublishedTasks()
-    q = CeleryQueue(app, lambda job_id: "transcript")
+    q = CeleryQueue(app, lambda job_id: job_in(Preset.TRANSCRIPT))
     with capture_logs() as logs:
         q.enqueue("before")
         app.down = True
@@ -118,7 +120,7 @@ class Unpublishable(PublishedTasks):
 
 
 def test_a_publish_that_fails_for_its_job_not_the_broker_is_no_outage():
-    q = CeleryQueue(Unpublishable(), lambda job_id: "transcript")
+    q = CeleryQueue(Unpublishable(), lambda job_id: job_in(Preset.TRANSCRIPT))
     with capture_logs() as logs, pytest.raises(TypeError):
         q.enqueue("a")
     assert logs == []
@@ -163,9 +165,18 @@ def test_the_sweeper_stops_a_round_when_the_broker_is_down_but_passes_over_a_job
     ]
 
 
-def test_presets_route_to_their_queue():
-    assert queue_for("transcript") == SPEECH_QUEUE
-    assert queue_for("summarize") == queue_for("soap-notes") == LLM_QUEUE
+def job_in(preset: Preset, source_type: SourceType = SourceType.URI, output: dict | None = None) -> Job:
+    target = OutputTarget.resolve("stem", use_replacement=False, domain="local", job_id="j")
+    spec = JobSpec(preset, source_type, "https://example.com/a.wav", target, TranscriptOptions())
+    return Job("j", spec, Status.SUBMITTED, Progress(Stage.QUEUED, 0), 0.0, 0.0, output=output)
+
+
+def test_each_job_goes_to_the_queue_of_its_next_stage():
+    assert queue_for(job_in(Preset.TRANSCRIPT)) == SPEECH_QUEUE
+    assert queue_for(job_in(Preset.SUMMARIZE)) == queue_for(job_in(Preset.SOAP_NOTES)) == SPEECH_QUEUE, "transcribe"
+    assert queue_for(job_in(Preset.SOAP_NOTES, SourceType.TRANSCRIPT_URI)) == LLM_QUEUE
+    transcribed = {"transcription": [{"format": "json", "s3Config": {"key": "stem/transcript.json"}}]}
+    assert queue_for(job_in(Preset.SUMMARIZE, output=transcribed)) == LLM_QUEUE, "its notes, once transcribed"
 
 
 def test_a_reachable_queue_passes_its_check(queue):
@@ -178,4 +189,4 @@ def test_a_broker_nobody_answers_on_fails_the_check() -> None:
 
     app = make_app("amqp://guest:guest@127.0.0.1:1//", visibility_timeout=60)
     with pytest.raises(OperationalError):
-        CeleryQueue(app, preset_of=lambda job_id: None).check()
+        CeleryQueue(app, job_of=lambda job_id: None).check()

@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.e2e.conftest import free_port
 from tests.e2e.distributed import Cluster
 from tests.e2e.helpers import download_outputs
-from tests.jobs import submit, wait
+from tests.jobs import submit, wait, wait_for_progress
 from tests.receiver import receiver
 from tests.services import new_bucket, postgres_schema, purge_broker
 
@@ -91,3 +91,27 @@ def test_two_workers_and_two_dispatchers_on_one_host_share_the_work_and_send_eac
     for name in ("worker-a", "worker-b"):
         assert cluster.processes[name].poll() is None, cluster.log(name)
         assert "job started" in (cluster.tmp / f"{name}.log").read_text(), cluster.log(name)  # each took a job
+
+
+def test_a_notes_job_on_media_is_transcribed_on_the_speech_queue_and_summarized_on_the_llm_queue(cluster, media):
+    assert cluster.run("migrate").returncode == 0
+    cluster.start("api", "api")
+    cluster.start("dispatcher", "dispatcher")
+    cluster.start("speech", "worker", "--queues", "speech", "--concurrency", "1")
+    with cluster.client() as api:
+        job_id = submit(api, f"{media}/media/speech.mp3", preset="summarize")
+        wait_for_progress(api, job_id, lambda job: job["progress"]["percent"] >= 45, timeout=120)
+        time.sleep(2)  # no worker of the llm queue yet: the job waits there, transcribed
+        waiting = api.get(f"/v1/batch-processor/{job_id}").json()
+        assert (waiting["status"], waiting["progress"]["stage"]) == ("processing", "rendering"), cluster.log("speech")
+        assert "its notes go to the llm queue" in cluster.log("speech")
+        cluster.env["AFTERCALL_METRICS_PORT"] = str(free_port())
+        cluster.start("notes", "worker", "--queues", "llm", "--concurrency", "1")
+        job = wait(api, job_id, timeout=180)
+        assert job["status"] == "finished", (job, cluster.log("notes"))
+        assert set(job["output"]) == {"transcription", "summary"}
+        assert "attempt" not in job["progress"], "neither stage counted as a retry"
+        files = download_outputs(api, job_id)
+        assert "sunny" in files["txt"].decode()
+    speech_log, notes_log = ((cluster.tmp / f"{name}.log").read_text() for name in ("speech", "notes"))
+    assert (speech_log.count("job started"), notes_log.count("job started")) == (1, 1), "one stage each"

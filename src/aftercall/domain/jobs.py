@@ -295,3 +295,17 @@ class Job:
     error: str | None = None
     duration: float | None = None
     attempts: int = 0
+
+    @property
+    def transcribed(self) -> bool:
+        """Whether its speech stage is done: the transcripts are stored and listed in its output."""
+        return bool((self.output or {}).get("transcription"))
+
+    @property
+    def needs_speech(self) -> bool:
+        """Whether what the job has left to do includes speech-to-text: a transcript job, or a notes job on media
+        not yet transcribed (a notes job on a transcript, or one handed over after its speech stage, needs only the
+        language model)."""
+        if self.spec.preset is Preset.TRANSCRIPT:
+            return True
+        return self.spec.source_type is not SourceType.TRANSCRIPT_URI and not self.transcribed

@@ -40,6 +40,7 @@ class OutputFile:
 
 
 TRANSCRIPT_FILES = tuple(OutputFile("transcription", "transcript", fmt) for fmt in FORMATS)
+TRANSCRIPT_JSON = TRANSCRIPT_FILES[FORMATS.index("json")]  # what a notes stage reads when another worker transcribed
 NOTE_FILES = {
     "summary": OutputFile("summary", "summary", "txt"),
     "soap": OutputFile("soap", "soap", "json"),

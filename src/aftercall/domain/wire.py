@@ -41,7 +41,7 @@ def job(j: Job) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": j.id,
         "preset": j.spec.preset.value,
-        "status": j.status.value,
+        "status": status(j),
         "input": job_input(j.spec),
     }
     if j.status is Status.FINISHED:
@@ -60,12 +60,20 @@ def job(j: Job) -> dict[str, Any]:
     return view
 
 
+def status(job: Job) -> str:
+    """The status clients see: a job between its two stages in distributed mode (transcribed, waiting for a worker
+    of the llm queue to write its notes) is still ``processing``, as Daily's statuses only go forward."""
+    if job.status is Status.SUBMITTED and job.transcribed:
+        return Status.PROCESSING.value
+    return job.status.value
+
+
 def job_summary(job: Job) -> dict[str, Any]:
     """An item of ``GET /v1/batch-processor``."""
     return {
         "id": job.id,
         "preset": job.spec.preset.value,
-        "status": job.status.value,
+        "status": status(job),
         "createdAt": iso_time(job.created_at),
     }
 
@@ -74,7 +82,7 @@ def job_links(job: Job, link: Callable[[OutputFile], str]) -> dict[str, Any]:
     """``GET /v1/batch-processor/{id}/access-link`` of a finished job: a ``link`` to each file it wrote."""
     output = job.output or {}
     made = {entry["format"] for entry in output.get("transcription", [])}
-    links: dict[str, Any] = {"id": job.id, "preset": job.spec.preset.value, "status": job.status.value}
+    links: dict[str, Any] = {"id": job.id, "preset": job.spec.preset.value, "status": status(job)}
     links["transcription"] = [
         {"format": file.wire_format, "link": link(file)} for file in TRANSCRIPT_FILES if file.wire_format in made
     ]

@@ -80,6 +80,11 @@ class JobStore(Protocol):
         """Back to ``submitted``, the attempt not counted (a graceful shutdown); False if no longer held."""
         ...
 
+    def hand_over(self, job_id: str, attempt: int, output: dict[str, Any]) -> bool:
+        """Back to ``submitted`` for its next stage's queue, with the ``output`` stored so far and its progress kept,
+        the attempt not counted (its stage succeeded); False if no longer held."""
+        ...
+
     def set_progress(
         self, job_id: str, attempt: int, stage: Stage, percent: int, *, duration: float | None = None
     ) -> bool: ...

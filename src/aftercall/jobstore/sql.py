@@ -318,6 +318,13 @@ class SqlJobStore:
     def release(self, job_id: str, attempt: int) -> bool:
         """Put a job this attempt holds back in the queue as if it had not been claimed: a graceful shutdown that
         could not wait for it spends none of its attempts."""
+        return self._unclaim(job_id, attempt, stage=Stage.QUEUED.value, percent=0)
+
+    def hand_over(self, job_id: str, attempt: int, output: dict[str, Any]) -> bool:
+        return self._unclaim(job_id, attempt, output=output)
+
+    def _unclaim(self, job_id: str, attempt: int, **values: Any) -> bool:
+        """Back in the queue, this attempt's claim fenced off and the attempt not counted."""
         return self._fenced_update(
             job_id,
             attempt,
@@ -325,8 +332,7 @@ class SqlJobStore:
             attempts=attempt - 1,
             lease_owner=None,
             lease_expires_at=None,
-            stage=Stage.QUEUED.value,
-            percent=0,
+            **values,
         )
 
     def heartbeat(self, job_id: str, attempt: int, *, lease_seconds: float) -> bool:

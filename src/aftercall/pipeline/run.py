@@ -3,6 +3,9 @@ lease and uploads what it returns; ``aftercall run`` runs it and writes the file
 
     media:      decode → transcribe (→ diarize) → redact → render → [notes]
     transcript: read the transcript → notes
+
+In distributed mode a notes job on media runs in two stages, one per queue: up to its rendered transcripts
+(``notes=False``), then, on another worker, its notes from the transcript JSON it stored (``transcribed=True``).
 """
 
 from __future__ import annotations
@@ -75,11 +78,14 @@ def run(
     created: float,
     max_media_seconds: float,
     on_transcripts: Callable[[dict[str, bytes]], None] = lambda files: None,
+    transcribed: bool = False,
+    notes: bool = True,
 ) -> Outputs:
-    """Run ``spec`` over the fetched ``source``. ``on_transcripts`` gets the transcript files as soon as they are
-    rendered, before any notes are written (the worker stores them then, so a failed notes step keeps them)."""
+    """Run ``spec`` over the fetched ``source`` (``transcribed``: the job's own transcript JSON, stored by its speech
+    stage). ``on_transcripts`` gets the transcript files as soon as they are rendered, before any notes are written
+    (the worker stores them then, so a failed notes step keeps them). ``notes=False`` stops there."""
     transcripts: dict[str, bytes] = {}
-    if spec.source_type is SourceType.TRANSCRIPT_URI:
+    if spec.source_type is SourceType.TRANSCRIPT_URI or transcribed:
         segments = parse_transcript(source.read_bytes())
     else:
         audio = decode_media(source, spec.transcript, progress, max_seconds=max_media_seconds)
@@ -88,7 +94,7 @@ def run(
         transcripts = render_all(transcript, request_id=request_id, created=created, sha256=_sha256(source))
         on_transcripts(transcripts)
         segments = from_transcript(transcript)
-    if spec.preset is Preset.TRANSCRIPT:
+    if spec.preset is Preset.TRANSCRIPT or not notes:
         return Outputs(transcripts)
     return Outputs(transcripts, engines.notes.files(segments, spec.preset, progress))
 

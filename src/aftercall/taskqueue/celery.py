@@ -16,6 +16,7 @@ from typing import Any
 
 import structlog
 
+from aftercall.domain.jobs import Job
 from aftercall.errors import QueueUnavailable
 
 log = structlog.get_logger(__name__)
@@ -46,25 +47,27 @@ def make_app(broker_url: str, *, visibility_timeout: float) -> Any:
     return app
 
 
-def queue_for(preset: str) -> str:
-    return SPEECH_QUEUE if preset == "transcript" else LLM_QUEUE
+def queue_for(job: Job) -> str:
+    """The queue of a job's next stage: speech-to-text first, where it has any left; then the language model."""
+    return SPEECH_QUEUE if job.needs_speech else LLM_QUEUE
 
 
 class CeleryQueue:
-    """Publishes job ids; ``start``/``stop`` have nothing to do (workers are other processes). A publish that fails
-    raises; the broker going down and coming back are logged here, once each, not once a publish."""
+    """Publishes job ids, each to the queue of its next stage (``queue_for`` the job ``job_of`` finds; none for a
+    job gone); ``start``/``stop`` have nothing to do (workers are other processes). A publish that fails raises; the
+    broker going down and coming back are logged here, once each, not once a publish."""
 
-    def __init__(self, app: Any, preset_of: Callable[[str], str | None]) -> None:
+    def __init__(self, app: Any, job_of: Callable[[str], Job | None]) -> None:
         self.app = app
-        self._preset_of = preset_of
+        self._job_of = job_of
         self._broker = _Outage()
 
     def enqueue(self, job_id: str) -> None:
-        preset = self._preset_of(job_id)
-        if preset is None:
+        job = self._job_of(job_id)
+        if job is None:
             return
         try:
-            self.app.send_task(TASK, args=[job_id], queue=queue_for(preset))
+            self.app.send_task(TASK, args=[job_id], queue=queue_for(job))
         except Exception as exc:
             if not _unreachable(exc):
                 raise
