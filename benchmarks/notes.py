@@ -1,5 +1,6 @@
 """What the notes presets cost, per preset and engine: wall time, the model's output tokens per second of model time
-(reading the prompt included), and the share of the time spent outside the model (chunking, evidence checks, the
+(reading the prompt included), the prompt tokens the model did not have to read again (the transcript chunk that
+the requests about it share), and the share of the time spent outside the model (chunking, evidence checks, the
 drug dictionary, schema validation).
 
 The input is tests/data/visit.txt (a generated doctor-patient visit) repeated --repeats times, read as a
@@ -63,21 +64,24 @@ def warm(model: LanguageModel) -> None:
 
 
 def measure(model: LanguageModel, segments: Segments, preset: Preset) -> dict[str, float]:
-    before = (model.usage.calls, model.usage.prompt_tokens, model.usage.completion_tokens, model.usage.seconds)
+    usage = model.usage
+    before = (usage.calls, usage.prompt_tokens, usage.completion_tokens, usage.seconds, usage.cached_tokens)
     started = time.perf_counter()
     Notes(model).files(segments, preset, Quiet())
     wall = time.perf_counter() - started
-    calls, prompt, completion, seconds = (
-        model.usage.calls - before[0],
-        model.usage.prompt_tokens - before[1],
-        model.usage.completion_tokens - before[2],
-        model.usage.seconds - before[3],
+    calls, prompt, completion, seconds, reused = (
+        usage.calls - before[0],
+        usage.prompt_tokens - before[1],
+        usage.completion_tokens - before[2],
+        usage.seconds - before[3],
+        usage.cached_tokens - before[4],
     )
     return {
         "wall": wall,
         "calls": calls,
         "prompt": prompt,
         "completion": completion,
+        "reused": reused,
         "tok_s": completion / seconds if seconds else 0.0,
         "outside": (wall - seconds) / wall,
     }
@@ -105,14 +109,14 @@ def main() -> None:
                 settings = Settings(llm_engine="openai", llm_base_url=url)
             models[engine] = language_model(settings)
         print(f"{'engine':<8} {'preset':<11} {'wall s':>8} {'calls':>6} {'prompt':>7} {'output':>7} "
-              f"{'out tok/s':>9} {'outside model':>14}")  # fmt: skip
+              f"{'reused':>7} {'out tok/s':>9} {'outside model':>14}")  # fmt: skip
         for preset in (Preset.SUMMARIZE, Preset.SOAP_NOTES):
             for engine, model in models.items():
                 warm(model)
                 r = measure(model, segments, preset)
                 print(
                     f"{engine:<8} {preset.value:<11} {r['wall']:>8.1f} {r['calls']:>6.0f} {r['prompt']:>7.0f} "
-                    f"{r['completion']:>7.0f} {r['tok_s']:>9.1f} {r['outside']:>13.1%}"
+                    f"{r['completion']:>7.0f} {r['reused']:>7.0f} {r['tok_s']:>9.1f} {r['outside']:>13.1%}"
                 )
 
 

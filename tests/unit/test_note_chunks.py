@@ -10,10 +10,10 @@ from typing import Any
 
 from aftercall.llm import Message, Usage
 from aftercall.notes.chunks import chunks
-from aftercall.notes.concepts import concept_list
+from aftercall.notes.concepts import TERMS, concept_list
 from aftercall.notes.reading import Reading
 from aftercall.notes.segments import Segment, Segments
-from aftercall.notes.soap import soap_note
+from aftercall.notes.soap import STATEMENTS, soap_note
 from aftercall.notes.summary import groups, requests, summary_text
 
 LAST_WORDS = "I will start metformin 500 mg tonight and see you in three months."
@@ -98,6 +98,20 @@ def test_the_last_minutes_of_a_long_call_reach_every_note() -> None:
     paragraphs = summary.strip().split("\n\n")
     assert len(paragraphs) == 3
     assert paragraphs[-1].endswith(LAST_WORDS), "the last paragraph is written from the end of the call"
+
+
+def test_the_outputs_read_together_ask_about_each_chunk_in_turn_so_a_chunk_is_read_once() -> None:
+    model = QuotingModel()
+    reading = Reading(model, long_call(minutes=30), together=(STATEMENTS, TERMS))
+    assert len(reading.chunks) >= 2
+    soap, concepts = soap_note(reading), concept_list(reading)
+    texts = [text for _, text in reading.each_chunk()]
+    asked = [(texts.index(prompt.split("\n\n")[0].removeprefix("Segments:\n")), prompt.rsplit("\n\n", 1)[-1][:15])
+             for prompt in model.prompts]  # fmt: skip
+    expected = [(n, task[:15]) for n in range(len(texts)) for task in (STATEMENTS.task, TERMS.task)]
+    assert asked == expected, "each chunk's SOAP statements, then its concepts, then the next chunk"
+    alone = Reading(QuotingModel(), long_call(minutes=30))
+    assert (soap, concepts) == (soap_note(alone), concept_list(alone)), "the same note as each read on its own"
 
 
 def test_summaries_are_grouped_in_order_into_three_paragraphs() -> None:

@@ -14,7 +14,7 @@ from aftercall.notes.evidence import gather
 from aftercall.notes.grounding import Grounded, answer_schema, span
 from aftercall.notes.lexicon import PENDING, RESULT_WORDS, SIDES, UNITS
 from aftercall.notes.polarity import readings
-from aftercall.notes.reading import Reading
+from aftercall.notes.reading import Ask, Reading
 from aftercall.notes.segments import Segment
 from aftercall.notes.tokens import tokens
 from aftercall.notes.words import content
@@ -45,6 +45,9 @@ def _answer(limit: int) -> dict[str, Any]:
             "negated": {"type": "boolean"},
         },
     )
+
+
+TERMS = Ask(_TASK, _answer, "concepts", concept=True)
 
 
 class _Concepts:
@@ -79,7 +82,7 @@ def concept_list(reading: Reading) -> dict[str, Any]:
             category = "allergy" if allergic else "medication"
             concepts.add(mention.name, category, denied, [segment], mention.codes)
     dropped: list[Grounded] = []
-    for item in reading.claims(_TASK, _answer, "concepts", concept=True):
+    for item in reading.claims(TERMS):
         reason = item.reason or _concept_problem(item, concepts)
         if reason:
             dropped.append(item.dropped(reason))

@@ -32,6 +32,17 @@ Schema = Callable[[int], dict[str, Any]]  # the answer schema for a chunk, given
 Plan = Callable[[int, int], int]  # how many requests a reading plans, given its chunks and the requests per answer
 
 
+@dataclass(frozen=True)
+class Ask:
+    """What one output asks of each chunk: its ``task``, the ``schema`` of the answer, whose list ``key`` holds the
+    items, and whether those are ``concept``s (terms) rather than statements."""
+
+    task: str
+    schema: Schema
+    key: str
+    concept: bool
+
+
 @dataclass
 class Reading:
     model: LanguageModel
@@ -40,8 +51,10 @@ class Reading:
     judge: bool = False  # ask the model to check the statements that passed the rules
     audit: bool = False  # list every dropped item in the metadata, not only the counts
     plan: Plan = lambda chunks, per_chunk: chunks * per_chunk  # the model requests the reader will make, for progress
+    together: tuple[Ask, ...] = ()  # the outputs of a job, each chunk asked for all of them at once (``claims``)
     _done: int = field(default=0, init=False)
     _reported: float = field(default=0.0, init=False)
+    _read: dict[Ask, list[Grounded]] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.answer_tokens = self.model.context_tokens // 3
@@ -60,12 +73,36 @@ class Reading:
         words = sum(len(s.text.split()) for s in chunk.values())
         return max(MIN_ITEMS, min(words // _WORDS_PER_ITEM, self.answer_tokens // _TOKENS_PER_ITEM))
 
-    def claims(self, task: str, schema: Schema, key: str, *, concept: bool) -> Iterator[Grounded]:
-        """Each item of the model's answer list ``key``, chunk by chunk, grounded in the transcript (and judged)."""
+    def claims(self, ask: Ask) -> Iterator[Grounded]:
+        """Each item the model answers to ``ask``, chunk by chunk, grounded in the transcript (and judged). The asks
+        read ``together`` are all answered on the first call, so that each chunk is read once for all of them."""
+        if ask in self.together:
+            if self._read is None:
+                self._read = self._read_together()
+            yield from self._read[ask]
+            return
         for chunk, text in self.each_chunk():
-            for items in self._answers(READER, about(text, task), schema, key, chunk):
-                grounded = [ground(item, chunk, self.transcript, concept=concept) for item in items]
-                yield from judge.judged(self.ask, grounded) if self.judge else grounded
+            for items in self._answers(READER, about(text, ask.task), ask.schema, ask.key, chunk):
+                yield from self._checked([ground(item, chunk, self.transcript, concept=ask.concept) for item in items])
+
+    def _read_together(self) -> dict[Ask, list[Grounded]]:
+        """The grounded items of every ``together`` ask. A chunk's requests follow one another, all of them sharing
+        its text, and only then come the model's second readings (which ask about other text): a model that keeps
+        what it has read (the local engine, a server's prompt cache) reads each chunk once."""
+        found: dict[Ask, list[Grounded]] = {ask: [] for ask in self.together}
+        for chunk, text in self.each_chunk():
+            answered = [
+                (ask, [ground(item, chunk, self.transcript, concept=ask.concept) for item in items])
+                for ask in self.together
+                for items in self._answers(READER, about(text, ask.task), ask.schema, ask.key, chunk)
+            ]
+            for ask, grounded in answered:
+                found[ask].extend(self._checked(grounded))
+        return found
+
+    def _checked(self, grounded: list[Grounded]) -> list[Grounded]:
+        """One answer's grounded items, after the model's second reading where it is on."""
+        return judge.judged(self.ask, grounded) if self.judge else grounded
 
     def _answers(
         self, system: str, user: str, schema: Schema, key: str, chunk: dict[int, Segment]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aftercall.notes.grounding import Grounded, answer_schema, span
-from aftercall.notes.reading import Reading
+from aftercall.notes.reading import Ask, Reading
 
 SECTIONS = ("subjective", "objective", "assessment", "plan")
 
@@ -31,11 +31,14 @@ def _answer(limit: int) -> dict[str, Any]:
     )
 
 
+STATEMENTS = Ask(_TASK, _answer, "statements", concept=False)
+
+
 def soap_note(reading: Reading) -> dict[str, Any]:
     note: dict[str, Any] = {section: [] for section in SECTIONS}
     seen: set[tuple[str, str]] = set()
     dropped: list[Grounded] = []
-    for statement in reading.claims(_TASK, _answer, "statements", concept=False):
+    for statement in reading.claims(STATEMENTS):
         if statement.reason is not None or statement.evidence is None:
             dropped.append(statement)
             continue

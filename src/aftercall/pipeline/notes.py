@@ -11,10 +11,10 @@ from aftercall.domain.jobs import Preset, Stage
 from aftercall.errors import ModelUnavailable, NotesError
 from aftercall.llm import LanguageModel
 from aftercall.notes import schemas
-from aftercall.notes.concepts import concept_list
+from aftercall.notes.concepts import TERMS, concept_list
 from aftercall.notes.reading import Reading
 from aftercall.notes.segments import Segments
-from aftercall.notes.soap import soap_note
+from aftercall.notes.soap import STATEMENTS, soap_note
 from aftercall.notes.summary import requests, summary_text
 from aftercall.pipeline.speech import Progress
 
@@ -33,7 +33,13 @@ class Notes:
         plan = requests if summary else _soap_and_concepts
         try:
             reading = Reading(
-                self.model, segments, on_progress=progress.fraction, judge=self.judge, audit=self.audit, plan=plan
+                self.model,
+                segments,
+                on_progress=progress.fraction,
+                judge=self.judge,
+                audit=self.audit,
+                plan=plan,
+                together=() if summary else (STATEMENTS, TERMS),  # each chunk read once for both
             )
             if summary:
                 return {"summary": summary_text(reading).encode()}
