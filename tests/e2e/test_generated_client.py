@@ -91,4 +91,4 @@ def test_a_generated_client_uploads_submits_polls_links_and_downloads(server, tm
 
     missing = get_job.sync(client=client, job_id="no-such-job")
     assert isinstance(missing, Error), missing
-    assert missing.error == "not-found-error"
+    assert missing.error == "not-found"

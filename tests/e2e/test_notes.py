@@ -95,7 +95,20 @@ def test_summary_of_a_transcript_makes_no_transcription(api: httpx.Client, media
 def test_a_page_is_not_a_transcript(api: httpx.Client, media: str) -> None:
     job = wait(api, submit_notes(api, "summarize", "transcriptUri", f"{media}/media/page.html"))
     assert job["status"] == "error"
-    assert job["error"] == "Input is not a transcript in txt, srt, vtt or json (text/html)"
+    chained = "Summary generation job failed: Error: Input is not a transcript in txt, srt, vtt or json (text/html)"
+    assert job["error"] == chained, "its own step failed: Daily's chain names the notes job, then the step's error"
+
+
+def test_a_notes_job_whose_recording_is_not_transcribed_fails_with_dailys_chain_of_errors(
+    api: httpx.Client, media: str
+) -> None:
+    for preset, job_name in (("summarize", "Summary generation"), ("soap-notes", "SOAP note generation")):
+        job = wait(api, submit_notes(api, preset, "uri", f"{media}/status/403"))
+        assert job["status"] == "error"
+        assert job["error"] == (
+            f"{job_name} job failed: BatchProcessorTranscriptError: transcript job failed: Error: Failed to download: "
+            "403 Forbidden"
+        )
 
 
 def test_transcript_input_needs_a_notes_preset(api: httpx.Client, media: str) -> None:
@@ -156,6 +169,7 @@ def test_an_unreachable_model_fails_the_step_and_keeps_the_transcripts(
             job = wait(api, submit_notes(api, "summarize", "uri", f"{media}/media/speech.wav"))
             assert job["status"] == "error"
             assert job["error"].startswith(
+                "Summary generation job failed: Error: "
                 f"Failed to summarize: the language model server at {dead}/chat/completions is unreachable"
             )
             kept = job["output"]["transcription"]

@@ -213,15 +213,15 @@ def test_deepgram_model_names_are_served_by_the_local_default(api):
     ],
 )
 def test_unknown_ids_are_404(api, path):
-    error_of(api.get(path.format(id="6f1c4d1e-0000-4000-8000-000000000000")), 404, "not-found-error")
+    error_of(api.get(path.format(id="6f1c4d1e-0000-4000-8000-000000000000")), 404, "not-found")
 
 
 def test_deleting_an_unknown_job_is_404(api):
-    error_of(api.delete("/v1/batch-processor/nope"), 404, "not-found-error")
+    error_of(api.delete("/v1/batch-processor/nope"), 404, "not-found")
 
 
 def test_unknown_routes_and_methods(api):
-    error_of(api.get("/v1/nothing-here"), 404, "not-found-error")
+    error_of(api.get("/v1/nothing-here"), 404, "not-found")
     error_of(api.put("/v1/batch-processor"), 405, "invalid-request-error")
 
 

@@ -17,7 +17,7 @@ def api(tmp_path):
 
 def error_info(response, status: int = 400) -> str:
     assert response.status_code == status, response.text
-    assert response.json()["error"] == ("invalid-request-error" if status == 400 else "not-found-error")
+    assert response.json()["error"] == ("invalid-request-error" if status == 400 else "not-found")
     return response.json()["info"]
 
 

@@ -39,7 +39,7 @@ ERROR_TABLE: list[tuple[type[AftercallError], int, str]] = [
     (JsonParsingError, 400, "json-parsing-error"),
     (AuthorizationHeaderError, 400, "authorization-header-error"),
     (AuthenticationError, 401, "authentication-error"),
-    (NotFound, 404, "not-found-error"),
+    (NotFound, 404, "not-found"),
     (Conflict, 409, "invalid-request-error"),
     (PayloadTooLarge, 413, "invalid-request-error"),
     (RateLimited, 429, "rate-limit-error"),
@@ -71,7 +71,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 404:
-        return error_response(404, "not-found-error", "There is no such endpoint")
+        return error_response(404, "not-found", "There is no such endpoint")
     if exc.status_code == 405:
         return error_response(405, "invalid-request-error", "This method is not allowed on this endpoint")
     kind = "server-error" if exc.status_code >= 500 else "invalid-request-error"

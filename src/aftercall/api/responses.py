@@ -17,7 +17,7 @@ class _Answer(BaseModel):
 
 
 class Error(_Answer):
-    """Every error: ``error`` a type of Daily's (invalid-request-error, authentication-error, not-found-error,
+    """Every error: ``error`` a type of Daily's (invalid-request-error, authentication-error, not-found,
     rate-limit-error, server-error, ...), ``info`` one sentence naming the field or the reason."""
 
     error: str

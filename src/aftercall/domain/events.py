@@ -16,7 +16,6 @@ JOB_ERROR = "batch-processor.error"
 JOB_STARTED = "batch-processor.job-started"
 JOB_PROGRESS = "batch-processor.job-progress"
 PROGRESS_STEP = 10  # at most one progress event per this many percent of a job
-CANCELLED_ERROR = "Job was cancelled"
 # Daily's event names are dotted lower-case words (meeting.started, recording.ready-to-download, ...): every one
 # of them is accepted in a subscription, though aftercall emits only the batch-processor ones.
 _EVENT_TYPE = re.compile(r"[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+")

@@ -52,6 +52,9 @@ _STAGE_VERB = {
 }
 
 
+CANCELLED_ERROR = "Job was cancelled"  # the error of a job deleted before it ended
+
+
 def crash_sentence(stage: Stage) -> str:
     """The error of a job that an unexpected exception stopped: which step failed, and nothing of the server's
     internals (paths, class names, messages), which go to the log with the job's id."""

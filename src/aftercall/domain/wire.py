@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from aftercall.domain.jobs import Job, JobSpec, SourceType, Status
+from aftercall.domain.jobs import CANCELLED_ERROR, Job, JobSpec, Preset, SourceType, Status
 from aftercall.domain.outputs import NOTE_FILES, TRANSCRIPT_FILES, OutputFile
 from aftercall.domain.recordings import Recording
 from aftercall.domain.webhooks import Webhook
@@ -49,7 +49,7 @@ def job(j: Job) -> dict[str, Any]:
     if j.status is Status.ERROR:
         if j.output:  # extension: what a job made before its failing step is kept and listed
             view["output"] = j.output
-        view["error"] = j.error
+        view["error"] = error(j)
     view["progress"] = {"stage": j.progress.stage.value, "percent": j.progress.percent}
     if j.attempts > 1:  # a retry says which attempt it is on (the furthest point reached stays shown)
         view["progress"]["attempt"] = j.attempts
@@ -58,6 +58,24 @@ def job(j: Job) -> dict[str, Any]:
     if j.duration is not None:
         view["duration"] = round(j.duration, 3)
     return view
+
+
+# The job a notes preset names in its errors, as Daily's do ("Summary generation job failed: ..."; docs/api.md §2).
+_NOTES_JOB = {Preset.SUMMARIZE: "Summary generation", Preset.SOAP_NOTES: "SOAP note generation"}
+
+
+def error(job: Job) -> str | None:
+    """The error clients see. A transcript job's is the sentence of the step that failed. A notes job's is chained
+    as Daily chains it: the notes job failed, because of its transcript job, where a recording's transcription
+    failed (``Summary generation job failed: BatchProcessorTranscriptError: transcript job failed: Error: Failed to
+    download: 403 Forbidden``), or because of its own step (``Summary generation job failed: Error: Failed to
+    summarize: ...``). A cancellation is no failed step: it stays ``Job was cancelled``."""
+    if job.error is None or job.spec.preset not in _NOTES_JOB or job.error == CANCELLED_ERROR:
+        return job.error
+    failed = f"{_NOTES_JOB[job.spec.preset]} job failed: "
+    if job.needs_speech:  # a recording or media URL not transcribed: its transcript job failed
+        return f"{failed}BatchProcessorTranscriptError: transcript job failed: Error: {job.error}"
+    return f"{failed}Error: {job.error}"
 
 
 def status(job: Job) -> str:

@@ -13,8 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from aftercall.domain.events import CANCELLED_ERROR, progress_event, started_event, terminal_event
-from aftercall.domain.jobs import Job, JobSpec, Progress, SourceType, Stage, Status
+from aftercall.domain.events import progress_event, started_event, terminal_event
+from aftercall.domain.jobs import CANCELLED_ERROR, Job, JobSpec, Progress, SourceType, Stage, Status
 from aftercall.domain.recordings import Recording
 from aftercall.errors import Conflict, InvalidRequest, StoreUnavailable
 from aftercall.jobstore import IDEMPOTENCY_WINDOW_SECONDS, OLDEST, Claim, JobTally, Page
