@@ -63,7 +63,7 @@ class StageBars:
 def job_spec(source: str, *, preset: str, language: str, settings: Settings) -> JobSpec:
     """The job a client would have submitted for ``source``, refused as the API refuses it (same sentences). Its
     files are named as a ``useReplacement`` job's keys, after the source: ``call.srt``, ``call-soap.json``."""
-    problem = language_problem(language)
+    problem = language_problem(language, speech_to_text(settings).knows_language)
     if problem:
         raise InvalidRequest("inParams.language", problem)
     spec = JobSpec(

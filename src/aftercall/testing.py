@@ -34,6 +34,9 @@ class ScriptedSpeech:
     def knows_model(self, name: str) -> bool:
         return name == "scripted"
 
+    def knows_language(self, code: str) -> bool:
+        return code == self.language
+
     def labels_speakers(self, request: AsrRequest) -> bool:
         return False
 

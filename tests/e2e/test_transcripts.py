@@ -151,11 +151,13 @@ def test_other_languages_use_the_shipped_multilingual_model(api, media, language
         assert "detected_language" not in channel
 
 
-def test_auto_detects_the_language_across_the_whole_file(api, media):
+@pytest.mark.parametrize("language", ["auto", "multi"])
+def test_auto_detects_the_language_across_the_whole_file(api, media, language):
     """English for the first half-minute, French after: a detector that hears only the first 30 s says English.
-    The file's language is the one most of it is in, and each part is written in the language it was said in."""
+    The file's language is the one most of it is in, and each part is written in the language it was said in
+    (``multi``, Deepgram's code-switching value, asks for that whatever the detectors say)."""
     url = f"{media}/english-then-french.wav"
-    job_id = submit(api, url, inParams={"sourceType": "uri", "uri": url, "language": "auto"})
+    job_id = submit(api, url, inParams={"sourceType": "uri", "uri": url, "language": language})
     job = wait(api, job_id)
     assert job["status"] == "finished", job
     channel = check_json(download_outputs(api, job_id)["json"], job_id=job_id, duration=job["duration"])["results"][

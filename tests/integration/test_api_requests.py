@@ -110,6 +110,12 @@ def test_bad_submissions_are_400s_naming_the_field(api, body, field):
     assert info.startswith(f"{field}: ")
 
 
+def test_a_language_beyond_dailys_tags_is_accepted_when_the_speech_model_knows_it(api):
+    for language in ("sw", "haw", "multi", "auto"):  # Swahili and Hawaiian: Whisper's, not Daily's
+        body = job_body(inParams={"sourceType": "uri", "uri": "https://e.com/a.wav", "language": language})
+        assert api.post("/v1/batch-processor", json=body).status_code == 200, language
+
+
 def test_a_replacement_key_stem_another_job_holds_is_refused_until_that_job_is_deleted(api):
     body = job_body(outParams={"s3Config": {"s3KeyTemplate": "{domain_name}/calls/latest", "useReplacement": True}})
     first = api.post("/v1/batch-processor", json=body).json()["id"]

@@ -32,6 +32,18 @@ def results(api, job: dict) -> dict:
     return json.loads(download(api, job["id"], "json"))
 
 
+def test_deepgram_gets_multi_and_keyterms_as_its_own_options(servers, tmp_path):
+    media, speech = servers
+    settings = {"asr_engine": "deepgram", "deepgram_api_key": KEY, "deepgram_base_url": speech.url}
+    with make_client(tmp_path, allow_private_urls=True, **settings) as api:
+        job = submit(api, media, language="multi", extra={"keyterm": "apixaban", "keywords": ["Eliquis:3"]})
+        assert job["status"] == "finished", job
+    params = speech.requests[-1]["params"]
+    assert ("language", "multi") in params
+    assert ("detect_language", "true") not in params
+    assert {("keywords", "Eliquis:3"), ("keywords", "apixaban")} <= set(params), "Deepgram reads its boosts itself"
+
+
 def test_deepgram_gets_the_jobs_options_and_its_speakers_are_kept(servers, tmp_path):
     media, speech = servers
     settings = {"asr_engine": "deepgram", "deepgram_api_key": KEY, "deepgram_base_url": speech.url}

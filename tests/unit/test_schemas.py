@@ -2,10 +2,12 @@ import json
 
 import pytest
 
-from aftercall.api.schemas import CreateJobRequest, parse
+from aftercall.api.schemas import KNOWS_LANGUAGE, CreateJobRequest, parse
+from aftercall.asr import AsrRequest
 from aftercall.domain import wire
 from aftercall.domain.jobs import JobSpec, SourceType, SpeakerCount
 from aftercall.errors import InvalidRequest
+from aftercall.pipeline.transcribe import asr_request
 from tests.jobs import job_body
 
 
@@ -53,6 +55,44 @@ def test_the_spec_types_extra_once_and_a_stored_spec_reads_back_the_same():
     assert JobSpec.from_json(json.loads(json.dumps(spec.to_json())), legacy_domain="other", job_id="other") == spec
     plain = spec_of(body())
     assert (plain.transcript.speakers, plain.transcript.multichannel) == (SpeakerCount(1, 8), None)
+
+
+def test_deepgrams_options_in_extra_take_their_meaning_where_aftercall_can_honour_it():
+    extra = {"detect_language": True, "keyterm": "tirzepatide", "keywords": ["Mounjaro:2"], "smart_format": True,
+             "paragraphs": True, "utterances": True, "numerals": True}  # fmt: skip
+    spec = spec_of(body(inParams={"sourceType": "uri", "uri": "https://e.com/a.mp3", "language": "fr"},
+                        transformParams={"transcript": {"extra": extra}}))  # fmt: skip
+    assert spec.transcript.language == "auto", "detect_language: the language is detected, whatever was named"
+    assert spec.transcript.keywords == ("Mounjaro:2", "tirzepatide"), "a keyterm biases recognition as a keyword"
+    assert AsrRequest(language=None, keywords=spec.transcript.keywords).terms == ("Mounjaro", "tirzepatide")
+    assert JobSpec.from_json(json.loads(json.dumps(spec.to_json())), legacy_domain="x", job_id="J") == spec
+    listed = spec_of(body(transformParams={"transcript": {"extra": {"keyterm": ["a1c", "eGFR"]}}}))
+    assert listed.transcript.keywords == ("a1c", "eGFR")
+
+
+def test_languages_are_dailys_tags_auto_multi_and_those_the_speech_engine_knows():
+    swahili = body(inParams={"sourceType": "uri", "uri": "https://e.com/a.mp3", "language": "sw"})
+    with pytest.raises(InvalidRequest) as refused:
+        spec_of(swahili)
+    assert str(refused.value).startswith("inParams.language: unsupported language 'sw'")
+    known = parse(CreateJobRequest, swahili, {KNOWS_LANGUAGE: lambda code: code == "sw"})
+    assert known.to_spec(job_id="J", domain="local", epoch_time=5).transcript.language == "sw"
+    multi = spec_of(body(transformParams={"transcript": {"language": "multi"}}))
+    assert (asr_request(multi.transcript).language, asr_request(multi.transcript).mixed) == (None, True), "by part"
+    assert asr_request(spec_of(body()).transcript).mixed is False
+    odd = body(inParams={"sourceType": "uri", "uri": "https://e.com/a", "language": "s w!"})
+    with pytest.raises(InvalidRequest, match=r"^inParams\.language: "):
+        parse(CreateJobRequest, odd, {KNOWS_LANGUAGE: lambda code: True})  # not a language tag at all
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"smart_format": "yes"}, {"detect_language": 1}, {"keyterm": 3}, {"keyterm": ["ok", 2]}, {"numerals": None}],
+)
+def test_a_deepgram_option_of_the_wrong_type_is_refused_naming_extra(extra):
+    with pytest.raises(InvalidRequest) as refused:
+        spec_of(body(transformParams={"transcript": {"extra": extra}}))
+    assert str(refused.value).startswith("transformParams.transcript.extra: ")
 
 
 @pytest.mark.parametrize(

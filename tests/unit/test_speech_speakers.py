@@ -44,6 +44,9 @@ class _Engine:
     def knows_model(self, name: str) -> bool:
         return False
 
+    def knows_language(self, code: str) -> bool:
+        return False
+
     def labels_speakers(self, request: AsrRequest) -> bool:
         return self.labels and request.diarize
 

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 
 from aftercall.domain import redaction
 from aftercall.domain.events import JOB_ERROR, JOB_FINISHED, JOB_PROGRESS, JOB_STARTED, valid_event_type
 from aftercall.domain.jobs import (
+    AUTO_LANGUAGE,
     LANGUAGES,
     JobSpec,
     Preset,
@@ -29,7 +39,17 @@ def _published_as(*values: str) -> WithJsonSchema:
     return WithJsonSchema({"type": "string", "enum": list(values)})
 
 
-Language = Annotated[str, _published_as(*sorted(LANGUAGES))]
+Language = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "One of Daily's language tags, auto, multi, or a language code the server's speech model "
+            "supports (docs/api.md §2)",
+            "examples": sorted(LANGUAGES),
+        }
+    ),
+]
 RedactKind = Annotated[str, _published_as(*redaction.OPTIONS)]
 # Every Daily event name is accepted in a subscription; these are the ones aftercall sends.
 EventType = Annotated[str, _published_as(JOB_FINISHED, JOB_ERROR, JOB_STARTED, JOB_PROGRESS)]
@@ -39,11 +59,16 @@ class _Wire(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
-def _check_language(value: str | None) -> str | None:
-    problem = None if value is None else language_problem(value)
+def _check_language(value: str | None, info: ValidationInfo) -> str | None:
+    """Daily's tags, ``auto`` and ``multi``, or a language the speech engine of the ``parse`` context knows."""
+    knows = (info.context or {}).get(KNOWS_LANGUAGE, lambda code: False)
+    problem = None if value is None else language_problem(value, knows)
     if problem:
         raise ValueError(problem)
     return value
+
+
+KNOWS_LANGUAGE = "knows_language"  # the ``parse`` context's test of a language code (the speech engine's)
 
 
 class S3Config(_Wire):
@@ -72,8 +97,8 @@ class InParams(_Wire):
 
     @field_validator("language")
     @classmethod
-    def _language(cls, value: str | None) -> str | None:
-        return _check_language(value)
+    def _language(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _check_language(value, info)
 
     def source(self) -> str:
         """The one source field ``sourceType`` names (``transcriptUri`` also accepts ``uri``)."""
@@ -85,6 +110,10 @@ class InParams(_Wire):
         if not value:
             raise InvalidRequest(name, f"is required when sourceType is '{self.source_type}'")
         return value
+
+
+# Deepgram's options a client may put in ``extra``, each true or false (docs/api.md §2 says what each does here).
+_DEEPGRAM_FLAGS = ("detect_language", "smart_format", "paragraphs", "utterances", "numerals")
 
 
 class TranscriptParams(_Wire):
@@ -99,8 +128,8 @@ class TranscriptParams(_Wire):
 
     @field_validator("language")
     @classmethod
-    def _language(cls, value: str | None) -> str | None:
-        return _check_language(value)
+    def _language(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _check_language(value, info)
 
     @field_validator("redact", mode="before")
     @classmethod
@@ -117,6 +146,14 @@ class TranscriptParams(_Wire):
         keywords = extra.get("keywords", [])
         if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
             raise ValueError("keywords must be a list of strings")
+        keyterm = extra.get("keyterm", [])
+        if not isinstance(keyterm, str) and not (
+            isinstance(keyterm, list) and all(isinstance(k, str) for k in keyterm)
+        ):
+            raise ValueError("keyterm must be a string or a list of strings")
+        for name in _DEEPGRAM_FLAGS:
+            if not isinstance(extra.get(name, False), bool):
+                raise ValueError(f"{name} must be true or false")
         for name in ("num_speakers", "min_speakers", "max_speakers"):
             value = extra.get(name)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
@@ -154,7 +191,7 @@ class CreateJobRequest(_Wire):
             target=OutputTarget.resolve(stem, use_replacement=s3.use_replacement, domain=domain, job_id=job_id),
             transcript=TranscriptOptions.with_extra(
                 t.extra,
-                language=t.language or self.in_params.language,
+                language=AUTO_LANGUAGE if t.extra.get("detect_language") else t.language or self.in_params.language,
                 model=t.model,
                 punctuate=t.punctuate,
                 profanity_filter=t.profanity_filter,
@@ -174,11 +211,12 @@ def validation_problem(errors: list[Any]) -> InvalidRequest:
     return InvalidRequest(path, str(error["msg"]).removeprefix("Value error, "))
 
 
-def parse(model: type[_Wire], data: Any) -> Any:
+def parse(model: type[_Wire], data: Any, context: dict[str, Any] | None = None) -> Any:
+    """``data`` as ``model``; ``context`` gives the validators what the server knows (``KNOWS_LANGUAGE``)."""
     if not isinstance(data, dict):
         raise InvalidRequest("body", "must be a JSON object")
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         raise validation_problem(exc.errors()) from exc
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -30,6 +31,7 @@ class Recognition:
 @dataclass(frozen=True)
 class AsrRequest:
     language: str | None  # ISO 639-1 code; None: detect
+    mixed: bool = False  # the call may change language (Deepgram's "multi"): each part is decoded in its own
     model: str | None = None  # a model name of the engine's catalogue; None: the engine's default
     keywords: tuple[str, ...] = ()
     # Passed through by remote engines that implement them (aftercall applies redaction and masking itself too):
@@ -37,6 +39,14 @@ class AsrRequest:
     diarize: bool = False
     profanity_filter: bool = False
     redact: tuple[str, ...] = ()
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The keywords without Deepgram's boosts (``"metformin:2"`` is metformin), for engines that take no boost."""
+        return tuple(_BOOST.sub("", keyword) for keyword in self.keywords)
+
+
+_BOOST = re.compile(r":-?\d+(?:\.\d+)?$")
 
 
 ProgressCallback = Callable[[float], None]  # seconds of media processed
@@ -48,6 +58,9 @@ class SpeechToText(Protocol):
 
     def knows_model(self, name: str) -> bool:
         """Whether a job may ask for ``name`` (``transformParams.transcript.model``)."""
+
+    def knows_language(self, code: str) -> bool:
+        """Whether a job may ask for the language of ISO 639 ``code`` beyond Daily's tags (docs/api.md §2)."""
 
     def labels_speakers(self, request: AsrRequest) -> bool:
         """Whether the words it recognises for ``request`` come with their speakers (no diarizer is needed)."""

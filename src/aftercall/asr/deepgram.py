@@ -26,6 +26,9 @@ class DeepgramEngine:
     def knows_model(self, name: str) -> bool:
         return True  # Deepgram's catalogue: a name it does not know fails the job with its own answer
 
+    def knows_language(self, code: str) -> bool:
+        return True  # the server's languages: one it does not know fails the job with its own answer
+
     def labels_speakers(self, request: AsrRequest) -> bool:
         return request.diarize  # (a Deepgram-compatible server that sends none leaves them to the local diarizer)
 
@@ -40,7 +43,10 @@ class DeepgramEngine:
             ("profanity_filter", flag(request.profanity_filter)),
             ("utterances", "false"),
         ]
-        params.append(("language", request.language) if request.language else ("detect_language", "true"))
+        if request.mixed:
+            params.append(("language", "multi"))  # Deepgram's own code-switching
+        else:
+            params.append(("language", request.language) if request.language else ("detect_language", "true"))
         params += [("redact", kind) for kind in request.redact]
         params += [("keywords", keyword) for keyword in request.keywords]
         return params

@@ -32,6 +32,9 @@ class OpenAIEngine:
     def knows_model(self, name: str) -> bool:
         return True  # the server's catalogue: a name it does not know fails the job with its own answer
 
+    def knows_language(self, code: str) -> bool:
+        return True  # the server's languages: one it does not know fails the job with its own answer
+
     def labels_speakers(self, request: AsrRequest) -> bool:
         return False  # OpenAI's transcription API names no speakers
 
@@ -44,7 +47,7 @@ class OpenAIEngine:
         if request.language:
             fields["language"] = request.language
         if request.keywords:  # the prompt is the only biasing this API has
-            fields["prompt"] = ", ".join(request.keywords)
+            fields["prompt"] = ", ".join(request.terms)
         return fields
 
     def transcribe(self, samples: np.ndarray, request: AsrRequest, on_progress: ProgressCallback) -> Recognition:

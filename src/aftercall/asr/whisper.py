@@ -64,6 +64,13 @@ class WhisperEngine:
     def knows_model(self, name: str) -> bool:
         return name in model_files.SHIPPED or name in (self.english_model, self.multilingual_model)
 
+    def knows_language(self, code: str) -> bool:
+        """Whisper's languages, with a multilingual model configured (the list ``WhisperModel.supported_languages``
+        gives, which needs a loaded model)."""
+        from faster_whisper.tokenizer import _LANGUAGE_CODES  # (faster-whisper loads CTranslate2 when imported)
+
+        return code == "en" or (bool(self.multilingual_model) and code in _LANGUAGE_CODES)
+
     def labels_speakers(self, request: AsrRequest) -> bool:
         return False  # Whisper names no speakers
 
@@ -100,6 +107,7 @@ class WhisperEngine:
         probability, mixed = None, False
         if language is None and model.model.is_multilingual:
             language, probability, mixed = detect_language(model, samples)
+            mixed = mixed or request.mixed  # "multi": every 30 s of speech in its own language, whatever the vote
         words: list[RecognizedWord] = []
         for start, end in blocks(samples):
             offset = start / _RATE
@@ -110,7 +118,7 @@ class WhisperEngine:
                 beam_size=self._beam_size,
                 vad_filter=True,
                 word_timestamps=True,
-                hotwords=" ".join(request.keywords) or None,
+                hotwords=" ".join(request.terms) or None,
                 # A call that changes language (an interpreter, a switch mid-call) is decoded 30 s of speech at a time,
                 # each in the language detected for it: one language forced on speech in another sends Whisper into
                 # its sampling fallback, whose output is noise that varies from run to run.

@@ -4,6 +4,7 @@ wire.py)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -115,23 +116,32 @@ LANGUAGES = frozenset(
         "tr",
         "uk",
         "auto",
+        "multi",
     ]
 )
 
 
-def language_problem(language: str) -> str | None:
-    """Why ``language`` cannot be asked for, as the end of a sentence about it, or None."""
-    if language in LANGUAGES:
+_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # a BCP-47 language tag ("sw", "haw", "zh-Hant")
+
+
+def language_problem(language: str, knows: Callable[[str], bool] = lambda code: False) -> str | None:
+    """Why ``language`` cannot be asked for, as the end of a sentence about it, or None: one of Daily's tags,
+    ``auto``, ``multi``, or a language the configured speech engine ``knows`` (by its ISO 639 code)."""
+    if language in LANGUAGES or (_TAG.fullmatch(language) and knows(language_code(language) or "")):
         return None
-    return f"unsupported language {language!r}; use one of {', '.join(sorted(LANGUAGES))}"
+    return (
+        f"unsupported language {language!r}; use one of {', '.join(sorted(LANGUAGES))}, or a language code of the "
+        "configured speech model"
+    )
 
 
-AUTO_LANGUAGE = "auto"
+AUTO_LANGUAGE = "auto"  # the language of the whole call, detected
+MULTI_LANGUAGE = "multi"  # Deepgram's code-switching value: a call that may change language, each part detected
 
 
 def language_code(tag: str) -> str | None:
-    """The ISO 639-1 code a speech engine wants for a BCP-47 tag of ``LANGUAGES``; None for ``auto``."""
-    return None if tag == AUTO_LANGUAGE else tag.split("-")[0].lower()
+    """The ISO 639 code a speech engine wants for a language tag; None for ``auto`` and ``multi`` (detected)."""
+    return None if tag in (AUTO_LANGUAGE, MULTI_LANGUAGE) else tag.split("-")[0].lower()
 
 
 TEMPLATE_VARIABLES = ("{epoch_time}", "{domain_name}", "{job_id}")
@@ -210,18 +220,23 @@ class TranscriptOptions:
         multichannel = extra.get("multichannel")
         return cls(
             **fields,
-            keywords=tuple(str(k) for k in extra.get("keywords") or ()),
+            keywords=tuple(str(k) for k in [*(extra.get("keywords") or ()), *_listed(extra.get("keyterm"))]),
             multichannel=multichannel if isinstance(multichannel, bool) else None,
             speakers=SpeakerCount.of(extra),
         )
 
-    def stored_extra(self) -> dict[str, Any]:
+    def stored_extra(self) -> dict[str, Any]:  # (``keyterm`` is stored among the ``keywords``)
         """The typed fields in the request's ``extra`` form, as a job's spec stores them (read by ``with_extra``)."""
         extra: dict[str, Any] = {"keywords": list(self.keywords)}
         if self.multichannel is not None:
             extra["multichannel"] = self.multichannel
         extra["min_speakers"], extra["max_speakers"] = self.speakers.minimum, self.speakers.maximum
         return extra
+
+
+def _listed(value: str | list[str] | None) -> list[str]:
+    """Deepgram's ``keyterm``: one term or a list of them."""
+    return [value] if isinstance(value, str) else list(value or ())
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from aftercall.asr import AsrRequest, ProgressCallback, Recognition, SpeechToText
-from aftercall.domain.jobs import TranscriptOptions, language_code
+from aftercall.domain.jobs import MULTI_LANGUAGE, TranscriptOptions, language_code
 from aftercall.domain.transcript import Transcript, Word, normalise_word
 from aftercall.errors import TranscriptionError
 from aftercall.media import SAMPLE_RATE, Audio
@@ -22,6 +22,7 @@ SILENT_ERROR = "Failed to transcribe. May be invalid audio or silent file"
 def asr_request(options: TranscriptOptions) -> AsrRequest:
     return AsrRequest(
         language=language_code(options.language),
+        mixed=options.language == MULTI_LANGUAGE,
         model=options.model,
         keywords=options.keywords,
         punctuate=options.punctuate,

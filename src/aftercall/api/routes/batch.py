@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Header, Query
 from aftercall.api import responses
 from aftercall.api.deps import PageDep, RuntimeDep, json_body, require_api_key
 from aftercall.api.openapi import answers
-from aftercall.api.schemas import CreateJobRequest, parse
+from aftercall.api.schemas import KNOWS_LANGUAGE, CreateJobRequest, parse
 from aftercall.domain import wire
 from aftercall.services import body_hash
 
@@ -31,7 +31,7 @@ def create_job(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> dict[str, str]:
     """Submit a job; answers once it is durably stored."""
-    request = parse(CreateJobRequest, body)
+    request = parse(CreateJobRequest, body, {KNOWS_LANGUAGE: rt.asr.knows_language})
     job_id = str(uuid.uuid4())
     spec = request.to_spec(job_id=job_id, domain=rt.settings.domain, epoch_time=int(time.time()))
     stored = rt.batch.submit(job_id, spec, idempotency_key=idempotency_key, request_hash=body_hash(body))
