@@ -1,6 +1,6 @@
 """Real job outputs read by libraries nobody on this project wrote, as clients in the wild read them: Deepgram's own
-SDK and caption converter for the json, the srt and webvtt-py parsers for the captions (docs/api.md §3), and the
-Standard Webhooks library for the signed events (§5)."""
+SDK (the current one, and 3.x in an interpreter of its own) and caption converter for the json, the srt and
+webvtt-py parsers for the captions (docs/api.md §3), and the Standard Webhooks library for the signed events (§5)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from standardwebhooks import Webhook
 
 from tests.e2e.helpers import download_outputs
 from tests.jobs import submit, wait
+from tests.older_deepgram import not_read_back
 from tests.receiver import receiver
 
 DIALOGUE = Path(__file__).resolve().parents[1] / "data" / "dialogue.ogg"
@@ -41,6 +42,7 @@ def test_a_two_voice_calls_outputs_and_events_read_in_deepgrams_sdk_the_caption_
 
     doc = json.loads(files["json"])
     response = ListenV1Response.model_validate(doc)  # the SDK's typed response, unchanged
+    assert not_read_back(doc) == [".metadata.language"], "3.x's PrerecordedResponse reads all but the extension"
     assert response.metadata.request_id == job_id
     assert response.metadata.model_info[response.metadata.models[0]]["name"] == "tiny.en"
     assert doc["metadata"]["sha256"] == hashlib.sha256(DIALOGUE.read_bytes()).hexdigest()
