@@ -30,6 +30,7 @@ from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
 from aftercall.jobstore.webhooks import WebhookStore
 from aftercall.llm import LanguageModel
 from aftercall.llm.local import LocalChat
+from aftercall.llm.models import local_engine_problem
 from aftercall.llm.openai import OpenAIChat
 from aftercall.metrics import store_registry
 from aftercall.net import guarded_client
@@ -184,11 +185,22 @@ def build_embedded(settings: Settings, job_engines: Engines | None = None) -> Ru
     jobs = SqlJobStore(core.database, domain=settings.domain, on_event=dispatcher.wake)
     cores = CoreShare(usable_cores())  # shared by the jobs running at once
     workers = jobs_at_once(settings.workers)
+    given = job_engines is not None  # (a test's engines, which need no model)
     job_engines = job_engines or engines(settings, speech_to_text(settings, parallel=workers, cores=cores), cores)
     runner = _job_runner(settings, jobs, core.store, job_engines, cores)
     queue = InProcessQueue(runner.run, workers=workers)
     background = _Embedded(settings, core.database, jobs, queue, runner, dispatcher)
-    return _api_runtime(core, jobs, queue, job_engines.speech.engine, dispatcher.wake, background)
+    # this process writes the notes: a notes job it could not write is refused at submit (a test's engines need none)
+    local = settings.llm_engine == "local" and not given
+    return _api_runtime(
+        core,
+        jobs,
+        queue,
+        job_engines.speech.engine,
+        dispatcher.wake,
+        background,
+        notes_unavailable=(lambda: local_engine_problem(settings.llm_model_path)) if local else lambda: None,
+    )
 
 
 def _migrate_unless_in_use(settings: Settings, database: sa.Engine) -> None:
@@ -240,7 +252,7 @@ def build_dispatcher(settings: Settings) -> Parts:
 
 def _api_runtime(
     core: _Core, jobs: SqlJobStore, queue: TaskQueue, speech: SpeechToText, wake_dispatcher: Callable[[], None],
-    *background: Background,
+    *background: Background, notes_unavailable: Callable[[], str | None] = lambda: None,
 ) -> Runtime:  # fmt: skip
     settings = core.settings
     api_keys, created_key = settings.configured_api_keys, None
@@ -253,7 +265,14 @@ def _api_runtime(
         store=core.store,
         queue=queue,
         asr=speech,
-        batch=BatchService(jobs=jobs, store=core.store, queue=queue, engine=speech, settings=settings),
+        batch=BatchService(
+            jobs=jobs,
+            store=core.store,
+            queue=queue,
+            engine=speech,
+            settings=settings,
+            notes_unavailable=notes_unavailable,
+        ),
         recordings=RecordingService(jobs=jobs, store=core.store, settings=settings),
         webhooks=WebhookService(
             store=core.webhook_store,

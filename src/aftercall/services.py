@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -44,14 +45,26 @@ def check_preset(spec: JobSpec) -> None:
 
 class BatchService:
     def __init__(
-        self, *, jobs: JobStore, store: ObjectStore, queue: TaskQueue, engine: SpeechToText, settings: Settings
+        self,
+        *,
+        jobs: JobStore,
+        store: ObjectStore,
+        queue: TaskQueue,
+        engine: SpeechToText,
+        settings: Settings,
+        notes_unavailable: Callable[[], str | None] = lambda: None,
     ) -> None:
+        """``notes_unavailable`` says why this server's notes step cannot run (no language model), or None; a
+        distributed api leaves that to its llm workers."""
         self.jobs, self.store, self.queue, self.engine = jobs, store, queue, engine
         self.settings = settings
+        self.notes_unavailable = notes_unavailable
 
     def check_supported(self, spec: JobSpec) -> JobSpec:
         """Refuse what this server cannot do yet (rather than silently ignore it); normalise the model name."""
         check_preset(spec)
+        if spec.preset is not Preset.TRANSCRIPT and (problem := self.notes_unavailable()):
+            raise InvalidRequest("preset", f"{spec.preset.value!r} writes notes with a language model, but {problem}")
         fetched = {SourceType.URI: "inParams.uri", SourceType.TRANSCRIPT_URI: "inParams.transcriptUri"}
         if spec.source_type in fetched:
             problem = url_problem(spec.source, allow_private=self.settings.allow_private_urls)

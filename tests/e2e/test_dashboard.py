@@ -201,6 +201,30 @@ def test_a_refused_submission_shows_the_400_sentence(page):
     assert page.text_content("#submit-error") == "inParams.uri: must be an http or https URL"
 
 
+def test_without_a_language_model_the_notes_presets_are_offered_disabled_with_the_reason(browser, tmp_path):
+    nowhere = tmp_path / "nowhere.gguf"
+    srv = Server(tmp_path / "data", AFTERCALL_LLM_MODEL_PATH=str(nowhere))
+    srv.start()
+    try:
+        page = browser.new_page()
+        page.goto(srv.base + "/")
+        sign_in(page)
+        disabled = page.eval_on_selector_all("#preset option", "options => options.map(o => [o.value, o.disabled])")
+        assert disabled == [["transcript", False], ["summarize", True], ["soap-notes", True]]
+        reason = page.text_content("#notes-unavailable")
+        assert reason == f"The notes presets are off: the language model file {nowhere} does not exist."
+        page.close()
+        with srv.client() as api:
+            refused = api.post("/v1/batch-processor", json=job_body(preset="summarize"))
+        assert refused.status_code == 400, "refused at submit, before any of the file is transcribed"
+        assert refused.json()["info"] == (
+            f"preset: 'summarize' writes notes with a language model, but the language model file {nowhere} does "
+            "not exist"
+        )
+    finally:
+        srv.kill()
+
+
 def test_webhook_deliveries_are_listed_and_one_can_be_redelivered(page, api, media):
     with receiver() as r:
         hook = api.post("/v1/webhooks", json={"url": r.url, "eventTypes": ["batch-processor.error"]}).json()

@@ -38,3 +38,15 @@ def resolve_gguf(configured: str) -> Path:
     if shipped is None:
         raise ModelUnavailable(NO_MODEL)
     return shipped
+
+
+def local_engine_problem(configured: str) -> str | None:
+    """Why the local engine could not write notes now (no model file, or llama.cpp's binding missing), or None:
+    what a notes job would fail with, said before it is submitted."""
+    try:
+        resolve_gguf(configured)
+    except ModelUnavailable as exc:
+        return str(exc)
+    if importlib.util.find_spec("cyllama") is None:
+        return "the local language model engine (cyllama) is not installed"
+    return None
