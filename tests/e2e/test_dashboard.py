@@ -4,6 +4,7 @@ serve``. Set AFTERCALL_SCREENSHOTS=DIR to keep a screenshot of each main page (d
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +49,10 @@ def sign_in(page, key: str = KEY) -> None:
     page.wait_for_selector("#jobs-view", state="visible")
 
 
+def recording_of(api, job_id: str) -> str:
+    return api.get(f"/v1/batch-processor/{job_id}").json()["input"]["recordingId"]
+
+
 def screenshot(page, name: str) -> None:
     if SCREENSHOTS:
         page.screenshot(path=str(Path(SCREENSHOTS) / f"dashboard-{name}.png"), full_page=True)
@@ -79,6 +84,8 @@ def test_upload_to_transcript_with_speakers_that_seek_the_player(page, api, data
     assert page.text_content("#job-status").startswith("finished")
     formats = page.eval_on_selector_all("#downloads a", "links => links.map(a => a.textContent)")
     assert sorted(formats) == ["json", "srt", "txt", "vtt"]
+    named = page.eval_on_selector_all("#downloads a", "links => links.map(a => a.getAttribute('download'))")
+    assert {name.split(".")[0] for name in named} == {f"recording-{recording_of(api, job_id)[:8]}"}
 
     later = page.query_selector_all("#transcript .seek")[3]
     start = float(later.get_attribute("data-start"))
@@ -136,6 +143,8 @@ def test_a_transcript_url_is_summarised_without_transcribing(page, api, media):
     assert page.query_selector_all("#transcript .utterance") == []
     downloads = page.eval_on_selector_all("#downloads a", "links => links.map(a => a.textContent)")
     assert downloads == ["summary (txt)"]
+    named = page.eval_on_selector_all("#downloads a", "links => links.map(a => a.getAttribute('download'))")
+    assert named == ["visit-summary.txt"], "named after the source, as aftercall run names its files"
 
 
 def test_a_failed_job_shows_the_error_sentence_of_the_api(page, api, media):
@@ -190,6 +199,48 @@ def test_switching_jobs_never_shows_the_previous_jobs_transcript(page, api, medi
     assert page.query_selector_all("#transcript *") == []
     assert page.get_attribute("#player", "src") is None
     assert finished not in page.inner_html("#job-view")
+
+
+def test_the_key_screen_shows_no_navigation_and_its_field_has_the_focus(page):
+    assert page.is_visible("#key-view")
+    assert not page.is_visible("#nav"), "a hidden element stays hidden whatever its display rule"
+    assert page.evaluate("document.activeElement.id") == "key-input"
+    sign_in(page)
+    assert page.is_visible("#nav")
+
+
+def test_the_page_asks_for_no_favicon_names_its_languages_and_its_progress_bars(browser, server, api, media):
+    context = browser.new_context()
+    page = context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(server.base + "/")
+    sign_in(page)
+    submit(api, f"{media}/media/speech.wav")
+    page.reload()
+    page.wait_for_selector("#jobs progress")
+    assert not [url for url in asked if "favicon" in url]
+    assert page.text_content("#language option[value='fr']") == "French (fr)"
+    labels = page.eval_on_selector_all("#jobs progress", "bars => bars.map(b => b.getAttribute('aria-label'))")
+    assert labels, "the list shows the job"
+    assert all(re.fullmatch(r"Progress of the (transcript|summarize|soap-notes) job of .+", label) for label in labels)
+    context.close()
+
+
+def test_a_double_click_submits_one_job_and_a_file_beside_a_url_is_refused(page, api, media, data):
+    sign_in(page)
+    before = api.get("/v1/batch-processor").json()["total_count"]
+    page.fill("#url-input", f"{media}/media/speech.wav")
+    page.dblclick("#submit-job")
+    page.wait_for_url("**/#job/*")
+    assert api.get("/v1/batch-processor").json()["total_count"] == before + 1, "one click's job, not two"
+    page.goto(page.url.split("#")[0] + "#jobs")
+    page.set_input_files("#file-input", str(data / "speech.wav"))
+    page.fill("#url-input", f"{media}/media/speech.mp3")
+    page.click("#submit-job")
+    page.wait_for_selector("#submit-error:not(:empty)")
+    assert page.text_content("#submit-error") == "Choose a recording or paste a URL, not both."
+    assert api.get("/v1/batch-processor").json()["total_count"] == before + 1, "nothing was submitted"
 
 
 def test_a_refused_submission_shows_the_400_sentence(page):

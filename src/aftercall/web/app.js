@@ -50,6 +50,7 @@ function askForKey(message = "") {
   stopPolling();
   $("key-error").textContent = message;
   show("key-view");
+  $("key-input").focus();
 }
 
 function stopPolling() {
@@ -73,11 +74,18 @@ function clock(seconds) {
 
 async function submitJob(event) {
   event.preventDefault();
+  const button = $("submit-job");
+  if (button.disabled) return; // a second click while the first is on its way submits nothing more
   const error = $("submit-error");
   error.textContent = "";
   const file = $("file-input").files[0];
   const url = $("url-input").value.trim();
   const inParams = { language: $("language").value };
+  if (file && url) {
+    error.textContent = "Choose a recording or paste a URL, not both.";
+    return;
+  }
+  button.disabled = true;
   try {
     if (file) {
       const form = new FormData();
@@ -103,6 +111,8 @@ async function submitJob(event) {
     location.hash = `#job/${job.id}`;
   } catch (e) {
     error.textContent = e.message;
+  } finally {
+    button.disabled = false;
   }
 }
 
@@ -114,7 +124,11 @@ async function showJobs() {
   );
   const rows = details.map((job) => {
     const progress = job.progress || { stage: job.status === "finished" ? "done" : "", percent: 100 };
-    const meter = element("progress", { max: "100", value: String(progress.percent) });
+    const meter = element("progress", {
+      max: "100",
+      value: String(progress.percent),
+      "aria-label": `Progress of the ${job.preset} job of ${new Date(job.createdAt).toLocaleString()}`,
+    });
     return element(
       "tr",
       { "data-job": job.id, class: `status-${job.status}` },
@@ -169,7 +183,7 @@ async function showJob(jobId) {
   if ($("job-view").dataset.rendered === job.id) return;
   const links = await api(`/v1/batch-processor/${job.id}/access-link`);
   if (stale()) return;
-  renderDownloads(links);
+  renderDownloads(links, job.input);
   await setAudio(job.input, stale);
   const json = (links.transcription || []).find((entry) => entry.format === "json");
   const transcript = json ? await (await fetch(json.link)).json() : null;
@@ -180,12 +194,22 @@ async function showJob(jobId) {
   $("job-view").dataset.rendered = job.id;
 }
 
-function renderDownloads(links) {
+// A download is named after the job's source, as `aftercall run` names its files: visit.txt, visit-soap.json.
+function sourceStem(input) {
+  if (input.sourceType === "recordingId") return `recording-${input.recordingId.slice(0, 8)}`;
+  const path = new URL(input.uri, location.href).pathname;
+  const name = decodeURIComponent(path.split("/").pop() || "").replace(/\.[^.]*$/, "");
+  return name.replace(/[^\w.-]+/g, "_") || "job";
+}
+
+function renderDownloads(links, input) {
   const entries = [...(links.transcription || [])];
   for (const name of ["summary", "soap", "concept"]) if (links[name]) entries.push({ ...links[name], name });
-  const items = entries.map((entry) =>
-    element("a", { href: entry.link, download: "", text: entry.name ? `${entry.name} (${entry.format})` : entry.format }),
-  );
+  const stem = sourceStem(input);
+  const items = entries.map((entry) => {
+    const file = entry.name ? `${stem}-${entry.name}.${entry.format.toLowerCase()}` : `${stem}.${entry.format}`;
+    return element("a", { href: entry.link, download: file, text: entry.name ? `${entry.name} (${entry.format})` : entry.format });
+  });
   $("downloads").replaceChildren(element("span", { text: "Download: " }), ...items);
 }
 
@@ -382,6 +406,24 @@ async function route() {
   }
 }
 
+// Languages by name as well as by tag ("French (fr)"), in the browser's own language.
+function nameLanguages() {
+  const names = new Intl.DisplayNames([navigator.language || "en"], { type: "language" });
+  for (const option of $("language").options) {
+    if (option.value === "auto") continue;
+    if (option.value === "multi") {
+      option.textContent = "multi (the call changes language)";
+      continue;
+    }
+    try {
+      option.textContent = `${names.of(option.value)} (${option.value})`;
+    } catch {
+      // a tag the browser cannot name keeps its tag
+    }
+  }
+}
+
+nameLanguages();
 $("key-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   localStorage.setItem(KEY_STORAGE, $("key-input").value.trim());
