@@ -158,6 +158,13 @@ def test_a_failed_job_shows_the_error_sentence_of_the_api(page, api, media):
         "expected => document.getElementById('job-error').textContent === expected", arg=error, timeout=10_000
     )
     assert error == "Failed to download: 404 Not Found"
+    assert page.text_content("#job-status") == "error", "no stage or percent of a job that has ended"
+    assert page.text_content("#job-source") == f"Media {media}/status/404"
+    assert not page.is_visible("#player"), "no empty player where there is nothing to play"
+    page.click("#retry-job")
+    page.wait_for_url(lambda url: url.endswith("#job/" + job_id) is False and "#job/" in url)
+    again = api.get(f"/v1/batch-processor/{page.url.rsplit('/', 1)[1]}").json()
+    assert (again["preset"], again["input"]) == ("transcript", api.get(f"/v1/batch-processor/{job_id}").json()["input"])
 
 
 def test_switching_jobs_never_shows_the_previous_jobs_transcript(page, api, media):

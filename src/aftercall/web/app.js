@@ -152,14 +152,33 @@ function clearJobView(jobId) {
   const view = $("job-view");
   view.dataset.job = jobId;
   delete view.dataset.rendered;
-  for (const id of ["job-title", "job-status", "job-error"]) $(id).textContent = "";
+  for (const id of ["job-title", "job-status", "job-error", "job-source"]) $(id).textContent = "";
   delete $("job-status").dataset.status;
   for (const id of ["downloads", "notes", "transcript"]) $(id).replaceChildren();
   $("notes").hidden = true;
+  $("job-retry").hidden = true;
   const player = $("player");
   player.pause();
   player.removeAttribute("src");
   player.load(); // forget the previous recording's media and position
+  player.hidden = true; // until a recording is there to play
+}
+
+// Where a job's input came from, as a person reads it: a URL (never its signed query string) or a recording.
+function describeSource(input) {
+  if (input.sourceType === "recordingId") return `Recording ${input.recordingId}`;
+  const url = new URL(input.uri, location.href);
+  return `${input.sourceType === "transcriptUri" ? "Transcript" : "Media"} ${url.origin}${url.pathname}`;
+}
+
+async function retryJob(job) {
+  const body = { preset: job.preset, inParams: job.input, outParams: { s3Config: { s3KeyTemplate: "dashboard/{job_id}" } } };
+  try {
+    const again = await api("/v1/batch-processor", { method: "POST", body: JSON.stringify(body) });
+    location.hash = `#job/${again.id}`;
+  } catch (e) {
+    $("job-error").textContent = e.message;
+  }
 }
 
 async function showJob(jobId) {
@@ -170,11 +189,17 @@ async function showJob(jobId) {
   const job = await api(`/v1/batch-processor/${jobId}`);
   if (stale()) return;
   $("job-title").textContent = `${job.preset} · ${job.id}`;
-  const progress = job.progress ? ` · ${job.progress.stage} ${job.progress.percent} %` : "";
+  $("job-source").textContent = describeSource(job.input);
+  const running = job.status === "submitted" || job.status === "processing";
+  const progress = running && job.progress ? ` · ${job.progress.stage} ${job.progress.percent} %` : "";
   const duration = job.duration ? ` · ${job.duration.toFixed(1)} s of media` : "";
-  $("job-status").textContent = `${job.status}${job.status === "finished" ? "" : progress}${duration}`;
+  $("job-status").textContent = `${job.status}${progress}${duration}`;
   $("job-status").dataset.status = job.status;
   $("job-error").textContent = job.error || "";
+  if (job.status === "error") {
+    $("retry-job").onclick = () => retryJob(job);
+    $("job-retry").hidden = false;
+  }
   if (job.status === "submitted" || job.status === "processing") {
     pollAgain(route);
     return;
@@ -218,7 +243,10 @@ async function setAudio(input, stale) {
   if (input.sourceType === "recordingId") {
     source = (await api(`/v1/recordings/${input.recordingId}/access-link`)).download_link;
   }
-  if (source && !stale()) $("player").src = source;
+  if (source && !stale()) {
+    $("player").src = source;
+    $("player").hidden = false;
+  }
 }
 
 function renderTranscript(doc) {
