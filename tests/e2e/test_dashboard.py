@@ -250,6 +250,31 @@ def test_a_double_click_submits_one_job_and_a_file_beside_a_url_is_refused(page,
     assert api.get("/v1/batch-processor").json()["total_count"] == before + 1, "nothing was submitted"
 
 
+def test_the_job_list_follows_jobs_with_one_request_a_poll_and_keeps_focus(page, api, media):
+    sign_in(page)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    first = submit(api, f"{media}/media/speech.wav")  # submitted by a client, not by this page: it appears anyway
+    row = page.wait_for_selector(f"tr[data-job='{first}']", timeout=15_000)
+    assert row.query_selector(".source").text_content() == f"Media {media}/media/speech.wav"
+    link = row.query_selector("a")
+    link.focus()
+    second = submit(api, f"{media}/media/speech.mp3")
+    page.wait_for_selector(f"tr[data-job='{second}']", timeout=15_000)
+    assert wait(api, first)["status"] == "finished"
+    assert wait(api, second)["status"] == "finished"
+    page.wait_for_function(
+        "id => document.querySelector(`tr[data-job='${id}'] .status`).textContent === 'finished'", arg=second
+    )
+    assert page.evaluate("document.activeElement.closest('tr').dataset.job") == first, "the row was kept, not rebuilt"
+    length = row.query_selector(".length").text_content()
+    assert re.fullmatch(r"\d\d:\d\d", length), length
+    assert length != "00:00", "the media's length, once known"
+    per_job = [url for url in asked if "/v1/batch-processor/" in url]
+    assert per_job == [], "the list's items carry their progress: no request per job"
+    assert any("/v1/batch-processor?limit=" in url for url in asked)
+
+
 def test_a_refused_submission_shows_the_400_sentence(page):
     sign_in(page)
     page.fill("#url-input", "ftp://example.com/visit.mp3")

@@ -75,10 +75,17 @@ class Job(_Answer):
 
 
 class JobSummary(_Answer):
+    """Daily's ``{id, preset, status}``; extensions: what a list needs to tell jobs apart and follow them without a
+    request per job (``createdAt``, ``input``, ``progress``, ``duration``, ``error``)."""
+
     id: str
     preset: Literal["transcript", "summarize", "soap-notes"]
     status: Status
     created_at: str | None = Field(None, alias="createdAt")
+    input: JobInput | None = None
+    progress: Progress | None = None
+    duration: float | None = None
+    error: str | None = None
 
 
 class JobPage(_Answer):

@@ -86,14 +86,13 @@ def status(job: Job) -> str:
     return job.status.value
 
 
-def job_summary(job: Job) -> dict[str, Any]:
-    """An item of ``GET /v1/batch-processor``."""
-    return {
-        "id": job.id,
-        "preset": job.spec.preset.value,
-        "status": status(job),
-        "createdAt": iso_time(job.created_at),
-    }
+def job_summary(j: Job) -> dict[str, Any]:
+    """An item of ``GET /v1/batch-processor``: Daily's fields, and (extensions) what tells jobs apart in a list and
+    lets it follow them with one request: when, from what, how far, how long, and why it failed."""
+    view = job(j)
+    summary = {key: view[key] for key in ("id", "preset", "status", "createdAt", "input", "progress")}
+    summary.update({key: view[key] for key in ("duration", "error") if key in view})
+    return summary
 
 
 def job_links(job: Job, link: Callable[[OutputFile], str]) -> dict[str, Any]:

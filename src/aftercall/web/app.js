@@ -116,32 +116,57 @@ async function submitJob(event) {
   }
 }
 
+// The list is one request a poll (its items carry their progress), drawn into rows kept by job id: a row that
+// changes is updated in place, so keyboard focus and selection survive the polls, and new jobs appear as they come.
+const IDLE_POLL_MS = 5000;
+
 async function showJobs() {
   show("jobs-view");
   const listing = await api("/v1/batch-processor?limit=50");
-  const details = await Promise.all(
-    listing.data.map((item) => (item.status === "finished" ? item : api(`/v1/batch-processor/${item.id}`))),
-  );
-  const rows = details.map((job) => {
-    const progress = job.progress || { stage: job.status === "finished" ? "done" : "", percent: 100 };
-    const meter = element("progress", {
-      max: "100",
-      value: String(progress.percent),
-      "aria-label": `Progress of the ${job.preset} job of ${new Date(job.createdAt).toLocaleString()}`,
-    });
-    return element(
-      "tr",
-      { "data-job": job.id, class: `status-${job.status}` },
-      element("td", {}, element("a", { href: `#job/${job.id}`, text: new Date(job.createdAt).toLocaleString() })),
-      element("td", { text: job.preset }),
-      element("td", { class: "status", text: job.status }),
-      element("td", { text: progress.stage }),
-      element("td", {}, meter, ` ${progress.percent} %`),
-    );
+  const body = $("jobs").tBodies[0];
+  const rows = listing.data.map((job) => jobRow(body, job));
+  if (!rows.length) rows.push(element("tr", {}, element("td", { colspan: "6", class: "hint", text: "No jobs yet." })));
+  rows.forEach((row, at) => {
+    if (body.rows[at] !== row) body.insertBefore(row, body.rows[at] || null);
   });
-  const empty = element("tr", {}, element("td", { colspan: "5", class: "hint", text: "No jobs yet." }));
-  $("jobs").tBodies[0].replaceChildren(...(rows.length ? rows : [empty]));
-  if (details.some((job) => job.status === "submitted" || job.status === "processing")) pollAgain(route);
+  while (body.rows.length > rows.length) body.deleteRow(rows.length);
+  const running = listing.data.some((job) => job.status === "submitted" || job.status === "processing");
+  stopPolling();
+  pollTimer = setTimeout(route, running ? POLL_MS : IDLE_POLL_MS);
+}
+
+function jobRow(body, job) {
+  let row = body.querySelector(`tr[data-job="${job.id}"]`);
+  if (!row) {
+    const created = new Date(job.createdAt).toLocaleString();
+    const meter = element("progress", { max: "100", "aria-label": `Progress of the ${job.preset} job of ${created}` });
+    row = element(
+      "tr",
+      { "data-job": job.id },
+      element("td", {}, element("a", { href: `#job/${job.id}`, text: created, title: job.id })),
+      element("td", { class: "source", text: describeSource(job.input) }),
+      element("td", { text: job.preset }),
+      element("td", { class: "status" }),
+      element("td", {}, meter, element("span", { class: "stage" })),
+      element("td", { class: "length" }),
+    );
+  }
+  const progress = job.progress || { stage: "", percent: 0 };
+  const ended = job.status === "finished" || job.status === "error";
+  const cells = {
+    status: job.status === "error" ? `error: ${job.error}` : job.status,
+    stage: ended ? "" : ` ${progress.stage} ${progress.percent} %`,
+    length: job.duration ? clock(job.duration) : "",
+  };
+  row.className = `status-${job.status}`;
+  for (const [name, text] of Object.entries(cells)) {
+    const cell = row.querySelector(`.${name}`);
+    if (cell.textContent !== text) cell.textContent = text;
+  }
+  const meter = row.querySelector("progress");
+  const percent = String(job.status === "finished" ? 100 : progress.percent);
+  if (meter.getAttribute("value") !== percent) meter.setAttribute("value", percent);
+  return row;
 }
 
 // The job the job view shows, and a counter that every navigation and poll moves on: a response that arrives
