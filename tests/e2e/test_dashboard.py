@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import KEY, Server
-from tests.jobs import job_body, submit, wait
+from tests.jobs import job_body, post, recording_job, submit, wait
 from tests.receiver import receiver
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -273,6 +273,32 @@ def test_the_job_list_follows_jobs_with_one_request_a_poll_and_keeps_focus(page,
     per_job = [url for url in asked if "/v1/batch-processor/" in url]
     assert per_job == [], "the list's items carry their progress: no request per job"
     assert any("/v1/batch-processor?limit=" in url for url in asked)
+
+
+def test_a_job_and_its_recording_are_deleted_after_confirmation(page, api, data):
+    sign_in(page)
+    with (data / "speech.wav").open("rb") as f:
+        recording = api.post("/v1/recordings", files={"file": ("speech.wav", f, "audio/wav")}).json()["id"]
+    job_id = post(api, recording_job(recording))
+    assert wait(api, job_id)["status"] == "finished"
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss() if len(asked) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    page.goto(f"{page.url.split('#')[0]}#job/{job_id}")
+    page.wait_for_selector("#transcript .utterance", timeout=30_000)
+    page.click("#delete-job")  # the first question is dismissed: nothing is deleted
+    assert api.get(f"/v1/batch-processor/{job_id}").status_code == 200
+    page.click("#delete-job")  # then the job, and the recording too
+    page.wait_for_url("**/#jobs")
+    assert asked[1].startswith("Delete this transcript job and every file it wrote?")
+    assert asked[2] == f"Delete the uploaded recording {recording} as well?"
+    assert api.get(f"/v1/batch-processor/{job_id}").status_code == 404
+    assert api.get(f"/v1/recordings/{recording}").status_code == 404
+    assert not page.query_selector(f"tr[data-job='{job_id}']")
 
 
 def test_a_refused_submission_shows_the_400_sentence(page):

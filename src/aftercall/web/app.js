@@ -196,6 +196,21 @@ function describeSource(input) {
   return `${input.sourceType === "transcriptUri" ? "Transcript" : "Media"} ${url.origin}${url.pathname}`;
 }
 
+// Deleting is for good (transcripts of patients are not kept longer than needed): it asks first, and a job made
+// from an uploaded recording may take the recording with it.
+async function deleteJob(job) {
+  const recording = job.input.sourceType === "recordingId" ? job.input.recordingId : null;
+  if (!confirm(`Delete this ${job.preset} job and every file it wrote? This cannot be undone.`)) return;
+  const alsoRecording = recording && confirm(`Delete the uploaded recording ${recording} as well?`);
+  try {
+    await api(`/v1/batch-processor/${job.id}`, { method: "DELETE" });
+    if (alsoRecording) await api(`/v1/recordings/${recording}`, { method: "DELETE" });
+    location.hash = "#jobs";
+  } catch (e) {
+    $("job-error").textContent = e.message;
+  }
+}
+
 async function retryJob(job) {
   const body = { preset: job.preset, inParams: job.input, outParams: { s3Config: { s3KeyTemplate: "dashboard/{job_id}" } } };
   try {
@@ -221,6 +236,7 @@ async function showJob(jobId) {
   $("job-status").textContent = `${job.status}${progress}${duration}`;
   $("job-status").dataset.status = job.status;
   $("job-error").textContent = job.error || "";
+  $("delete-job").onclick = () => deleteJob(job);
   if (job.status === "error") {
     $("retry-job").onclick = () => retryJob(job);
     $("job-retry").hidden = false;
