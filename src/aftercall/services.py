@@ -20,7 +20,7 @@ from aftercall.domain import wire
 from aftercall.domain.jobs import Job, JobSpec, Preset, SourceType, Status, key_problem
 from aftercall.domain.recordings import Recording
 from aftercall.errors import InvalidRequest, MediaError, NotFound, PayloadTooLarge, QueueUnavailable
-from aftercall.jobstore import JobStore, Page
+from aftercall.jobstore import EVERY_JOB, JobFilter, JobStore, Page
 from aftercall.media import media_type, probe
 from aftercall.net import url_problem
 from aftercall.settings import Settings
@@ -106,8 +106,8 @@ class BatchService:
             raise NotFound(f"There is no batch processor job with id {job_id!r}")
         return job
 
-    def list(self, page: Page, *, recording_id: str | None) -> tuple[int, list[Job]]:
-        return self.jobs.list_jobs(page, recording_id=recording_id)
+    def list(self, page: Page, *, recording_id: str | None, where: JobFilter = EVERY_JOB) -> tuple[int, list[Job]]:
+        return self.jobs.list_jobs(page, recording_id=recording_id, where=where)
 
     def delete(self, job_id: str) -> Job:
         """Delete a job and its outputs; a running job's worker notices at its next write and stops."""

@@ -12,7 +12,7 @@ from aftercall.domain.outputs import TRANSCRIPT_FILES, OutputTarget
 from aftercall.domain.recordings import Recording
 from aftercall.domain.webhooks import RetryType, Webhook
 from aftercall.errors import Conflict, InvalidRequest
-from aftercall.jobstore import Page, schema
+from aftercall.jobstore import JobFilter, Page, schema
 from aftercall.jobstore.owners import lease_owner
 from aftercall.jobstore.sql import SqlJobStore, create_sql_engine
 from aftercall.jobstore.webhooks import LATENCY_BUCKETS, WebhookStore
@@ -402,3 +402,40 @@ def test_a_released_job_is_waiting_again_with_its_attempt_unspent_and_its_old_cl
     assert not store.release("j", 1), "released once"
     assert not store.heartbeat("j", 1, lease_seconds=30)
     assert store.claim("j", "w2", lease_seconds=30, max_attempts=3).attempt == 1
+
+
+def test_a_list_filters_by_status_as_clients_see_it_preset_a_piece_of_id_or_source_and_creation_time(store, clock):
+    made = {}
+    for n, (preset, source) in enumerate([
+        (Preset.TRANSCRIPT, "https://calls.example.com/Visit_100%.wav"),
+        (Preset.SUMMARIZE, "https://calls.example.com/other.wav"),
+        (Preset.SOAP_NOTES, "https://media.example.org/clinic/visit-7.mp3"),
+        (Preset.TRANSCRIPT, "https://media.example.org/plain.wav"),
+    ]):  # fmt: skip
+        clock.now = 1_000_000.0 + 3600 * n
+        job_id = f"job-{n}-abc"
+        store.create_job(job_id, replace(spec(source), preset=preset))
+        made[n] = job_id
+    store.claim(made[0], "w", lease_seconds=30, max_attempts=3)
+    assert store.finish(made[0], 1, {"transcription": []})
+    store.claim(made[1], "w", lease_seconds=30, max_attempts=3)  # processing
+    store.claim(made[2], "w", lease_seconds=30, max_attempts=3)
+    assert store.set_progress(made[2], 1, Stage.RENDERING, 45)
+    assert store.hand_over(made[2], 1, {"transcription": [{"format": "json", "s3Config": {"key": "k"}}]})
+
+    def listed(**where) -> list[str]:
+        total, found = store.list_jobs(Page(limit=100), where=JobFilter(**where))
+        assert total == len(found)
+        return sorted(job.id for job in found)
+
+    assert listed() == sorted(made.values())
+    assert listed(status="finished") == [made[0]]
+    assert listed(status="processing") == sorted([made[1], made[2]]), "between its stages, a job is processing"
+    assert listed(status="submitted") == [made[3]]
+    assert listed(preset="transcript") == sorted([made[0], made[3]])
+    assert listed(search="VISIT") == sorted([made[0], made[2]]), "a piece of the source, whatever its case"
+    assert listed(search="100%") == [made[0]], "a % is a character, not a wildcard"
+    assert listed(search="%") == [made[0]]
+    assert listed(search="job-3") == [made[3]], "a piece of the id"
+    assert listed(created_after=1_003_600.0, created_before=1_010_800.0) == sorted([made[1], made[2]])
+    assert listed(preset="transcript", status="submitted", search="plain") == [made[3]]

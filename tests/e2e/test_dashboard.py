@@ -301,6 +301,36 @@ def test_a_job_and_its_recording_are_deleted_after_confirmation(page, api, data)
     assert not page.query_selector(f"tr[data-job='{job_id}']")
 
 
+def test_jobs_are_found_by_search_and_filters_and_paged_through(page, api, media):
+    token = f"find-me-{os.getpid()}"
+    jobs = [submit(api, f"{media}/media/{token}-{n}.wav") for n in range(23)]
+    for job_id in jobs:
+        assert wait(api, job_id)["status"] == "error"
+    sign_in(page)
+
+    def rows() -> list[str]:
+        return page.eval_on_selector_all("#jobs tbody tr[data-job]", "rows => rows.map(r => r.dataset.job)")
+
+    page.fill("#filter-search", token)
+    page.wait_for_function("() => document.getElementById('jobs-count').textContent === '23 jobs'")
+    page.wait_for_function("() => document.querySelectorAll('#jobs tbody tr[data-job]').length === 20")
+    assert rows() == jobs[::-1][:20], "newest first"
+    page.click("#older-jobs")
+    page.wait_for_function("() => document.querySelectorAll('#jobs tbody tr[data-job]').length === 3")
+    assert rows() == jobs[::-1][20:]
+    assert page.is_disabled("#older-jobs")
+    page.click("#newer-jobs")
+    page.wait_for_function("() => document.querySelectorAll('#jobs tbody tr[data-job]').length === 20")
+    assert rows() == jobs[::-1][:20]
+    page.select_option("#filter-status", "finished")
+    page.wait_for_selector("#jobs td.hint:text-is('No job matches these filters.')")
+    page.select_option("#filter-status", "error")
+    page.fill("#filter-search", f"{token}-7")
+    page.wait_for_function("() => document.getElementById('jobs-count').textContent === '1 job'")
+    assert rows() == [jobs[7]]
+    assert page.text_content(f"tr[data-job='{jobs[7]}'] .status") == "error: Failed to download: 404 Not Found"
+
+
 def test_a_refused_submission_shows_the_400_sentence(page):
     sign_in(page)
     page.fill("#url-input", "ftp://example.com/visit.mp3")

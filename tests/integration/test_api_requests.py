@@ -348,3 +348,16 @@ def test_a_recording_link_lives_as_long_as_valid_for_secs_asks_within_dailys_bou
     for wrong in (0, 43201, "soon"):
         response = api.get(f"/v1/recordings/{recording['id']}/access-link", params={"valid_for_secs": wrong})
         assert error_of(response, 400, "invalid-request-error").startswith("valid_for_secs: ")
+
+
+def test_the_job_list_takes_its_filters_as_query_parameters(api):
+    ids = [api.post("/v1/batch-processor", json=job_body(f"https://e.com/{name}.wav")).json()["id"] for name in "ab"]
+    found = api.get("/v1/batch-processor", params={"search": "b.wav", "preset": "transcript"}).json()
+    assert [job["id"] for job in found["data"]] == [ids[1]]
+    assert found["data"][0]["input"]["uri"] == "https://e.com/b.wav"
+    today = api.get("/v1/batch-processor", params={"created_after": "2000-01-01", "created_before": "2999-01-01"})
+    assert today.json()["total_count"] == 2
+    assert api.get("/v1/batch-processor", params={"created_before": "2000-01-01T00:00:00Z"}).json()["data"] == []
+    for name, value in (("status", "done"), ("preset", "notes"), ("created_after", "yesterday"), ("search", "")):
+        info = error_of(api.get("/v1/batch-processor", params={name: value}), 400, "invalid-request-error")
+        assert info.startswith(f"{name}: "), info

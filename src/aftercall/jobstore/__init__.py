@@ -27,6 +27,21 @@ OLDEST = "OLDEST"  # Daily's ``ending_before`` for the first page from the oldes
 
 
 @dataclass(frozen=True)
+class JobFilter:
+    """Which jobs a list holds (extensions of Daily's list, docs/api.md §2): a status as clients see it, a preset,
+    a piece of the id or the source, and a window of creation times (epoch seconds)."""
+
+    status: str | None = None
+    preset: str | None = None
+    search: str | None = None
+    created_after: float | None = None
+    created_before: float | None = None
+
+
+EVERY_JOB = JobFilter()
+
+
+@dataclass(frozen=True)
 class Claim:
     job: Job
     attempt: int
@@ -49,7 +64,9 @@ class JobStore(Protocol):
 
     def get_job(self, job_id: str) -> Job | None: ...
 
-    def list_jobs(self, page: Page, *, recording_id: str | None = None) -> tuple[int, list[Job]]: ...
+    def list_jobs(
+        self, page: Page, *, recording_id: str | None = None, where: JobFilter = EVERY_JOB
+    ) -> tuple[int, list[Job]]: ...
 
     def delete_job(self, job_id: str) -> Job | None: ...
 

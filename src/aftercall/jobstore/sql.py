@@ -17,7 +17,7 @@ from aftercall.domain.events import progress_event, started_event, terminal_even
 from aftercall.domain.jobs import CANCELLED_ERROR, Job, JobSpec, Progress, SourceType, Stage, Status
 from aftercall.domain.recordings import Recording
 from aftercall.errors import Conflict, InvalidRequest, StoreUnavailable
-from aftercall.jobstore import IDEMPOTENCY_WINDOW_SECONDS, OLDEST, Claim, JobTally, Page
+from aftercall.jobstore import EVERY_JOB, IDEMPOTENCY_WINDOW_SECONDS, OLDEST, Claim, JobFilter, JobTally, Page
 from aftercall.jobstore.tables import idempotency_keys, jobs, recordings
 from aftercall.jobstore.webhooks import emit, emit_if_subscribed
 
@@ -168,8 +168,11 @@ class SqlJobStore:
             row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).first()
         return self._job(row) if row else None
 
-    def list_jobs(self, page: Page, *, recording_id: str | None = None) -> tuple[int, list[Job]]:
+    def list_jobs(
+        self, page: Page, *, recording_id: str | None = None, where: JobFilter = EVERY_JOB
+    ) -> tuple[int, list[Job]]:
         filters = [jobs.c.recording_id == recording_id] if recording_id else []
+        filters += _matching(where)
         total, rows = self._paginate(jobs, filters, page)
         return total, [self._job(r) for r in rows]
 
@@ -422,3 +425,27 @@ class SqlJobStore:
             duration=row.duration,
             attempts=row.attempts,
         )
+
+
+def _matching(where: JobFilter) -> list[Any]:
+    """The conditions of a list's ``JobFilter``. A job between its two stages in distributed mode (submitted again,
+    its progress past ``queued``) is ``processing`` to clients (``wire.status``), and is listed as such."""
+    conditions: list[Any] = []
+    between_stages = (jobs.c.status == Status.SUBMITTED.value) & (jobs.c.stage != Stage.QUEUED.value)
+    if where.status == Status.PROCESSING.value:
+        conditions.append((jobs.c.status == Status.PROCESSING.value) | between_stages)
+    elif where.status == Status.SUBMITTED.value:
+        conditions.append((jobs.c.status == Status.SUBMITTED.value) & ~between_stages)
+    elif where.status:
+        conditions.append(jobs.c.status == where.status)
+    if where.preset:
+        conditions.append(jobs.c.preset == where.preset)
+    if where.search:
+        pattern = "%" + where.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        source = jobs.c.spec["source"].as_string()
+        conditions.append(jobs.c.id.ilike(pattern, escape="\\") | source.ilike(pattern, escape="\\"))
+    if where.created_after is not None:
+        conditions.append(jobs.c.created_at >= where.created_after)
+    if where.created_before is not None:
+        conditions.append(jobs.c.created_at < where.created_before)
+    return conditions

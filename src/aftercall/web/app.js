@@ -119,17 +119,46 @@ async function submitJob(event) {
 // The list is one request a poll (its items carry their progress), drawn into rows kept by job id: a row that
 // changes is updated in place, so keyboard focus and selection survive the polls, and new jobs appear as they come.
 const IDLE_POLL_MS = 5000;
+const PAGE_SIZE = 20;
+let jobsPage = {}; // the cursor of the page shown: {} (the newest), {starting_after: id} or {ending_before: id}
+
+function jobsQuery() {
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...jobsPage });
+  const search = $("filter-search").value.trim();
+  if (search) query.set("search", search);
+  for (const name of ["status", "preset"]) if ($(`filter-${name}`).value) query.set(name, $(`filter-${name}`).value);
+  if ($("filter-after").value) query.set("created_after", $("filter-after").value);
+  return query;
+}
+
+function turnPage(cursor) {
+  jobsPage = cursor;
+  route();
+}
 
 async function showJobs() {
   show("jobs-view");
-  const listing = await api("/v1/batch-processor?limit=50");
+  const query = jobsQuery();
+  const listing = await api(`/v1/batch-processor?${query}`);
+  if (jobsPage.ending_before && listing.data.length < PAGE_SIZE) {
+    jobsPage = {}; // back at the newest jobs: show a full page of them
+    return showJobs();
+  }
   const body = $("jobs").tBodies[0];
   const rows = listing.data.map((job) => jobRow(body, job));
-  if (!rows.length) rows.push(element("tr", {}, element("td", { colspan: "6", class: "hint", text: "No jobs yet." })));
+  const filtered = [...query.keys()].some((name) => !["limit", "starting_after", "ending_before"].includes(name));
+  const none = filtered ? "No job matches these filters." : "No jobs yet.";
+  if (!rows.length) rows.push(element("tr", {}, element("td", { colspan: "6", class: "hint", text: none })));
   rows.forEach((row, at) => {
     if (body.rows[at] !== row) body.insertBefore(row, body.rows[at] || null);
   });
   while (body.rows.length > rows.length) body.deleteRow(rows.length);
+  const ids = listing.data.map((job) => job.id);
+  $("jobs-count").textContent = `${listing.total_count} job${listing.total_count === 1 ? "" : "s"}`;
+  $("newer-jobs").disabled = !jobsPage.starting_after && !jobsPage.ending_before;
+  $("newer-jobs").onclick = () => turnPage(ids.length ? { ending_before: ids[0] } : {});
+  $("older-jobs").disabled = ids.length < PAGE_SIZE;
+  $("older-jobs").onclick = () => turnPage({ starting_after: ids[ids.length - 1] });
   const running = listing.data.some((job) => job.status === "submitted" || job.status === "processing");
   stopPolling();
   pollTimer = setTimeout(route, running ? POLL_MS : IDLE_POLL_MS);
@@ -493,6 +522,12 @@ function nameLanguages() {
 }
 
 nameLanguages();
+let filtering = null;
+$("job-filters").addEventListener("input", () => {
+  clearTimeout(filtering); // one list request once the typing stops, from the newest page
+  filtering = setTimeout(() => turnPage({}), 250);
+});
+$("job-filters").addEventListener("submit", (event) => event.preventDefault());
 $("key-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   localStorage.setItem(KEY_STORAGE, $("key-input").value.trim());

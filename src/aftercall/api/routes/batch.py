@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Annotated, Any
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query
 
@@ -13,6 +14,7 @@ from aftercall.api.deps import PageDep, RuntimeDep, json_body, require_api_key
 from aftercall.api.openapi import answers
 from aftercall.api.schemas import KNOWS_LANGUAGE, CreateJobRequest, parse
 from aftercall.domain import wire
+from aftercall.jobstore import JobFilter
 from aftercall.services import body_hash
 
 router = APIRouter(prefix="/batch-processor", tags=["batch-processor"], dependencies=[Depends(require_api_key)])
@@ -40,10 +42,26 @@ def create_job(
 
 @router.get("", response_model=None, responses=answers(responses.JobPage))
 def list_jobs(
-    rt: RuntimeDep, page: PageDep, recording_id: Annotated[str | None, Query(alias="recordingId")] = None
+    rt: RuntimeDep,
+    page: PageDep,
+    recording_id: Annotated[str | None, Query(alias="recordingId")] = None,
+    status: Annotated[Literal["submitted", "processing", "finished", "error"] | None, Query()] = None,
+    preset: Annotated[Literal["transcript", "summarize", "soap-notes"] | None, Query()] = None,
+    search: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    created_after: Annotated[datetime | None, Query()] = None,
+    created_before: Annotated[datetime | None, Query()] = None,
 ) -> dict[str, Any]:
-    total, jobs = rt.batch.list(page, recording_id=recording_id)
+    """Jobs, newest first; extensions: ``status``, ``preset``, ``search`` (a piece of the id or the source) and a
+    window of creation times (``created_after``, ``created_before``: ISO 8601, a date alone is its midnight UTC)."""
+    where = JobFilter(status, preset, search, _epoch(created_after), _epoch(created_before))
+    total, jobs = rt.batch.list(page, recording_id=recording_id, where=where)
     return wire.page(total, map(wire.job_summary, jobs))
+
+
+def _epoch(moment: datetime | None) -> float | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 @router.get("/{job_id}", response_model=None, responses=answers(responses.Job, 404))
