@@ -331,6 +331,40 @@ def test_jobs_are_found_by_search_and_filters_and_paged_through(page, api, media
     assert page.text_content(f"tr[data-job='{jobs[7]}'] .status") == "error: Failed to download: 404 Not Found"
 
 
+def test_on_a_phone_nothing_scrolls_sideways_and_the_transcript_follows_the_audio(browser, server, api, data):
+    job_id = post(api, recording_job(upload_recording(api, data, "dialogue.ogg")))
+    assert wait(api, job_id)["status"] == "finished"
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server.base + "/")
+    sign_in(page)
+    page.wait_for_selector("#jobs tbody tr[data-job]")
+    for view in ("#jobs", "#webhooks", f"#job/{job_id}"):
+        page.goto(f"{server.base}/{view}")
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, view
+    page.wait_for_selector("#transcript .utterance")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the transcript, too"
+    title, nav = page.query_selector("header h1").bounding_box(), page.query_selector("#nav").bounding_box()
+    overlap = title["x"] < nav["x"] + nav["width"] and nav["x"] < title["x"] + title["width"]
+    assert not (overlap and title["y"] < nav["y"] + nav["height"] and nav["y"] < title["y"] + title["height"])
+    for box in [button.bounding_box() for button in page.query_selector_all("#transcript .seek")]:
+        assert min(box["width"], box["height"]) >= 24, "a target a finger can hit"
+    assert page.text_content("#job-language") == "Language: English (en)"
+    later = page.query_selector_all("#transcript .utterance")[2]
+    later.query_selector(".seek").click()
+    page.wait_for_selector("#transcript .utterance.playing")
+    playing = page.eval_on_selector_all("#transcript .utterance.playing", "ps => ps.map(p => p.dataset.start)")
+    assert playing == [later.get_attribute("data-start")], "the turn being played is marked"
+    assert page.evaluate("getComputedStyle(document.getElementById('player')).position") == "sticky"
+    context.close()
+
+
+def upload_recording(api, data, name: str) -> str:
+    with (data / name).open("rb") as f:
+        return api.post("/v1/recordings", files={"file": (name, f, "audio/ogg")}).json()["id"]
+
+
 def test_a_refused_submission_shows_the_400_sentence(page):
     sign_in(page)
     page.fill("#url-input", "ftp://example.com/visit.mp3")

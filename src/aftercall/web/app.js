@@ -206,7 +206,7 @@ function clearJobView(jobId) {
   const view = $("job-view");
   view.dataset.job = jobId;
   delete view.dataset.rendered;
-  for (const id of ["job-title", "job-status", "job-error", "job-source"]) $(id).textContent = "";
+  for (const id of ["job-title", "job-status", "job-error", "job-source", "job-language"]) $(id).textContent = "";
   delete $("job-status").dataset.status;
   for (const id of ["downloads", "notes", "transcript"]) $(id).replaceChildren();
   $("notes").hidden = true;
@@ -283,7 +283,10 @@ async function showJob(jobId) {
   const json = (links.transcription || []).find((entry) => entry.format === "json");
   const transcript = json ? await (await fetch(json.link)).json() : null;
   if (stale()) return;
-  if (transcript) renderTranscript(transcript);
+  if (transcript) {
+    renderTranscript(transcript);
+    $("job-language").textContent = languageLine(job.input.language, transcript);
+  }
   await renderNotes(links, stale);
   if (stale()) return;
   $("job-view").dataset.rendered = job.id;
@@ -317,6 +320,18 @@ async function setAudio(input, stale) {
     $("player").src = source;
     $("player").hidden = false;
   }
+}
+
+function languageLine(asked, doc) {
+  const detected = doc.results.channels[0].detected_language;
+  const language = detected || doc.metadata.language || asked;
+  let name = language;
+  try {
+    name = `${new Intl.DisplayNames([navigator.language || "en"], { type: "language" }).of(language)} (${language})`;
+  } catch {
+    // a tag the browser cannot name is shown as it is
+  }
+  return `Language: ${name}${detected ? ", detected" : ""}`;
 }
 
 function renderTranscript(doc) {
@@ -385,7 +400,7 @@ async function renderNotes(links, stale) {
     const head = element("tr", {}, ...["Concept", "Category", "Negated", "Codes"].map((h) => element("th", { text: h })));
     sections.push(
       element("h3", { text: "Concepts" }),
-      element("table", { id: "concepts" }, element("thead", {}, head), element("tbody", {}, ...rows)),
+      element("div", { class: "table-scroll" }, element("table", { id: "concepts" }, element("thead", {}, head), element("tbody", {}, ...rows))),
     );
   }
   if (stale()) return;
@@ -418,6 +433,15 @@ function highlight(evidence) {
   if (first) {
     first.scrollIntoView({ block: "center" });
     seek(Number(first.dataset.start));
+  }
+}
+
+// The turn being played is marked as the audio plays.
+function markPlaying() {
+  const now = $("player").currentTime;
+  for (const block of document.querySelectorAll("#transcript .utterance")) {
+    const playing = Number(block.dataset.start) <= now && now < Number(block.dataset.end);
+    if (block.classList.contains("playing") !== playing) block.classList.toggle("playing", playing);
   }
 }
 
@@ -461,14 +485,18 @@ async function webhookSection(hook) {
     element("h3", { text: `${hook.url} · ${hook.state}` }),
     element("p", { class: "hint", text: hook.eventTypes.join(", ") }),
     element(
-      "table",
-      {},
+      "div",
+      { class: "table-scroll" },
       element(
-        "thead",
+        "table",
         {},
-        element("tr", {}, ...["At", "Event", "Type", "Answer", "Latency", ""].map((h) => element("th", { text: h }))),
+        element(
+          "thead",
+          {},
+          element("tr", {}, ...["At", "Event", "Type", "Answer", "Latency", ""].map((h) => element("th", { text: h }))),
+        ),
+        element("tbody", {}, ...rows),
       ),
-      element("tbody", {}, ...rows),
     ),
   );
 }
@@ -522,6 +550,7 @@ function nameLanguages() {
 }
 
 nameLanguages();
+$("player").addEventListener("timeupdate", markPlaying);
 let filtering = null;
 $("job-filters").addEventListener("input", () => {
   clearTimeout(filtering); // one list request once the typing stops, from the newest page
