@@ -118,9 +118,12 @@ class BatchService:
             self.store.delete(key)
         return job
 
-    def access_links(self, job_id: str) -> dict[str, Any]:
+    def access_links(self, job_id: str, *, partial: bool = False) -> dict[str, Any]:
+        """Links to a finished job's files; with ``partial`` (extension), also to what a failed job stored before
+        its failing step (a notes job's transcripts)."""
         job = self.get(job_id)
-        if job.status is not Status.FINISHED:
+        kept = partial and job.status is Status.ERROR and bool(job.output)
+        if job.status is not Status.FINISHED and not kept:
             raise InvalidRequest("id", f"the job is '{job.status}'; access links exist only for finished jobs")
         ttl = self.settings.link_ttl_seconds
         return wire.job_links(job, lambda file: self.store.link(job.spec.target.key(file), ttl))

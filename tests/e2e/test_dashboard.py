@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import KEY, Server
+from tests.e2e.conftest import KEY, Server, free_port
 from tests.jobs import job_body, post, recording_job, submit, wait
 from tests.receiver import receiver
 
@@ -256,7 +256,7 @@ def test_the_job_list_follows_jobs_with_one_request_a_poll_and_keeps_focus(page,
     page.on("request", lambda request: asked.append(request.url))
     first = submit(api, f"{media}/media/speech.wav")  # submitted by a client, not by this page: it appears anyway
     row = page.wait_for_selector(f"tr[data-job='{first}']", timeout=15_000)
-    assert row.query_selector(".source").text_content() == f"Media {media}/media/speech.wav"
+    assert row.query_selector(".source").text_content() == f"Media {media}/media/speech.wav · en"
     link = row.query_selector("a")
     link.focus()
     second = submit(api, f"{media}/media/speech.mp3")
@@ -363,6 +363,29 @@ def test_on_a_phone_nothing_scrolls_sideways_and_the_transcript_follows_the_audi
 def upload_recording(api, data, name: str) -> str:
     with (data / name).open("rb") as f:
         return api.post("/v1/recordings", files={"file": (name, f, "audio/ogg")}).json()["id"]
+
+
+def test_a_notes_job_whose_notes_failed_shows_and_links_the_transcripts_it_stored(browser, tmp_path, media):
+    dead = f"http://127.0.0.1:{free_port()}/v1"
+    srv = Server(tmp_path / "data", AFTERCALL_LLM_ENGINE="openai", AFTERCALL_LLM_BASE_URL=dead)
+    srv.start()
+    try:
+        with srv.client() as api:
+            job_id = post(api, job_body(f"{media}/media/dialogue.ogg", preset="summarize"))
+            job = wait(api, job_id)
+            assert job["status"] == "error"
+            assert api.get(f"/v1/batch-processor/{job_id}/access-link").status_code == 400, "Daily's answer stays"
+        page = browser.new_page()
+        page.goto(f"{srv.base}/")
+        sign_in(page)
+        page.goto(f"{srv.base}/#job/{job_id}")
+        page.wait_for_selector("#transcript .utterance", timeout=30_000)
+        assert page.text_content("#job-error").startswith("Summary generation job failed: Error: Failed to summarize")
+        formats = page.eval_on_selector_all("#downloads a", "links => links.map(a => a.textContent)")
+        assert sorted(formats) == ["json", "srt", "txt", "vtt"], "the transcripts it stored, linked"
+        page.close()
+    finally:
+        srv.kill()
 
 
 def test_a_refused_submission_shows_the_400_sentence(page):

@@ -173,7 +173,7 @@ function jobRow(body, job) {
       "tr",
       { "data-job": job.id },
       element("td", {}, element("a", { href: `#job/${job.id}`, text: created, title: job.id })),
-      element("td", { class: "source", text: describeSource(job.input) }),
+      element("td", { class: "source", text: `${describeSource(job.input)} · ${job.input.language}` }),
       element("td", { text: job.preset }),
       element("td", { class: "status" }),
       element("td", {}, meter, element("span", { class: "stage" })),
@@ -274,9 +274,10 @@ async function showJob(jobId) {
     pollAgain(route);
     return;
   }
-  if (job.status !== "finished") return;
+  const kept = job.status === "error" && job.output && (job.output.transcription || []).length > 0;
+  if (job.status !== "finished" && !kept) return; // (a failed notes job still shows the transcripts it stored)
   if ($("job-view").dataset.rendered === job.id) return;
-  const links = await api(`/v1/batch-processor/${job.id}/access-link`);
+  const links = await api(`/v1/batch-processor/${job.id}/access-link${kept ? "?partial=true" : ""}`);
   if (stale()) return;
   renderDownloads(links, job.input);
   await setAudio(job.input, stale);

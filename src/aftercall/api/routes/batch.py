@@ -70,8 +70,10 @@ def get_job(rt: RuntimeDep, job_id: str) -> dict[str, Any]:
 
 
 @router.get("/{job_id}/access-link", response_model=None, responses=answers(responses.JobLinks, 404))
-def job_access_link(rt: RuntimeDep, job_id: str) -> dict[str, Any]:
-    return rt.batch.access_links(job_id)
+def job_access_link(rt: RuntimeDep, job_id: str, partial: bool = False) -> dict[str, Any]:
+    """Links to the job's files, for a finished job; ``partial=true`` (extension): also to the files a failed job
+    stored before its failing step."""
+    return rt.batch.access_links(job_id, partial=partial)
 
 
 @router.delete("/{job_id}", response_model=None, responses=answers(responses.Job, 404))
