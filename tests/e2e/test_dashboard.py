@@ -3,6 +3,7 @@ serve``. Set AFTERCALL_SCREENSHOTS=DIR to keep a screenshot of each main page (d
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import KEY, Server, free_port
+from tests.e2e.helpers import download_outputs
 from tests.jobs import job_body, post, recording_job, submit, wait
 from tests.receiver import receiver
 
@@ -386,6 +388,35 @@ def test_a_notes_job_whose_notes_failed_shows_and_links_the_transcripts_it_store
         page.close()
     finally:
         srv.kill()
+
+
+def test_the_forms_options_are_the_jobs_transcript_options(page, api, media):
+    sign_in(page)
+    sent: list[dict] = []
+    page.on(
+        "request",
+        lambda r: sent.append(r.post_data_json) if r.method == "POST" and r.url.endswith("/batch-processor") else None,
+    )
+    page.fill("#url-input", f"{media}/media/dialogue.ogg")
+    page.click("#job-options summary")
+    page.uncheck("#opt-diarize")
+    page.fill("#opt-speakers", "2")
+    page.select_option("#opt-redact", ["pii", "numbers"])
+    page.fill("#opt-keywords", "metformin, Dr. Patel")
+    page.check("#opt-profanity")
+    page.click("#submit-job")
+    page.wait_for_url("**/#job/*")
+    assert sent[0]["transformParams"]["transcript"] == {
+        "diarize": False,
+        "profanity_filter": True,
+        "redact": ["pii", "numbers"],
+        "extra": {"keywords": ["metformin", "Dr. Patel"], "num_speakers": 2},
+    }
+    job = wait(api, page.url.rsplit("/", 1)[1])
+    assert job["status"] == "finished", "the API took them"
+    speakers = {w.get("speaker") for w in json.loads(download_outputs(api, job["id"])["json"])["results"]["channels"][
+        0]["alternatives"][0]["words"]}  # fmt: skip
+    assert speakers == {0}, "no diarization was asked for"
 
 
 def test_a_refused_submission_shows_the_400_sentence(page):

@@ -105,6 +105,7 @@ async function submitJob(event) {
       preset: $("preset").value,
       inParams,
       outParams: { s3Config: { s3KeyTemplate: "dashboard/{job_id}" } },
+      transformParams: { transcript: transcriptOptions() },
     };
     const job = await api("/v1/batch-processor", { method: "POST", body: JSON.stringify(body) });
     $("new-job").reset();
@@ -114,6 +115,21 @@ async function submitJob(event) {
   } finally {
     button.disabled = false;
   }
+}
+
+// The form's options, as transformParams.transcript (docs/api.md §2).
+function transcriptOptions() {
+  const redact = [...$("opt-redact").selectedOptions].map((option) => option.value);
+  const keywords = $("opt-keywords").value.split(",").map((word) => word.trim()).filter(Boolean);
+  const extra = { keywords };
+  const speakers = Number($("opt-speakers").value);
+  if (speakers > 0) extra.num_speakers = speakers;
+  return {
+    diarize: $("opt-diarize").checked,
+    profanity_filter: $("opt-profanity").checked,
+    redact: redact.length ? redact : false,
+    extra,
+  };
 }
 
 // The list is one request a poll (its items carry their progress), drawn into rows kept by job id: a row that
