@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -359,6 +360,7 @@ def test_on_a_phone_nothing_scrolls_sideways_and_the_transcript_follows_the_audi
     playing = page.eval_on_selector_all("#transcript .utterance.playing", "ps => ps.map(p => p.dataset.start)")
     assert playing == [later.get_attribute("data-start")], "the turn being played is marked"
     assert page.evaluate("getComputedStyle(document.getElementById('player')).position") == "sticky"
+    screenshot(page, "mobile")
     context.close()
 
 
@@ -468,8 +470,46 @@ def test_webhook_deliveries_are_listed_and_one_can_be_redelivered(page, api, med
             row = page.wait_for_selector(f"section[data-webhook='{hook['uuid']}'] tr[data-event='{event_id}']")
             assert "200" in row.text_content()
             screenshot(page, "webhooks")
-            row.query_selector("button").click()
+            row.query_selector("button").dblclick()  # one redelivery, however fast the clicks
             r.wait_for(3)
+            page.wait_for_selector(f"tr[data-event='{event_id}'] button:text-is('Queued')")
+            time.sleep(2)
             assert [q.json["id"] for q in r.requests[1:]] == [event_id, event_id]
         finally:
             api.delete(f"/v1/webhooks/{hook['uuid']}")
+
+
+def test_webhooks_are_created_edited_and_deleted_from_the_dashboard(page, api):
+    sign_in(page)
+    page.click("nav a[href='#webhooks']")
+    dead = f"http://127.0.0.1:{free_port()}/hook"
+    page.fill("#webhook-url", dead)
+    page.click("#create-webhook")
+    page.wait_for_selector("#webhooks-error:not(:empty)")
+    assert dead not in [hook["url"] for hook in api.get("/v1/webhooks").json()], "the probe failed: nothing is kept"
+    with receiver() as r:
+        page.fill("#webhook-url", r.url)
+        page.uncheck("#webhook-events input[value='batch-processor.error']")
+        page.click("#create-webhook")
+        secret = page.wait_for_selector("#webhook-secret").text_content()
+        hook = next(h for h in api.get("/v1/webhooks").json() if h["url"] == r.url)
+        assert secret == hook["hmac"]
+        assert hook["eventTypes"] == ["batch-processor.job-finished"]
+        assert r.requests[0].json == {"test": "test"}, "the verification probe was sent and answered"
+        page.reload()
+        section = page.wait_for_selector(f"section[data-webhook='{hook['uuid']}']")
+        assert page.query_selector("#webhook-secret") is None, "the secret is shown once"
+        assert hook["hmac"] not in page.content()
+        section.query_selector("button.edit").click()
+        editing = f"section[data-webhook='{hook['uuid']}'] .edit-webhook"
+        page.fill(f"{editing} .edit-events", "batch-processor.error, batch-processor.job-started")
+        page.click(f"{editing} button")
+        page.wait_for_function("() => !document.getElementById('webhook-created').hidden")
+        assert page.text_content("#webhooks-error") == ""
+        assert page.text_content("#webhook-created").startswith("Saved")
+        edited = api.get(f"/v1/webhooks/{hook['uuid']}").json()
+        assert edited["eventTypes"] == ["batch-processor.error", "batch-processor.job-started"]
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.click(f"section[data-webhook='{hook['uuid']}'] button.delete")
+        page.wait_for_selector(f"section[data-webhook='{hook['uuid']}']", state="detached")
+        assert api.get(f"/v1/webhooks/{hook['uuid']}").status_code == 404

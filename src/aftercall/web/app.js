@@ -474,8 +474,78 @@ function seek(seconds) {
 
 // ---- webhooks ---------------------------------------------------------------------------------------------
 
-async function showWebhooks() {
+const EVENT_CHOICES = "#webhook-events input[type=checkbox]";
+
+async function createWebhook(event) {
+  event.preventDefault();
+  const button = $("create-webhook");
+  if (button.disabled) return;
+  $("webhooks-error").textContent = "";
+  $("webhook-created").hidden = true;
+  const eventTypes = [...document.querySelectorAll(EVENT_CHOICES)].filter((box) => box.checked).map((box) => box.value);
+  const body = { url: $("webhook-url").value.trim(), eventTypes, retryType: $("webhook-retry").value };
+  button.disabled = true;
+  try {
+    const hook = await api("/v1/webhooks", { method: "POST", body: JSON.stringify(body) });
+    $("new-webhook").reset();
+    // The secret is shown this once, to be kept where the receiver verifies signatures; the list never shows it.
+    $("webhook-created").replaceChildren(
+      element("p", { text: `Subscribed: ${hook.url} answered the test event with 200.` }),
+      element("p", {}, "Signing secret (shown once; keep it to verify signatures): ", element("code", { id: "webhook-secret", text: hook.hmac })),
+    );
+    $("webhook-created").hidden = false;
+    await showWebhooks({ keepNotice: true });
+  } catch (e) {
+    $("webhooks-error").textContent = e.message; // the probe's result: why the URL was not subscribed
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function changeWebhook(hook, changes, done) {
+  $("webhooks-error").textContent = "";
+  try {
+    await api(`/v1/webhooks/${hook.uuid}`, { method: "POST", body: JSON.stringify(changes) });
+    await showWebhooks({ keepNotice: true });
+    if (done) $("webhook-created").replaceChildren(element("p", { text: done }));
+    if (done) $("webhook-created").hidden = false;
+  } catch (e) {
+    $("webhooks-error").textContent = e.message;
+  }
+}
+
+async function deleteWebhook(hook) {
+  if (!confirm(`Stop sending events to ${hook.url}? Its delivery log goes too.`)) return;
+  try {
+    await api(`/v1/webhooks/${hook.uuid}`, { method: "DELETE" });
+    await showWebhooks();
+  } catch (e) {
+    $("webhooks-error").textContent = e.message;
+  }
+}
+
+function editWebhook(section, hook) {
+  const url = element("input", { type: "url", class: "edit-url", value: hook.url, required: "" });
+  const types = element("input", { type: "text", class: "edit-events", value: hook.eventTypes.join(", ") });
+  const form = element(
+    "form",
+    { class: "edit-webhook" },
+    element("label", {}, "URL ", url),
+    element("label", {}, "Events (comma-separated) ", types),
+    element("button", { type: "submit", text: "Save and verify" }),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const eventTypes = types.value.split(",").map((name) => name.trim()).filter(Boolean);
+    changeWebhook(hook, { url: url.value.trim(), eventTypes }, "Saved: the URL answered the test event with 200.");
+  });
+  section.querySelector(".webhook-actions").after(form);
+  url.focus();
+}
+
+async function showWebhooks({ keepNotice = false } = {}) {
   show("webhooks-view");
+  if (!keepNotice) $("webhook-created").hidden = true;
   $("webhooks-error").textContent = "";
   const hooks = await api("/v1/webhooks");
   const sections = await Promise.all(hooks.map(webhookSection));
@@ -493,14 +563,24 @@ async function webhookSection(hook) {
       element("td", { text: delivery.type }),
       element("td", { text: delivery.statusCode === null ? delivery.error || "" : String(delivery.statusCode) }),
       element("td", { text: `${delivery.latencyMs} ms` }),
-      element("td", {}, element("button", { type: "button", text: "Redeliver", onclick: () => redeliver(hook, delivery) })),
+      element("td", {}, element("button", { type: "button", text: "Redeliver", onclick: (event) => redeliver(hook, delivery, event.currentTarget) })),
     ),
   );
-  return element(
+  const actions = element(
+    "p",
+    { class: "webhook-actions" },
+    element("button", { type: "button", class: "edit", text: "Edit" }),
+    ...(hook.state === "FAILED"
+      ? [element("button", { type: "button", class: "reactivate", text: "Re-activate", onclick: () => changeWebhook(hook, {}, "Re-activated: held events are being delivered in order.") })]
+      : []),
+    element("button", { type: "button", class: "delete danger", text: "Delete", onclick: () => deleteWebhook(hook) }),
+  );
+  const section = element(
     "section",
     { class: "webhook", "data-webhook": hook.uuid },
     element("h3", { text: `${hook.url} · ${hook.state}` }),
-    element("p", { class: "hint", text: hook.eventTypes.join(", ") }),
+    element("p", { class: "hint", text: `${hook.eventTypes.join(", ")} · retries: ${hook.retryType}${hook.failedCount ? ` · ${hook.failedCount} failed in a row` : ""}` }),
+    actions,
     element(
       "div",
       { class: "table-scroll" },
@@ -516,16 +596,22 @@ async function webhookSection(hook) {
       ),
     ),
   );
+  actions.querySelector(".edit").addEventListener("click", () => editWebhook(section, hook));
+  return section;
 }
 
-async function redeliver(hook, delivery) {
+async function redeliver(hook, delivery, button) {
+  if (button.disabled) return; // one redelivery per click, however fast the clicks
+  button.disabled = true;
   try {
     await api(`/v1/webhooks/${hook.uuid}/deliveries/${encodeURIComponent(delivery.eventId)}/redeliver`, {
       method: "POST",
     });
+    button.textContent = "Queued";
     setTimeout(route, POLL_MS);
   } catch (e) {
     $("webhooks-error").textContent = e.message;
+    button.disabled = false;
   }
 }
 
@@ -583,5 +669,7 @@ $("key-form").addEventListener("submit", async (event) => {
 });
 $("forget-key").addEventListener("click", () => askForKey());
 $("new-job").addEventListener("submit", submitJob);
+$("new-webhook").addEventListener("submit", createWebhook);
+$("refresh-webhooks").addEventListener("click", () => showWebhooks().catch((e) => ($("webhooks-error").textContent = e.message)));
 window.addEventListener("hashchange", route);
 route();
