@@ -16,8 +16,9 @@ from typing import Any, BinaryIO
 import structlog
 
 from aftercall.asr import SpeechToText
-from aftercall.domain import wire
+from aftercall.domain import speakers, wire
 from aftercall.domain.jobs import Job, JobSpec, Preset, SourceType, Status, key_problem
+from aftercall.domain.outputs import TRANSCRIPT_FILES, TRANSCRIPT_JSON
 from aftercall.domain.recordings import Recording
 from aftercall.errors import InvalidRequest, MediaError, NotFound, PayloadTooLarge, QueueUnavailable
 from aftercall.jobstore import EVERY_JOB, JobFilter, JobStore, Page
@@ -117,6 +118,40 @@ class BatchService:
         for key in job.spec.target.all_keys():
             self.store.delete(key)
         return job
+
+    def name_speakers(self, job_id: str, names: Any) -> Job:
+        """Keep a client's names for the speakers of a transcribed job (docs/api.md §2, "Speaker names")."""
+        problem = speakers.names_problem(names)
+        if problem:
+            raise InvalidRequest("speakers", problem)
+        job = self.get(job_id)
+        if not job.transcribed:
+            raise InvalidRequest("id", f"the job is '{wire.status(job)}' and has no transcript whose speakers to name")
+        named = self.jobs.name_speakers(job_id, {int(n): name.strip() for n, name in names.items()})
+        if named is None:
+            raise NotFound(f"There is no batch processor job with id {job_id!r}")
+        return named
+
+    def named_transcript(self, job_id: str, extension: str) -> bytes:
+        """The job's stored transcript file in ``extension``, its speakers named as the job's names say; the stored
+        file itself is not changed."""
+        job = self.get(job_id)
+        if not job.transcribed:
+            raise InvalidRequest("id", f"the job is '{wire.status(job)}' and has no transcript")
+        file = next((f for f in TRANSCRIPT_FILES if f.extension == extension), None)
+        if file is None:
+            raise NotFound(f"There is no transcript format {extension!r}; there are txt, srt, vtt and json")
+        with tempfile.TemporaryDirectory(prefix="aftercall-names-") as tmp:
+            document_path, file_path = Path(tmp) / "transcript.json", Path(tmp) / f"transcript.{extension}"
+            self.store.get_file(job.spec.target.key(TRANSCRIPT_JSON), document_path)
+            self.store.get_file(job.spec.target.key(file), file_path)
+            document, text = json.loads(document_path.read_bytes()), file_path.read_text(encoding="utf-8")
+        names = job.speaker_names
+        if extension == "json":
+            return json.dumps(speakers.named_json(document, names), ensure_ascii=False).encode()
+        if extension == "txt":
+            return speakers.named_txt(text, names).encode()
+        return speakers.named_captions(text, document, names, vtt=extension == "vtt").encode()
 
     def access_links(self, job_id: str, *, partial: bool = False) -> dict[str, Any]:
         """Links to a finished job's files; with ``partial`` (extension), also to what a failed job stored before

@@ -421,6 +421,28 @@ def test_the_forms_options_are_the_jobs_transcript_options(page, api, media):
     assert speakers == {0}, "no diarization was asked for"
 
 
+def test_speakers_are_named_from_the_transcript_and_the_names_reach_a_download(page, api, data):
+    job_id = post(api, recording_job(upload_recording(api, data, "dialogue.ogg")))
+    assert wait(api, job_id)["status"] == "finished"
+    sign_in(page)
+    page.once("dialog", lambda dialog: dialog.accept("Dr. Patel"))
+    page.goto(f"{page.url.split('#')[0]}#job/{job_id}")
+    page.wait_for_selector("#transcript .utterance")
+    page.click("#transcript .utterance[data-speaker='0'] .speaker")
+    page.wait_for_selector("#named-downloads")
+    pairs = "bs => [...new Set(bs.map(b => b.parentElement.dataset.speaker + '=' + b.textContent))]"
+    labels = page.eval_on_selector_all("#transcript .utterance .speaker", pairs)
+    assert sorted(labels) == ["0=Dr. Patel", "1=Speaker 1"]
+    assert api.get(f"/v1/batch-processor/{job_id}").json()["speakers"] == {"0": "Dr. Patel"}
+    with page.expect_download() as download:
+        page.click("#named-downloads button[data-format='txt']")
+    saved = download.value
+    assert saved.suggested_filename == f"recording-{recording_of(api, job_id)[:8]}-named.txt"
+    assert Path(saved.path()).read_text().startswith("Dr. Patel: ")
+    page.reload()
+    page.wait_for_selector("#transcript .utterance[data-speaker='0'] .speaker:text-is('Dr. Patel')")
+
+
 def test_a_refused_submission_shows_the_400_sentence(page):
     sign_in(page)
     page.fill("#url-input", "ftp://example.com/visit.mp3")

@@ -68,6 +68,7 @@ class Job(_Answer):
     input: JobInput
     output: JobOutput | None = None
     error: str | None = None
+    speakers: dict[str, str] | None = None
     progress: Progress | None = None
     created_at: str | None = Field(None, alias="createdAt")
     updated_at: str | None = Field(None, alias="updatedAt")

@@ -4,8 +4,8 @@ wire.py)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -313,6 +313,7 @@ class Job:
     error: str | None = None
     duration: float | None = None
     attempts: int = 0
+    speaker_names: Mapping[int, str] = field(default_factory=dict)  # given by a client (domain/speakers.py)
 
     @property
     def transcribed(self) -> bool:

@@ -50,6 +50,8 @@ def job(j: Job) -> dict[str, Any]:
         if j.output:  # extension: what a job made before its failing step is kept and listed
             view["output"] = j.output
         view["error"] = error(j)
+    if j.speaker_names:  # extension: the names a client gave its speakers
+        view["speakers"] = {str(n): name for n, name in sorted(j.speaker_names.items())}
     view["progress"] = {"stage": j.progress.stage.value, "percent": j.progress.percent}
     if j.attempts > 1:  # a retry says which attempt it is on (the furthest point reached stays shown)
         view["progress"]["attempt"] = j.attempts

@@ -6,7 +6,7 @@ Workers *claim* a job (a lease that heartbeats renew) and every write they make 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -92,6 +92,10 @@ class JobStore(Protocol):
         ...
 
     def heartbeat(self, job_id: str, attempt: int, *, lease_seconds: float) -> bool: ...
+
+    def name_speakers(self, job_id: str, names: Mapping[int, str]) -> Job | None:
+        """Keep ``names`` for the job's speakers (merged with those it has); the job, or None if it is gone."""
+        ...
 
     def release(self, job_id: str, attempt: int) -> bool:
         """Back to ``submitted``, the attempt not counted (a graceful shutdown); False if no longer held."""

@@ -6,7 +6,7 @@ import functools
 import os
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -318,6 +318,15 @@ class SqlJobStore:
             self.on_event()
         return ended
 
+    def name_speakers(self, job_id: str, names: Mapping[int, str]) -> Job | None:
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id).with_for_update()).first()
+            if row is None:
+                return None
+            merged = {**(row.speaker_names or {}), **{str(n): name for n, name in names.items()}}
+            conn.execute(jobs.update().where(jobs.c.id == job_id).values(speaker_names=merged))
+            return self._job(conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).one())
+
     def release(self, job_id: str, attempt: int) -> bool:
         """Put a job this attempt holds back in the queue as if it had not been claimed: a graceful shutdown that
         could not wait for it spends none of its attempts."""
@@ -422,6 +431,7 @@ class SqlJobStore:
             updated_at=row.updated_at,
             output=row.output,
             error=row.error,
+            speaker_names={int(n): str(name) for n, name in (row.speaker_names or {}).items()},
             duration=row.duration,
             attempts=row.attempts,
         )

@@ -26,6 +26,7 @@ jobs = sa.Table(
     sa.Column("updated_at", sa.Double, nullable=False),
     # The key stem a ``useReplacement`` job writes its outputs under: one job at a time may hold it (docs/api.md).
     sa.Column("replacement_stem", sa.String(1024)),
+    sa.Column("speaker_names", sa.JSON),  # {"0": "Dr. Patel"}: an extension (domain/speakers.py)
     sa.Index("ix_jobs_created", "created_at", "id"),
     sa.Index("ux_jobs_replacement_stem", "replacement_stem", unique=True),
 )

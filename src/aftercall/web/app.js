@@ -225,6 +225,7 @@ function clearJobView(jobId) {
   for (const id of ["job-title", "job-status", "job-error", "job-source", "job-language"]) $(id).textContent = "";
   delete $("job-status").dataset.status;
   for (const id of ["downloads", "notes", "transcript"]) $(id).replaceChildren();
+  if ($("named-downloads")) $("named-downloads").remove();
   $("notes").hidden = true;
   $("job-retry").hidden = true;
   const player = $("player");
@@ -301,7 +302,7 @@ async function showJob(jobId) {
   const transcript = json ? await (await fetch(json.link)).json() : null;
   if (stale()) return;
   if (transcript) {
-    renderTranscript(transcript);
+    renderTranscript(transcript, job);
     $("job-language").textContent = languageLine(job.input.language, transcript);
   }
   await renderNotes(links, stale);
@@ -351,7 +352,56 @@ function languageLine(asked, doc) {
   return `Language: ${name}${detected ? ", detected" : ""}`;
 }
 
-function renderTranscript(doc) {
+function speakerName(job, speaker) {
+  return (job.speakers || {})[String(speaker)] || `Speaker ${speaker}`;
+}
+
+// A speaker's label is a button: click it to name the speaker ("Dr. Patel"), kept with the job (docs/api.md §2).
+async function nameSpeaker(job, speaker) {
+  const name = prompt(`Name for ${speakerName(job, speaker)} (as the transcript should call them)`, (job.speakers || {})[String(speaker)] || "");
+  if (name === null || !name.trim()) return;
+  try {
+    const named = await api(`/v1/batch-processor/${job.id}/speakers`, {
+      method: "PUT",
+      body: JSON.stringify({ speakers: { [String(speaker)]: name.trim() } }),
+    });
+    job.speakers = named.speakers;
+    for (const label of document.querySelectorAll(`#transcript .utterance[data-speaker="${speaker}"] .speaker`)) {
+      label.textContent = speakerName(job, speaker);
+    }
+    renderNamedDownloads(job);
+  } catch (e) {
+    $("job-error").textContent = e.message;
+  }
+}
+
+// The transcript with its speakers' names: made by the API on request (the stored files keep "Speaker N").
+function renderNamedDownloads(job) {
+  const old = $("named-downloads");
+  if (old) old.remove();
+  if (!job.speakers) return;
+  const stem = sourceStem(job.input);
+  const buttons = ["txt", "srt", "vtt", "json"].map((format) =>
+    element("button", { type: "button", class: "named-download", "data-format": format, text: format, onclick: () => downloadNamed(job, format, `${stem}-named.${format}`) }),
+  );
+  $("downloads").after(element("div", { id: "named-downloads" }, element("span", { text: "With speaker names: " }), ...buttons));
+}
+
+async function downloadNamed(job, format, filename) {
+  const response = await fetch(`/v1/batch-processor/${job.id}/named/transcript.${format}`, {
+    headers: { Authorization: `Bearer ${localStorage.getItem(KEY_STORAGE) || ""}` },
+  });
+  if (!response.ok) {
+    $("job-error").textContent = (await response.json().catch(() => ({}))).info || `The server answered ${response.status}`;
+    return;
+  }
+  const link = element("a", { href: URL.createObjectURL(await response.blob()), download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+function renderTranscript(doc, job) {
   const utterances = doc.results.utterances || [];
   const blocks = utterances.map((utterance) =>
     element(
@@ -369,11 +419,18 @@ function renderTranscript(doc) {
         text: clock(utterance.start),
         onclick: () => seek(utterance.start),
       }),
-      element("span", { class: "speaker", text: `Speaker ${utterance.speaker}` }),
+      element("button", {
+        type: "button",
+        class: "speaker",
+        title: "Name this speaker",
+        text: speakerName(job, utterance.speaker),
+        onclick: () => nameSpeaker(job, utterance.speaker),
+      }),
       element("span", { class: "text", text: utterance.transcript }),
     ),
   );
   $("transcript").replaceChildren(...blocks);
+  renderNamedDownloads(job);
 }
 
 // ---- notes: summary, SOAP note and concepts, each statement a button that shows its evidence -------------

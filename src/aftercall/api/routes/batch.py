@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query
+from fastapi.responses import Response
 
 from aftercall.api import responses
 from aftercall.api.deps import PageDep, RuntimeDep, json_body, require_api_key
-from aftercall.api.openapi import answers
+from aftercall.api.openapi import answers, binary_answer
 from aftercall.api.schemas import KNOWS_LANGUAGE, CreateJobRequest, parse
 from aftercall.domain import wire
+from aftercall.domain.outputs import CONTENT_TYPES
 from aftercall.jobstore import JobFilter
 from aftercall.services import body_hash
 
@@ -74,6 +76,27 @@ def job_access_link(rt: RuntimeDep, job_id: str, partial: bool = False) -> dict[
     """Links to the job's files, for a finished job; ``partial=true`` (extension): also to the files a failed job
     stored before its failing step."""
     return rt.batch.access_links(job_id, partial=partial)
+
+
+@router.put("/{job_id}/speakers", response_model=None, responses=answers(responses.Job, 404))
+def name_speakers(rt: RuntimeDep, job_id: str, body: Annotated[Any, Depends(json_body)]) -> dict[str, Any]:
+    """Extension: name a transcribed job's speakers, ``{"speakers": {"0": "Dr. Patel", "1": "Patient"}}``; names
+    given before are kept unless named again."""
+    names = body.get("speakers") if isinstance(body, dict) else None
+    return wire.job(rt.batch.name_speakers(job_id, names))
+
+
+@router.get(
+    "/{job_id}/named/transcript.{extension}",
+    response_model=None,
+    responses={**answers(None, 404), **binary_answer("The transcript file with its speakers named")},
+)
+def named_transcript(rt: RuntimeDep, job_id: str, extension: str) -> Response:
+    """Extension: the job's transcript in ``txt``, ``srt``, ``vtt`` or ``json``, with the names of its speakers
+    (the stored files, which its access links give, are never changed)."""
+    body = rt.batch.named_transcript(job_id, extension)
+    headers = {"Content-Disposition": f'attachment; filename="transcript-named.{extension}"'}
+    return Response(body, media_type=CONTENT_TYPES.get(extension, "application/octet-stream"), headers=headers)
 
 
 @router.delete("/{job_id}", response_model=None, responses=answers(responses.Job, 404))
