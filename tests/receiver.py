@@ -29,7 +29,7 @@ class Receiver:
     url: str
     port: int
     requests: list[Received] = field(default_factory=list)
-    # What to do with the next request: ("status", code) | ("sleep", seconds) | ("drop",) | ("redirect",)
+    # What to do with the next request: ("status", code[, body]) | ("sleep", seconds) | ("drop",) | ("redirect",)
     # | ("hold", threading.Event); a callable gets the request and returns one of these.
     behaviour: Any = ("status", 200)
     seen: threading.Condition = field(default_factory=threading.Condition)
@@ -73,11 +73,13 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             if kind == "hold":
                 action[1].wait(60)
             code = {"redirect": 302}.get(kind, action[1] if kind == "status" else 200)
+            answer = action[2].encode() if kind == "status" and len(action) > 2 else b""
             self.send_response(code)
             if kind == "redirect":
                 self.send_header("Location", "/elsewhere")
-            self.send_header("Content-Length", "0")
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
+            self.wfile.write(answer)
 
     return Handler
 

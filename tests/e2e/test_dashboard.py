@@ -491,8 +491,13 @@ def test_webhook_deliveries_are_listed_and_one_can_be_redelivered(page, api, med
             page.click("nav a[href='#webhooks']")
             row = page.wait_for_selector(f"section[data-webhook='{hook['uuid']}'] tr[data-event='{event_id}']")
             assert "200" in row.text_content()
+            row.query_selector("button.details").click()
+            payload = page.wait_for_selector("tr.delivery-details pre.payload").text_content()
+            assert json.loads(payload)["id"] == job_id, "the payload that was sent"
+            assert page.text_content("tr.delivery-details pre.response") == "(empty)"
+            assert row.query_selector(".next-try").text_content() == "", "delivered: nothing to try again"
             screenshot(page, "webhooks")
-            row.query_selector("button").dblclick()  # one redelivery, however fast the clicks
+            row.query_selector("button:text-is('Redeliver')").dblclick()  # one redelivery, however fast the clicks
             r.wait_for(3)
             page.wait_for_selector(f"tr[data-event='{event_id}'] button:text-is('Queued')")
             time.sleep(2)

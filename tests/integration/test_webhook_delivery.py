@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from aftercall.domain import wire
 from aftercall.domain.deliveries import Attempt, plan
 from aftercall.domain.jobs import JobSpec, Preset, SourceType, TranscriptOptions
 from aftercall.domain.outputs import OutputTarget
@@ -294,6 +295,27 @@ def test_exponential_retries_five_times_then_dead_letters_and_redelivers_on_requ
         harness.service.redeliver(hook.uuid, "bp-je-j")
         assert harness.dispatcher.deliver_due() == 1
     assert [e["id"] for e in r.events()] == ["bp-je-j"] * 7
+
+
+def test_the_delivery_log_shows_each_attempts_payload_the_receivers_answer_and_the_next_try(harness):
+    with receiver() as r:
+        hook = harness.subscribe(r.url, RetryType.EXPONENTIAL)
+        r.behaviour = ("status", 503, "busy, try later " + "x" * 3000)
+        harness.fail_job("j")
+        assert harness.dispatcher.deliver_due() == 1
+        failed = harness.service.deliveries(hook.uuid, limit=100)["data"][0]
+        assert failed["response"] == ("busy, try later " + "x" * 3000)[:2000], "the start of the answer, bounded"
+        assert failed["payload"]["id"] == "j"
+        assert failed["payload"]["error"] == "Failed to download: 404"
+        assert failed["nextAttemptAt"] == wire.iso_time(harness.store.next_due_at())
+        harness.clock.now = harness.store.next_due_at()
+        r.behaviour = ("status", 200, "thanks")
+        assert harness.dispatcher.deliver_due() == 1
+        log = harness.service.deliveries(hook.uuid, limit=100)["data"]
+        assert [(e["statusCode"], e["response"], e["nextAttemptAt"]) for e in log] == [
+            (200, "thanks", None),
+            (503, failed["response"], None),
+        ], "delivered: no next try for either attempt of the event"
 
 
 def test_redirects_are_failures_and_are_not_followed(harness):

@@ -5,7 +5,7 @@ answer they see against its model, so the two cannot drift apart). Fields beyond
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -155,6 +155,9 @@ class DeliveryAttempt(_Answer):
     error: str | None
     latency_ms: float = Field(alias="latencyMs")
     at: str
+    response: str | None = None
+    payload: dict[str, Any] | None = None
+    next_attempt_at: str | None = Field(None, alias="nextAttemptAt")
 
 
 class DeliveryLog(_Answer):

@@ -48,6 +48,7 @@ class Attempt:
     latency_ms: float
     at: float
     internal: bool = False  # aftercall failed before the receiver was reached: not the receiver's failure
+    response: str | None = None  # the start of the receiver's answer
 
 
 @dataclass(frozen=True)

@@ -164,4 +164,7 @@ def delivery_attempt(row: dict[str, Any]) -> dict[str, Any]:
         "error": row["error"],
         "latencyMs": round(row["latency_ms"], 1),
         "at": iso_time(row["at"]),
+        "response": row.get("response"),  # the start of the receiver's answer
+        "payload": row.get("payload"),  # the event's payload, as sent
+        "nextAttemptAt": iso_time(row["next_attempt_at"]) if row.get("next_attempt_at") is not None else None,
     }

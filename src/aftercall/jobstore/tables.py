@@ -114,4 +114,5 @@ delivery_attempts = sa.Table(
     sa.Column("error", sa.String(64)),
     sa.Column("latency_ms", sa.Double, nullable=False),
     sa.Column("at", sa.Double, nullable=False),
+    sa.Column("response", sa.Text),  # the start of the receiver's answer
 )

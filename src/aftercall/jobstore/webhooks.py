@@ -221,6 +221,7 @@ class WebhookStore:
                     error=attempt.error,
                     latency_ms=attempt.latency_ms,
                     at=attempt.at,
+                    response=attempt.response,
                 )
             )
             for o in plan.outcomes:
@@ -288,13 +289,25 @@ class WebhookStore:
             )
 
     def attempts(self, uuid: str, *, limit: int) -> tuple[int, list[dict[str, Any]]]:
-        """The delivery log, newest first."""
+        """The delivery log, newest first: each attempt with its event's payload, and when the event is tried next
+        (``next_attempt_at``, while its delivery is pending)."""
         where = delivery_attempts.c.webhook_uuid == uuid
+        delivery = (deliveries.c.webhook_uuid == uuid) & (deliveries.c.event_seq == events.c.seq)
+        pending = sa.case((deliveries.c.status == PENDING, deliveries.c.next_attempt_at), else_=None)
+        query = (
+            sa.select(delivery_attempts, events.c.payload, pending.label("next_attempt_at"))
+            .select_from(
+                delivery_attempts.outerjoin(events, events.c.id == delivery_attempts.c.event_id).outerjoin(
+                    deliveries, delivery
+                )
+            )
+            .where(where)
+            .order_by(delivery_attempts.c.id.desc())
+            .limit(limit)
+        )
         with self.engine.connect() as conn:
             total = conn.execute(sa.select(sa.func.count()).select_from(delivery_attempts).where(where)).scalar_one()
-            rows = conn.execute(
-                sa.select(delivery_attempts).where(where).order_by(delivery_attempts.c.id.desc()).limit(limit)
-            ).all()
+            rows = conn.execute(query).all()
         return total, [dict(r._mapping) for r in rows]
 
     def redeliver(self, uuid: str, event_id: str) -> bool:

@@ -620,7 +620,14 @@ async function webhookSection(hook) {
       element("td", { text: delivery.type }),
       element("td", { text: delivery.statusCode === null ? delivery.error || "" : String(delivery.statusCode) }),
       element("td", { text: `${delivery.latencyMs} ms` }),
-      element("td", {}, element("button", { type: "button", text: "Redeliver", onclick: (event) => redeliver(hook, delivery, event.currentTarget) })),
+      element("td", { class: "next-try", text: delivery.nextAttemptAt ? new Date(delivery.nextAttemptAt).toLocaleString() : "" }),
+      element(
+        "td",
+        {},
+        element("button", { type: "button", class: "details", "aria-expanded": "false", text: "Details", onclick: (event) => toggleDetails(event.currentTarget, delivery) }),
+        " ",
+        element("button", { type: "button", text: "Redeliver", onclick: (event) => redeliver(hook, delivery, event.currentTarget) }),
+      ),
     ),
   );
   const actions = element(
@@ -647,7 +654,7 @@ async function webhookSection(hook) {
         element(
           "thead",
           {},
-          element("tr", {}, ...["At", "Event", "Type", "Answer", "Latency", ""].map((h) => element("th", { text: h }))),
+          element("tr", {}, ...["At", "Event", "Type", "Answer", "Latency", "Next try", ""].map((h) => element("th", { text: h }))),
         ),
         element("tbody", {}, ...rows),
       ),
@@ -655,6 +662,27 @@ async function webhookSection(hook) {
   );
   actions.querySelector(".edit").addEventListener("click", () => editWebhook(section, hook));
   return section;
+}
+
+// What was sent and what came back, under the attempt's row.
+function toggleDetails(button, delivery) {
+  const row = button.closest("tr");
+  const open = row.nextElementSibling && row.nextElementSibling.classList.contains("delivery-details");
+  if (open) {
+    row.nextElementSibling.remove();
+    button.setAttribute("aria-expanded", "false");
+    return;
+  }
+  const details = element(
+    "td",
+    { colspan: "7" },
+    element("h4", { text: "Payload sent" }),
+    element("pre", { class: "payload", text: delivery.payload ? JSON.stringify(delivery.payload, null, 2) : "(the event is no longer stored)" }),
+    element("h4", { text: "Receiver's answer" }),
+    element("pre", { class: "response", text: delivery.response || (delivery.statusCode === null ? `(no answer: ${delivery.error})` : "(empty)") }),
+  );
+  row.after(element("tr", { class: "delivery-details" }, details));
+  button.setAttribute("aria-expanded", "true");
 }
 
 async function redeliver(hook, delivery, button) {

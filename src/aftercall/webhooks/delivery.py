@@ -23,6 +23,10 @@ class Sent:
     status_code: int | None
     error: str | None  # a short class for the delivery log: http-500, redirect, timeout, connect-error, ...
     latency_ms: float
+    response: str | None = None  # the start of what the receiver answered, for the delivery log
+
+
+RESPONSE_CHARS = 2000  # of a receiver's answer kept in the delivery log
 
 
 def post_signed(
@@ -39,9 +43,10 @@ def post_signed(
         return Sent(False, None, _error_class(exc), (time.perf_counter() - started) * 1000)
     latency = (time.perf_counter() - started) * 1000
     code = response.status_code
+    answer = response.text[:RESPONSE_CHARS]
     if 200 <= code < 300:
-        return Sent(True, code, None, latency)
-    return Sent(False, code, "redirect" if 300 <= code < 400 else f"http-{code}", latency)
+        return Sent(True, code, None, latency, answer)
+    return Sent(False, code, "redirect" if 300 <= code < 400 else f"http-{code}", latency, answer)
 
 
 def _error_class(exc: httpx.HTTPError) -> str:

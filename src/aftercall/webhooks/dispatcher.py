@@ -108,6 +108,7 @@ class Dispatcher:
                     sent.latency_ms,
                     at,
                     internal,
+                    sent.response,
                 )
                 decide = functools.partial(self._plan, attempt)
                 hook = self.store.record_attempt(batch, attempt, decide, lease_seconds=CLAIM_LEASE_SECONDS)
