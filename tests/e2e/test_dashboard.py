@@ -443,6 +443,27 @@ def test_speakers_are_named_from_the_transcript_and_the_names_reach_a_download(p
     page.wait_for_selector("#transcript .utterance[data-speaker='0'] .speaker:text-is('Dr. Patel')")
 
 
+def test_an_upload_shows_its_progress_and_holds_the_button(browser, server, data):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.base + "/")
+    sign_in(page)
+    cdp = context.new_cdp_session(page)  # a slow uplink, so the upload takes a few seconds
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 60_000},
+    )
+    page.set_input_files("#file-input", str(data / "speech.wav"))
+    page.click("#submit-job")
+    meter = "document.getElementById('upload-progress')"
+    page.wait_for_function(f"() => !{meter}.hidden && {meter}.value > 0 && {meter}.value < 100")
+    assert page.is_disabled("#submit-job"), "one upload at a time"
+    page.wait_for_url("**/#job/*", timeout=60_000)
+    assert page.is_hidden("#upload-progress")
+    context.close()
+
+
 def test_a_refused_submission_shows_the_400_sentence(page):
     sign_in(page)
     page.fill("#url-input", "ftp://example.com/visit.mp3")

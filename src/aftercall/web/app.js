@@ -88,9 +88,7 @@ async function submitJob(event) {
   button.disabled = true;
   try {
     if (file) {
-      const form = new FormData();
-      form.append("file", file);
-      const recording = await api("/v1/recordings", { method: "POST", body: form });
+      const recording = await uploadRecording(file);
       Object.assign(inParams, { sourceType: "recordingId", recordingId: recording.id });
     } else if (url) {
       // A transcript (txt, srt, vtt, json) is summarised as it is; anything else is media to transcribe.
@@ -115,6 +113,39 @@ async function submitJob(event) {
   } finally {
     button.disabled = false;
   }
+}
+
+// An upload shows how much of the file has gone (fetch cannot tell; XMLHttpRequest can).
+function uploadRecording(file) {
+  const meter = $("upload-progress");
+  meter.value = 0;
+  meter.hidden = false;
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", "/v1/recordings");
+    request.setRequestHeader("Authorization", `Bearer ${localStorage.getItem(KEY_STORAGE) || ""}`);
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) meter.value = Math.round((100 * event.loaded) / event.total);
+    });
+    request.addEventListener("load", () => {
+      meter.hidden = true;
+      let body = {};
+      try {
+        body = JSON.parse(request.responseText);
+      } catch {
+        // not JSON: the status says enough
+      }
+      if (request.status >= 200 && request.status < 300) resolve(body);
+      else reject(new ApiError(request.status, body));
+    });
+    request.addEventListener("error", () => {
+      meter.hidden = true;
+      reject(new Error("The upload was cut off; nothing was stored. Try again."));
+    });
+    const form = new FormData();
+    form.append("file", file);
+    request.send(form);
+  });
 }
 
 // The form's options, as transformParams.transcript (docs/api.md §2).
