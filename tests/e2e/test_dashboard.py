@@ -561,3 +561,34 @@ def test_webhooks_are_created_edited_and_deleted_from_the_dashboard(page, api):
         page.click(f"section[data-webhook='{hook['uuid']}'] button.delete")
         page.wait_for_selector(f"section[data-webhook='{hook['uuid']}']", state="detached")
         assert api.get(f"/v1/webhooks/{hook['uuid']}").status_code == 404
+
+
+def test_a_failed_webhook_is_re_activated_from_the_dashboard_and_its_held_event_is_sent(browser, tmp_path, media):
+    srv = Server(tmp_path / "data", AFTERCALL_WEBHOOK_RETRY_SCALE="0.01")
+    srv.start()
+    try:
+        with receiver() as r, srv.client() as api:
+            hook = api.post("/v1/webhooks", json={"url": r.url, "eventTypes": ["batch-processor.error"]}).json()
+            r.behaviour = ("status", 500, "down for maintenance")
+            job_id = submit(api, f"{media}/status/404")
+            deadline = time.monotonic() + 60
+            while api.get(f"/v1/webhooks/{hook['uuid']}").json()["state"] != "FAILED":
+                assert time.monotonic() < deadline, "the circuit breaker did not open"
+                time.sleep(0.1)
+            page = browser.new_page()
+            page.goto(f"{srv.base}/")
+            sign_in(page)
+            page.click("nav a[href='#webhooks']")
+            section = f"section[data-webhook='{hook['uuid']}']"
+            page.wait_for_selector(f"{section} h3:has-text('FAILED')")
+            page.click(f"{section} tr >> nth=1 >> button.details")
+            assert page.text_content("tr.delivery-details pre.response") == "down for maintenance"
+            r.behaviour = ("status", 200)
+            page.click(f"{section} button.reactivate")
+            page.wait_for_selector("#webhook-created:has-text('Re-activated')")
+            r.wait_for(5)
+            assert r.requests[-1].json["id"] == f"bp-je-{job_id}", "the held event, sent once re-activated"
+            assert api.get(f"/v1/webhooks/{hook['uuid']}").json()["state"] == "ACTIVE"
+            page.close()
+    finally:
+        srv.kill()
