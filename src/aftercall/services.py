@@ -19,7 +19,7 @@ from aftercall.asr import SpeechToText
 from aftercall.domain import speakers, wire
 from aftercall.domain.jobs import Job, JobSpec, Preset, SourceType, Status, key_problem
 from aftercall.domain.outputs import TRANSCRIPT_FILES, TRANSCRIPT_JSON
-from aftercall.domain.recordings import Recording
+from aftercall.domain.recordings import Recording, clean_filename
 from aftercall.errors import InvalidRequest, MediaError, NotFound, PayloadTooLarge, QueueUnavailable
 from aftercall.jobstore import EVERY_JOB, JobFilter, JobStore, Page
 from aftercall.media import media_type, probe
@@ -71,8 +71,11 @@ class BatchService:
             problem = url_problem(spec.source, allow_private=self.settings.allow_private_urls)
             if problem:
                 raise InvalidRequest(fetched[spec.source_type], problem)
-        if spec.source_type is SourceType.RECORDING_ID and self.jobs.get_recording(spec.source) is None:
-            raise InvalidRequest("inParams.recordingId", f"there is no recording with id {spec.source!r}")
+        if spec.source_type is SourceType.RECORDING_ID:
+            recording = self.jobs.get_recording(spec.source)
+            if recording is None:
+                raise InvalidRequest("inParams.recordingId", f"there is no recording with id {spec.source!r}")
+            spec = replace(spec, source_name=recording.filename)  # so its jobs can be told apart by the file
         options = spec.transcript
         model = options.model
         if model and not self.engine.knows_model(model) and model.startswith(_DEEPGRAM_MODEL_PREFIXES):
@@ -172,7 +175,7 @@ class RecordingService:
     def __init__(self, *, jobs: JobStore, store: ObjectStore, settings: Settings) -> None:
         self.jobs, self.store, self.settings = jobs, store, settings
 
-    def upload(self, source: BinaryIO, *, room_name: str | None) -> Recording:
+    def upload(self, source: BinaryIO, *, room_name: str | None, filename: str | None = None) -> Recording:
         recording_id = str(uuid.uuid4())
         limit = self.settings.max_upload_bytes
         with tempfile.TemporaryDirectory(prefix="aftercall-upload-") as tmp:
@@ -193,6 +196,7 @@ class RecordingService:
         recording = Recording(
             id=recording_id,
             room_name=room_name or "uploads",
+            filename=clean_filename(filename),
             start_ts=int(now),
             duration=duration,
             key=key,

@@ -88,7 +88,12 @@ def test_upload_to_transcript_with_speakers_that_seek_the_player(page, api, data
     formats = page.eval_on_selector_all("#downloads a", "links => links.map(a => a.textContent)")
     assert sorted(formats) == ["json", "srt", "txt", "vtt"]
     named = page.eval_on_selector_all("#downloads a", "links => links.map(a => a.getAttribute('download'))")
-    assert {name.split(".")[0] for name in named} == {f"recording-{recording_of(api, job_id)[:8]}"}
+    assert {name.split(".")[0] for name in named} == {"dialogue"}, "named after the uploaded file"
+    page.click("nav a[href='#jobs']")
+    source = page.wait_for_selector(f"tr[data-job='{job_id}'] .source").text_content()
+    assert source == "Recording dialogue.ogg · en", "the upload's own name, not its id"
+    page.go_back()
+    page.wait_for_selector("#transcript .utterance")
 
     later = page.query_selector_all("#transcript .seek")[3]
     start = float(later.get_attribute("data-start"))
@@ -437,7 +442,7 @@ def test_speakers_are_named_from_the_transcript_and_the_names_reach_a_download(p
     with page.expect_download() as download:
         page.click("#named-downloads button[data-format='txt']")
     saved = download.value
-    assert saved.suggested_filename == f"recording-{recording_of(api, job_id)[:8]}-named.txt"
+    assert saved.suggested_filename == "dialogue-named.txt"
     assert Path(saved.path()).read_text().startswith("Dr. Patel: ")
     page.reload()
     page.wait_for_selector("#transcript .utterance[data-speaker='0'] .speaker:text-is('Dr. Patel')")

@@ -72,3 +72,12 @@ def test_a_job_without_a_transcript_has_no_speakers_to_name(api, data):
     assert refused.status_code == 400
     assert "has no transcript" in refused.json()["info"]
     assert api.get(f"/v1/batch-processor/{failed}/named/transcript.txt").status_code == 400
+
+
+def test_an_uploads_file_name_is_kept_and_names_its_jobs(api, data):
+    recording = api.post("/v1/recordings", files={"file": ("Visit 12.wav", (data / "speech.wav").read_bytes())}).json()
+    assert recording["filename"] == "Visit 12.wav"
+    job_id = post(api, recording_job(recording["id"]))
+    assert api.get(f"/v1/batch-processor/{job_id}").json()["sourceName"] == "Visit 12.wav"
+    listed = api.get("/v1/batch-processor").json()["data"]
+    assert next(job for job in listed if job["id"] == job_id)["sourceName"] == "Visit 12.wav"

@@ -66,6 +66,7 @@ class Job(_Answer):
     preset: Literal["transcript", "summarize", "soap-notes"]
     status: Status
     input: JobInput
+    source_name: str | None = Field(None, alias="sourceName")
     output: JobOutput | None = None
     error: str | None = None
     speakers: dict[str, str] | None = None
@@ -84,6 +85,7 @@ class JobSummary(_Answer):
     status: Status
     created_at: str | None = Field(None, alias="createdAt")
     input: JobInput | None = None
+    source_name: str | None = Field(None, alias="sourceName")
     progress: Progress | None = None
     duration: float | None = None
     error: str | None = None
@@ -118,6 +120,7 @@ class Recording(_Answer):
     max_participants: int
     share_token: str
     tracks: list[dict[str, str]]
+    filename: str | None = None
 
 
 class RecordingPage(_Answer):

@@ -248,6 +248,7 @@ class JobSpec:
     source: str
     target: OutputTarget
     transcript: TranscriptOptions
+    source_name: str | None = None  # an uploaded recording's file name, kept with the job when it is submitted
 
     def to_json(self) -> dict[str, Any]:
         t = self.transcript
@@ -255,6 +256,7 @@ class JobSpec:
             "preset": self.preset.value,
             "sourceType": self.source_type.value,
             "source": self.source,
+            "sourceName": self.source_name,
             "stem": self.target.stem,
             "useReplacement": self.target.use_replacement,
             "keys": self.target.keys,
@@ -288,6 +290,7 @@ class JobSpec:
             preset=Preset(data["preset"]),
             source_type=SourceType(data["sourceType"]),
             source=data["source"],
+            source_name=data.get("sourceName"),
             target=target,
             transcript=TranscriptOptions.with_extra(t.pop("extra"), **t),
         )

@@ -44,6 +44,8 @@ def job(j: Job) -> dict[str, Any]:
         "status": status(j),
         "input": job_input(j.spec),
     }
+    if j.spec.source_name:  # extension: the uploaded recording's file name
+        view["sourceName"] = j.spec.source_name
     if j.status is Status.FINISHED:
         view["output"] = j.output or {}
     if j.status is Status.ERROR:
@@ -93,7 +95,7 @@ def job_summary(j: Job) -> dict[str, Any]:
     lets it follow them with one request: when, from what, how far, how long, and why it failed."""
     view = job(j)
     summary = {key: view[key] for key in ("id", "preset", "status", "createdAt", "input", "progress")}
-    summary.update({key: view[key] for key in ("duration", "error") if key in view})
+    summary.update({key: view[key] for key in ("sourceName", "duration", "error") if key in view})
     return summary
 
 
@@ -123,6 +125,7 @@ def recording(rec: Recording) -> dict[str, Any]:
         # Daily's token for its share page; aftercall has none, so the token opens nothing (docs/api.md §4).
         "share_token": uuid.uuid5(uuid.NAMESPACE_URL, f"aftercall:recording:{rec.id}").hex[:12],
         "tracks": [],
+        "filename": rec.filename,  # extension: the uploaded file's name
     }
 
 

@@ -42,6 +42,7 @@ recordings = sa.Table(
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("content_type", sa.String(255), nullable=False),
     sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("filename", sa.String(255)),  # the uploaded file's name (an extension)
     sa.Index("ix_recordings_created", "created_at", "id"),
 )
 

@@ -220,7 +220,7 @@ function jobRow(body, job) {
       "tr",
       { "data-job": job.id },
       element("td", {}, element("a", { href: `#job/${job.id}`, text: created, title: job.id })),
-      element("td", { class: "source", text: `${describeSource(job.input)} · ${job.input.language}` }),
+      element("td", { class: "source", text: `${describeSource(job.input, job.sourceName)} · ${job.input.language}` }),
       element("td", { text: job.preset }),
       element("td", { class: "status" }),
       element("td", {}, meter, element("span", { class: "stage" })),
@@ -267,8 +267,8 @@ function clearJobView(jobId) {
 }
 
 // Where a job's input came from, as a person reads it: a URL (never its signed query string) or a recording.
-function describeSource(input) {
-  if (input.sourceType === "recordingId") return `Recording ${input.recordingId}`;
+function describeSource(input, sourceName) {
+  if (input.sourceType === "recordingId") return `Recording ${sourceName || input.recordingId}`;
   const url = new URL(input.uri, location.href);
   return `${input.sourceType === "transcriptUri" ? "Transcript" : "Media"} ${url.origin}${url.pathname}`;
 }
@@ -306,7 +306,7 @@ async function showJob(jobId) {
   const job = await api(`/v1/batch-processor/${jobId}`);
   if (stale()) return;
   $("job-title").textContent = `${job.preset} · ${job.id}`;
-  $("job-source").textContent = describeSource(job.input);
+  $("job-source").textContent = describeSource(job.input, job.sourceName);
   const running = job.status === "submitted" || job.status === "processing";
   const progress = running && job.progress ? ` · ${job.progress.stage} ${job.progress.percent} %` : "";
   const duration = job.duration ? ` · ${job.duration.toFixed(1)} s of media` : "";
@@ -327,7 +327,7 @@ async function showJob(jobId) {
   if ($("job-view").dataset.rendered === job.id) return;
   const links = await api(`/v1/batch-processor/${job.id}/access-link${kept ? "?partial=true" : ""}`);
   if (stale()) return;
-  renderDownloads(links, job.input);
+  renderDownloads(links, job);
   await setAudio(job.input, stale);
   const json = (links.transcription || []).find((entry) => entry.format === "json");
   const transcript = json ? await (await fetch(json.link)).json() : null;
@@ -342,17 +342,20 @@ async function showJob(jobId) {
 }
 
 // A download is named after the job's source, as `aftercall run` names its files: visit.txt, visit-soap.json.
-function sourceStem(input) {
-  if (input.sourceType === "recordingId") return `recording-${input.recordingId.slice(0, 8)}`;
+function sourceStem(input, sourceName) {
+  if (input.sourceType === "recordingId") {
+    const stem = (sourceName || "").replace(/\.[^.]*$/, "").replace(/[^\w.-]+/g, "_");
+    return stem || `recording-${input.recordingId.slice(0, 8)}`;
+  }
   const path = new URL(input.uri, location.href).pathname;
   const name = decodeURIComponent(path.split("/").pop() || "").replace(/\.[^.]*$/, "");
   return name.replace(/[^\w.-]+/g, "_") || "job";
 }
 
-function renderDownloads(links, input) {
+function renderDownloads(links, job) {
   const entries = [...(links.transcription || [])];
   for (const name of ["summary", "soap", "concept"]) if (links[name]) entries.push({ ...links[name], name });
-  const stem = sourceStem(input);
+  const stem = sourceStem(job.input, job.sourceName);
   const items = entries.map((entry) => {
     const file = entry.name ? `${stem}-${entry.name}.${entry.format.toLowerCase()}` : `${stem}.${entry.format}`;
     return element("a", { href: entry.link, download: file, text: entry.name ? `${entry.name} (${entry.format})` : entry.format });
@@ -411,7 +414,7 @@ function renderNamedDownloads(job) {
   const old = $("named-downloads");
   if (old) old.remove();
   if (!job.speakers) return;
-  const stem = sourceStem(job.input);
+  const stem = sourceStem(job.input, job.sourceName);
   const buttons = ["txt", "srt", "vtt", "json"].map((format) =>
     element("button", { type: "button", class: "named-download", "data-format": format, text: format, onclick: () => downloadNamed(job, format, `${stem}-named.${format}`) }),
   );

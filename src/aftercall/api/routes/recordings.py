@@ -19,7 +19,8 @@ router = APIRouter(prefix="/recordings", tags=["recordings"], dependencies=[Depe
 def upload_recording(
     rt: RuntimeDep, file: Annotated[UploadFile, File()], room_name: Annotated[str | None, Form()] = None
 ) -> dict[str, Any]:
-    recording = rt.recordings.upload(file.file, room_name=room_name)  # its type is read from the file itself
+    # its type is read from the file itself; its name is kept to tell recordings (and their jobs) apart
+    recording = rt.recordings.upload(file.file, room_name=room_name, filename=file.filename)
     return wire.recording(recording)
 
 
