@@ -186,7 +186,7 @@ def worker(concurrency: int, queues: str, name: str, log_level: str) -> None:
     concurrency = jobs_at_once(concurrency)
     built = _one_line(lambda: build_worker(settings, concurrency=concurrency))  # its jobs start with Celery's loop
     app = built.queue.app
-    register_worker_task(app, built.runner.run)
+    register_worker_task(app, built.runner.run, built.queue)
     hand_back_after_grace(settings.shutdown_grace_seconds, built.runner.release_running)
     app.worker_main(
         [

@@ -162,7 +162,7 @@ class BatchService:
         job = self.get(job_id)
         kept = partial and job.status is Status.ERROR and bool(job.output)
         if job.status is not Status.FINISHED and not kept:
-            raise InvalidRequest("id", f"the job is '{job.status}'; access links exist only for finished jobs")
+            raise InvalidRequest("id", f"the job is '{wire.status(job)}'; access links exist only for finished jobs")
         ttl = self.settings.link_ttl_seconds
         return wire.job_links(job, lambda file: self.store.link(job.spec.target.key(file), ttl))
 

@@ -224,6 +224,8 @@ class JobRunner:
         """Leave a transcribed job's notes to a worker of the llm queue (were the broker down, the sweeper sends it)."""
         assert self._hand_over is not None
         bound = log.bind(job_id=job.id, attempt=attempt)
+        # No longer this runner's to hand back at a shutdown: the next stage's worker claims it with this attempt.
+        self._running.pop(job.id, None)
         if not self._gate.through(lambda: self.jobs.hand_over(job.id, attempt, output)):
             self._discard_if_deleted(job)
             return

@@ -158,6 +158,8 @@ def test_a_transcript_url_is_summarised_without_transcribing(page, api, media):
 def test_a_failed_job_shows_the_error_sentence_of_the_api(page, api, media):
     sign_in(page)
     page.fill("#url-input", f"{media}/status/404")
+    page.click("#job-options summary")
+    page.select_option("#opt-redact", ["ssn"])  # submitted again, the job keeps its redaction
     page.click("#submit-job")
     page.wait_for_url("**/#job/*")
     job_id = page.url.rsplit("/", 1)[1]
@@ -172,7 +174,10 @@ def test_a_failed_job_shows_the_error_sentence_of_the_api(page, api, media):
     page.click("#retry-job")
     page.wait_for_url(lambda url: url.endswith("#job/" + job_id) is False and "#job/" in url)
     again = api.get(f"/v1/batch-processor/{page.url.rsplit('/', 1)[1]}").json()
-    assert (again["preset"], again["input"]) == ("transcript", api.get(f"/v1/batch-processor/{job_id}").json()["input"])
+    first = api.get(f"/v1/batch-processor/{job_id}").json()
+    assert (again["preset"], again["input"]) == ("transcript", first["input"])
+    assert again["transformParams"] == first["transformParams"]
+    assert again["transformParams"]["transcript"]["redact"] == ["ssn"]
 
 
 def test_switching_jobs_never_shows_the_previous_jobs_transcript(page, api, media):

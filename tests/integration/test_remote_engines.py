@@ -41,7 +41,7 @@ def test_deepgram_gets_multi_and_keyterms_as_its_own_options(servers, tmp_path):
     params = speech.requests[-1]["params"]
     assert ("language", "multi") in params
     assert ("detect_language", "true") not in params
-    assert {("keywords", "Eliquis:3"), ("keywords", "apixaban")} <= set(params), "Deepgram reads its boosts itself"
+    assert {("keywords", "Eliquis:3"), ("keyterm", "apixaban")} <= set(params), "each as Deepgram takes it"
 
 
 def test_deepgram_gets_the_jobs_options_and_its_speakers_are_kept(servers, tmp_path):

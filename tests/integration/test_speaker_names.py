@@ -51,7 +51,7 @@ def test_named_speakers_are_kept_shown_and_used_in_a_named_copy_of_each_transcri
 
 
 @pytest.mark.parametrize(
-    "speakers", [None, {}, {"zero": "A"}, {"0": ""}, {"0": "x" * 65}, {"0": "<b>"}, {"0": 3}, ["A"]]
+    "speakers", [None, {}, {"zero": "A"}, {"²": "A"}, {"0": ""}, {"0": "x" * 65}, {"0": "<b>"}, {"0": 3}, ["A"]]
 )
 def test_bad_names_are_a_400_naming_speakers(api, data, speakers):
     job_id = post(api, recording_job(upload(api, data)))

@@ -63,11 +63,12 @@ def test_deepgrams_options_in_extra_take_their_meaning_where_aftercall_can_honou
     spec = spec_of(body(inParams={"sourceType": "uri", "uri": "https://e.com/a.mp3", "language": "fr"},
                         transformParams={"transcript": {"extra": extra}}))  # fmt: skip
     assert spec.transcript.language == "auto", "detect_language: the language is detected, whatever was named"
-    assert spec.transcript.keywords == ("Mounjaro:2", "tirzepatide"), "a keyterm biases recognition as a keyword"
-    assert AsrRequest(language=None, keywords=spec.transcript.keywords).terms == ("Mounjaro", "tirzepatide")
+    assert (spec.transcript.keywords, spec.transcript.keyterms) == (("Mounjaro:2",), ("tirzepatide",))
+    request = AsrRequest(language=None, keywords=spec.transcript.keywords, keyterms=spec.transcript.keyterms)
+    assert request.terms == ("Mounjaro", "tirzepatide"), "for engines without boosts or keyterms: plain words"
     assert JobSpec.from_json(json.loads(json.dumps(spec.to_json())), legacy_domain="x", job_id="J") == spec
     listed = spec_of(body(transformParams={"transcript": {"extra": {"keyterm": ["a1c", "eGFR"]}}}))
-    assert listed.transcript.keywords == ("a1c", "eGFR")
+    assert listed.transcript.keyterms == ("a1c", "eGFR")
 
 
 def test_languages_are_dailys_tags_auto_multi_and_those_the_speech_engine_knows():
@@ -77,7 +78,7 @@ def test_languages_are_dailys_tags_auto_multi_and_those_the_speech_engine_knows(
     assert str(refused.value).startswith("inParams.language: unsupported language 'sw'")
     known = parse(CreateJobRequest, swahili, {KNOWS_LANGUAGE: lambda code: code == "sw"})
     assert known.to_spec(job_id="J", domain="local", epoch_time=5).transcript.language == "sw"
-    multi = spec_of(body(transformParams={"transcript": {"language": "multi"}}))
+    multi = spec_of(body(transformParams={"transcript": {"language": "multi", "extra": {"detect_language": True}}}))
     assert (asr_request(multi.transcript).language, asr_request(multi.transcript).mixed) == (None, True), "by part"
     assert asr_request(spec_of(body()).transcript).mixed is False
     odd = body(inParams={"sourceType": "uri", "uri": "https://e.com/a", "language": "s w!"})
@@ -136,3 +137,13 @@ def test_each_invalid_body_names_its_field(data, field):
 def test_a_body_that_is_not_an_object_is_refused():
     with pytest.raises(InvalidRequest, match="must be a JSON object"):
         parse(CreateJobRequest, ["preset"])
+
+
+def test_a_jobs_options_as_shown_submit_the_same_job_again():
+    options = {"redact": ["pii"], "diarize": False, "profanity_filter": True,
+               "extra": {"keywords": ["Keppra:2"], "keyterm": ["levetiracetam"], "num_speakers": 2}}  # fmt: skip
+    first = spec_of(body(transformParams={"transcript": options}))
+    shown = wire.transcript_params(first)
+    assert sorted(shown["redact"]) == ["email", "name", "phone", "ssn"], "pii, as the kinds it stands for"
+    again = spec_of(body(transformParams={"transcript": shown}))
+    assert again.transcript == first.transcript

@@ -67,6 +67,7 @@ class Job(_Answer):
     status: Status
     input: JobInput
     source_name: str | None = Field(None, alias="sourceName")
+    transform_params: dict[str, Any] | None = Field(None, alias="transformParams")
     output: JobOutput | None = None
     error: str | None = None
     speakers: dict[str, str] | None = None

@@ -20,6 +20,7 @@ from aftercall.domain.events import JOB_ERROR, JOB_FINISHED, JOB_PROGRESS, JOB_S
 from aftercall.domain.jobs import (
     AUTO_LANGUAGE,
     LANGUAGES,
+    MULTI_LANGUAGE,
     JobSpec,
     Preset,
     SourceType,
@@ -191,7 +192,7 @@ class CreateJobRequest(_Wire):
             target=OutputTarget.resolve(stem, use_replacement=s3.use_replacement, domain=domain, job_id=job_id),
             transcript=TranscriptOptions.with_extra(
                 t.extra,
-                language=AUTO_LANGUAGE if t.extra.get("detect_language") else t.language or self.in_params.language,
+                language=_language(t.language or self.in_params.language, detect=bool(t.extra.get("detect_language"))),
                 model=t.model,
                 punctuate=t.punctuate,
                 profanity_filter=t.profanity_filter,
@@ -200,6 +201,12 @@ class CreateJobRequest(_Wire):
                 endpointing=t.endpointing,
             ),
         )
+
+
+def _language(asked: str, *, detect: bool) -> str:
+    """Deepgram's ``detect_language``: the language is detected (``auto``), unless the call is ``multi``, whose
+    every part is detected already."""
+    return AUTO_LANGUAGE if detect and asked != MULTI_LANGUAGE else asked
 
 
 def validation_problem(errors: list[Any]) -> InvalidRequest:

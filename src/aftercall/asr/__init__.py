@@ -34,6 +34,7 @@ class AsrRequest:
     mixed: bool = False  # the call may change language (Deepgram's "multi"): each part is decoded in its own
     model: str | None = None  # a model name of the engine's catalogue; None: the engine's default
     keywords: tuple[str, ...] = ()
+    keyterms: tuple[str, ...] = ()  # Deepgram's keyterm prompting; the other engines bias towards them as keywords
     # Passed through by remote engines that implement them (aftercall applies redaction and masking itself too):
     punctuate: bool = True
     diarize: bool = False
@@ -42,8 +43,9 @@ class AsrRequest:
 
     @property
     def terms(self) -> tuple[str, ...]:
-        """The keywords without Deepgram's boosts (``"metformin:2"`` is metformin), for engines that take no boost."""
-        return tuple(_BOOST.sub("", keyword) for keyword in self.keywords)
+        """The keywords without Deepgram's boosts (``"metformin:2"`` is metformin), and the keyterms, for engines
+        that take neither."""
+        return (*(_BOOST.sub("", keyword) for keyword in self.keywords), *self.keyterms)
 
 
 _BOOST = re.compile(r":-?\d+(?:\.\d+)?$")

@@ -49,6 +49,7 @@ class DeepgramEngine:
             params.append(("language", request.language) if request.language else ("detect_language", "true"))
         params += [("redact", kind) for kind in request.redact]
         params += [("keywords", keyword) for keyword in request.keywords]
+        params += [("keyterm", term) for term in request.keyterms]
         return params
 
     def transcribe(self, samples: np.ndarray, request: AsrRequest, on_progress: ProgressCallback) -> Recognition:

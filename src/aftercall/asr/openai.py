@@ -46,7 +46,7 @@ class OpenAIEngine:
         }
         if request.language:
             fields["language"] = request.language
-        if request.keywords:  # the prompt is the only biasing this API has
+        if request.terms:  # the prompt is the only biasing this API has
             fields["prompt"] = ", ".join(request.terms)
         return fields
 

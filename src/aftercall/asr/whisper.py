@@ -26,6 +26,7 @@ _SURE = 0.7
 _BLOCK_SECONDS = 300
 _CUT_SEARCH_SECONDS = 20
 _RATE = 16_000
+_LARGE_V3_ONLY = frozenset({"yue"})  # Cantonese: in faster-whisper's list, but only large-v3's tokenizer has it
 # Whisper sometimes times a number in pieces ("38" then ".2", "1" then ",000"); a piece with no leading space that
 # carries on the digits of the word before it belongs to that word.
 _NUMBER_PIECE = re.compile(r"[.,:]?\d")
@@ -69,7 +70,11 @@ class WhisperEngine:
         gives, which needs a loaded model)."""
         from faster_whisper.tokenizer import _LANGUAGE_CODES  # (faster-whisper loads CTranslate2 when imported)
 
-        return code == "en" or (bool(self.multilingual_model) and code in _LANGUAGE_CODES)
+        if code == "en":
+            return True
+        if not self.multilingual_model or code not in _LANGUAGE_CODES:
+            return False
+        return code not in _LARGE_V3_ONLY or "large-v3" in self.multilingual_model
 
     def labels_speakers(self, request: AsrRequest) -> bool:
         return False  # Whisper names no speakers

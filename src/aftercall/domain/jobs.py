@@ -210,6 +210,7 @@ class TranscriptOptions:
     diarize: bool = True
     endpointing: int | bool | None = None
     keywords: tuple[str, ...] = ()
+    keyterms: tuple[str, ...] = ()  # Deepgram's newer biasing (nova-3 takes keyterm, not keywords)
     multichannel: bool | None = None  # None: not asked, so a file's channels are kept and tried
     speakers: SpeakerCount = SpeakerCount()
 
@@ -220,14 +221,17 @@ class TranscriptOptions:
         multichannel = extra.get("multichannel")
         return cls(
             **fields,
-            keywords=tuple(str(k) for k in [*(extra.get("keywords") or ()), *_listed(extra.get("keyterm"))]),
+            keywords=tuple(str(k) for k in extra.get("keywords") or ()),
+            keyterms=tuple(str(k) for k in _listed(extra.get("keyterm"))),
             multichannel=multichannel if isinstance(multichannel, bool) else None,
             speakers=SpeakerCount.of(extra),
         )
 
-    def stored_extra(self) -> dict[str, Any]:  # (``keyterm`` is stored among the ``keywords``)
+    def stored_extra(self) -> dict[str, Any]:
         """The typed fields in the request's ``extra`` form, as a job's spec stores them (read by ``with_extra``)."""
         extra: dict[str, Any] = {"keywords": list(self.keywords)}
+        if self.keyterms:
+            extra["keyterm"] = list(self.keyterms)
         if self.multichannel is not None:
             extra["multichannel"] = self.multichannel
         extra["min_speakers"], extra["max_speakers"] = self.speakers.minimum, self.speakers.maximum
@@ -322,6 +326,12 @@ class Job:
     def transcribed(self) -> bool:
         """Whether its speech stage is done: the transcripts are stored and listed in its output."""
         return bool((self.output or {}).get("transcription"))
+
+    @property
+    def between_stages(self) -> bool:
+        """Handed over after its speech stage, waiting for a worker of the llm queue (distributed mode): submitted
+        again with its progress kept past ``queued`` (a job put back unstarted is ``queued`` at 0 %)."""
+        return self.status is Status.SUBMITTED and self.progress.stage is not Stage.QUEUED
 
     @property
     def needs_speech(self) -> bool:

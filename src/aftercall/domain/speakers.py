@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 MAX_NAME_CHARS = 64
+_NUMBER = re.compile(r"[0-9]{1,3}")  # a speaker's number, in ASCII digits ("²" is a digit to str.isdigit)
 _LABEL = re.compile(r"^Speaker (\d+): ", re.MULTILINE)  # a turn of the txt, a line of the json's paragraphs
 _CUE_TIME = re.compile(r"^(\d\d):(\d\d):(\d\d)[,.](\d{3}) --> ", re.MULTILINE)
 
@@ -18,7 +19,7 @@ def names_problem(names: Any) -> str | None:
     if not isinstance(names, dict) or not names:
         return 'must be an object naming at least one speaker by number, such as {"0": "Dr. Patel"}'
     for number, name in names.items():
-        if not (isinstance(number, str) and number.isdigit() and len(number) <= 3):
+        if not (isinstance(number, str) and _NUMBER.fullmatch(number)):
             return f"{number!r} is not a speaker number"
         if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARS:
             return f"the name of speaker {number} must be 1 to {MAX_NAME_CHARS} characters"

@@ -46,6 +46,7 @@ def job(j: Job) -> dict[str, Any]:
     }
     if j.spec.source_name:  # extension: the uploaded recording's file name
         view["sourceName"] = j.spec.source_name
+    view["transformParams"] = {"transcript": transcript_params(j.spec)}  # extension: the options it runs with
     if j.status is Status.FINISHED:
         view["output"] = j.output or {}
     if j.status is Status.ERROR:
@@ -85,9 +86,25 @@ def error(job: Job) -> str | None:
 def status(job: Job) -> str:
     """The status clients see: a job between its two stages in distributed mode (transcribed, waiting for a worker
     of the llm queue to write its notes) is still ``processing``, as Daily's statuses only go forward."""
-    if job.status is Status.SUBMITTED and job.transcribed:
+    if job.between_stages:
         return Status.PROCESSING.value
     return job.status.value
+
+
+def transcript_params(spec: JobSpec) -> dict[str, Any]:
+    """The transcript options a job runs with, in the form a request gives them (a job submitted again with them
+    runs the same: its redaction, keywords and speakers included)."""
+    t = spec.transcript
+    return {
+        "language": t.language,
+        "model": t.model,
+        "punctuate": t.punctuate,
+        "profanity_filter": t.profanity_filter,
+        "redact": list(t.redact) or False,
+        "diarize": t.diarize,
+        "endpointing": t.endpointing,
+        "extra": t.stored_extra(),
+    }
 
 
 def job_summary(j: Job) -> dict[str, Any]:

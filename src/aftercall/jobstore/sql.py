@@ -199,8 +199,9 @@ class SqlJobStore:
             counts = conn.execute(
                 sa.select(jobs.c.preset, jobs.c.status, sa.func.count()).group_by(jobs.c.preset, jobs.c.status)
             ).all()
-            oldest = conn.execute(
-                sa.select(sa.func.min(jobs.c.created_at)).where(jobs.c.status == Status.SUBMITTED.value)
+            waiting = (jobs.c.status == Status.SUBMITTED.value) & (jobs.c.stage == Stage.QUEUED.value)
+            oldest = conn.execute(  # (a job between its stages was created before its whole transcription)
+                sa.select(sa.func.min(jobs.c.created_at)).where(waiting)
             ).scalar_one()
             media = conn.execute(
                 sa.select(jobs.c.preset, sa.func.sum(jobs.c.duration)).where(finished).group_by(jobs.c.preset)
@@ -439,7 +440,7 @@ class SqlJobStore:
 
 def _matching(where: JobFilter) -> list[Any]:
     """The conditions of a list's ``JobFilter``. A job between its two stages in distributed mode (submitted again,
-    its progress past ``queued``) is ``processing`` to clients (``wire.status``), and is listed as such."""
+    its progress past ``queued``: ``Job.between_stages``) is ``processing`` to clients, and is listed as such."""
     conditions: list[Any] = []
     between_stages = (jobs.c.status == Status.SUBMITTED.value) & (jobs.c.stage != Stage.QUEUED.value)
     if where.status == Status.PROCESSING.value:

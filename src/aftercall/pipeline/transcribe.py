@@ -25,6 +25,7 @@ def asr_request(options: TranscriptOptions) -> AsrRequest:
         mixed=options.language == MULTI_LANGUAGE,
         model=options.model,
         keywords=options.keywords,
+        keyterms=options.keyterms,
         punctuate=options.punctuate,
         diarize=options.diarize,
         profanity_filter=options.profanity_filter,

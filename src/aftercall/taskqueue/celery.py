@@ -75,6 +75,17 @@ class CeleryQueue:
             raise QueueUnavailable(f"the broker did not take job {job_id}") from exc
         self._broker.worked()
 
+    def moved(self, job_id: str, delivered_on: str) -> bool:
+        """Whether the message for ``job_id`` reached the wrong queue for the job's next stage and was published to
+        the right one instead: a copy the sweeper sent to ``speech`` while the job waited there, taken after the job
+        was handed over to ``llm``, must not have a speech worker write the notes."""
+        job = self._job_of(job_id)
+        if job is None or queue_for(job) == delivered_on:
+            return False
+        log.info("job message on the queue of a stage it has done: sent to its next stage's", job_id=job_id)
+        self.enqueue(job_id)
+        return True
+
     def start(self) -> None:
         pass
 
@@ -89,11 +100,15 @@ class CeleryQueue:
 _CHECK_SECONDS = 2.0  # a readiness probe answers fast
 
 
-def register_worker_task(app: Any, run: Callable[[str], None]) -> None:
-    """Bind the task the workers execute to ``run`` (a ``JobRunner.run``)."""
+def register_worker_task(app: Any, run: Callable[[str], None], queue: CeleryQueue | None = None) -> None:
+    """Bind the task the workers execute to ``run`` (a ``JobRunner.run``); with ``queue``, a message that reached
+    the queue of a stage its job has done is sent on to its next stage's instead (``CeleryQueue.moved``)."""
 
-    @app.task(name=TASK, acks_late=True, ignore_result=True, shared=False)  # this app only
-    def run_job(job_id: str) -> None:
+    @app.task(name=TASK, bind=True, acks_late=True, ignore_result=True, shared=False)  # this app only
+    def run_job(task: Any, job_id: str) -> None:
+        delivered_on = (task.request.delivery_info or {}).get("routing_key")
+        if queue is not None and delivered_on in (SPEECH_QUEUE, LLM_QUEUE) and queue.moved(job_id, delivered_on):
+            return
         run(job_id)
 
 

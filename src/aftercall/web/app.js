@@ -289,7 +289,13 @@ async function deleteJob(job) {
 }
 
 async function retryJob(job) {
-  const body = { preset: job.preset, inParams: job.input, outParams: { s3Config: { s3KeyTemplate: "dashboard/{job_id}" } } };
+  // The same input and options (redaction above all: a job submitted again must not lose it).
+  const body = {
+    preset: job.preset,
+    inParams: job.input,
+    outParams: { s3Config: { s3KeyTemplate: "dashboard/{job_id}" } },
+    transformParams: job.transformParams,
+  };
   try {
     const again = await api("/v1/batch-processor", { method: "POST", body: JSON.stringify(body) });
     location.hash = `#job/${again.id}`;

@@ -43,10 +43,16 @@ def post_signed(
         return Sent(False, None, _error_class(exc), (time.perf_counter() - started) * 1000)
     latency = (time.perf_counter() - started) * 1000
     code = response.status_code
-    answer = response.text[:RESPONSE_CHARS]
+    answer = _printable(response.text[:RESPONSE_CHARS])
     if 200 <= code < 300:
         return Sent(True, code, None, latency, answer)
     return Sent(False, code, "redirect" if 300 <= code < 400 else f"http-{code}", latency, answer)
+
+
+def _printable(text: str) -> str:
+    """A receiver's answer as the log can keep it: no NUL (PostgreSQL's text refuses it) or other control
+    characters but line breaks and tabs."""
+    return "".join(c for c in text if c in "\n\r\t" or (ord(c) >= 32 and ord(c) != 127))
 
 
 def _error_class(exc: httpx.HTTPError) -> str:
