@@ -594,10 +594,14 @@ def test_a_failed_webhook_is_re_activated_from_the_dashboard_and_its_held_event_
             page.click(f"{section} tr >> nth=1 >> button.details")
             assert page.text_content("tr.delivery-details pre.response") == "down for maintenance"
             r.behaviour = ("status", 200)
+            seen = len(r.requests)
             page.click(f"{section} button.reactivate")
             page.wait_for_selector("#webhook-created:has-text('Re-activated')")
-            r.wait_for(5)
-            assert r.requests[-1].json["id"] == f"bp-je-{job_id}", "the held event, sent once re-activated"
+            event_id, deadline = f"bp-je-{job_id}", time.monotonic() + 30
+            while not any(q.json.get("id") == event_id for q in r.requests[seen:] if q.json.get("id")):
+                assert time.monotonic() < deadline, "the held event was not sent once re-activated"
+                time.sleep(0.1)
+            assert r.requests[seen].json == {"test": "test"}, "re-activating verifies the URL again first"
             assert api.get(f"/v1/webhooks/{hook['uuid']}").json()["state"] == "ACTIVE"
             page.close()
     finally:
