@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.asr_overhead import finish, make_speech, serve_directory  # noqa: E402
-from tests.e2e.conftest import KEY, free_port  # noqa: E402
+from tests.e2e.conftest import KEY, api_client, free_port  # noqa: E402
 from tests.jobs import job_body  # noqa: E402
 
 
@@ -47,7 +47,7 @@ def one_round(tmp: Path, url: str) -> tuple[float, float, float]:
             except httpx.TransportError:
                 time.sleep(0.02)
         listening = time.perf_counter() - started
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {KEY}"}, timeout=30) as api:
+        with api_client(base) as api:
             finish(api, [api.post("/v1/batch-processor", json=job_body(url, template="cold")).json()["id"]])
             first = time.perf_counter() - started
             again = time.perf_counter()

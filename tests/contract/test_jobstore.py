@@ -439,3 +439,6 @@ def test_a_list_filters_by_status_as_clients_see_it_preset_a_piece_of_id_or_sour
     assert listed(search="job-3") == [made[3]], "a piece of the id"
     assert listed(created_after=1_003_600.0, created_before=1_010_800.0) == sorted([made[1], made[2]])
     assert listed(preset="transcript", status="submitted", search="plain") == [made[3]]
+    upload = replace(spec("5f0c2b9e-recording", SourceType.RECORDING_ID), source_name="Clinic_Visit.m4a")
+    store.create_job("job-4-abc", upload)
+    assert listed(search="clinic_visit") == ["job-4-abc"], "an uploaded recording's file name"

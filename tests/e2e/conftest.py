@@ -25,6 +25,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def api_client(base: str) -> httpx.Client:
+    """A client of the API at ``base`` with the test key. It drops an idle connection before the server's 5 s
+    keep-alive ends, so that no request goes out on a connection the server is closing at that very moment (a
+    "connection reset" that would fail a test at random)."""
+    limits = httpx.Limits(keepalive_expiry=2)
+    return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {KEY}"}, timeout=30, limits=limits)
+
+
 class Server:
     """``python -m aftercall serve`` on a data dir; can be killed and started again on the same one."""
 
@@ -65,7 +73,7 @@ class Server:
         self.process.wait(timeout=60)
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.base, headers={"Authorization": f"Bearer {KEY}"}, timeout=30)
+        return api_client(self.base)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import KEY, free_port
+from tests.e2e.conftest import KEY, api_client, free_port
 
 
 class Cluster:
@@ -72,7 +72,7 @@ class Cluster:
         return (self.tmp / f"{name}.log").read_text()[-3000:]
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.base, headers={"Authorization": f"Bearer {KEY}"}, timeout=30)
+        return api_client(self.base)
 
     def stop_all(self) -> None:
         for name in list(self.processes):

@@ -229,6 +229,52 @@ def test_the_key_screen_shows_no_navigation_and_its_field_has_the_focus(page):
     assert page.is_visible("#nav")
 
 
+# The name a screen reader gives the focused element: its ARIA label, its <label>, its text, its title.
+FOCUSED_NAME = """() => {
+  const e = document.activeElement;
+  const label = e.getAttribute("aria-label") || [...(e.labels || [])].map((l) => l.textContent).join(" ");
+  return [e.tagName, e.id, (label || e.textContent || e.title || "").trim()];
+}"""
+
+
+def test_a_keyboard_alone_signs_in_submits_opens_a_job_and_seeks_its_audio(page, api, media):
+    walked: list[list[str]] = []
+
+    def tab_until(condition: str, *, back: bool = False, limit: int = 60) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Shift+Tab" if back else "Tab")
+            walked.append(page.evaluate(FOCUSED_NAME))
+            if page.evaluate(f"() => {{ const e = document.activeElement; return {condition}; }}"):
+                return
+        raise AssertionError(f"Tab never reached {condition}; it went through {walked[-limit:]}")
+
+    page.keyboard.type(KEY)  # the key field has the focus
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#jobs-view", state="visible")
+    tab_until("e.id === 'url-input'")
+    page.keyboard.type(f"{media}/media/dialogue.ogg")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/#job/*")
+    job_id = page.url.rsplit("/", 1)[1]
+    page.wait_for_function("() => document.activeElement.id === 'job-title'")  # the opened page's heading
+    assert wait(api, job_id)["status"] == "finished"
+    page.wait_for_selector("#transcript .seek", timeout=30_000)
+    tab_until("e.classList.contains('seek') && Number(e.dataset.start) > 5")
+    start = float(page.evaluate("document.activeElement.dataset.start"))
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - {start}) < 1.0")
+
+    tab_until("e.matches(\"nav a[href='#jobs']\")", back=True)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"tr[data-job='{job_id}']")
+    tab_until(f"e.matches(\"tr[data-job='{job_id}'] a\")")
+    assert page.text_content(f"tr[data-job='{job_id}'] td.id") == job_id[:8], "the job's id, shortened"
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.activeElement.id === 'job-title' && location.hash === '#job/{job_id}'")
+    unnamed = [step for step in walked if not step[2]]
+    assert not unnamed, f"every control the keyboard reaches has a name: {unnamed}"
+
+
 def test_the_page_asks_for_no_favicon_names_its_languages_and_its_progress_bars(browser, server, api, media):
     context = browser.new_context()
     page = context.new_page()

@@ -453,8 +453,8 @@ def _matching(where: JobFilter) -> list[Any]:
         conditions.append(jobs.c.preset == where.preset)
     if where.search:
         pattern = "%" + where.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        source = jobs.c.spec["source"].as_string()
-        conditions.append(jobs.c.id.ilike(pattern, escape="\\") | source.ilike(pattern, escape="\\"))
+        searched = (jobs.c.id, jobs.c.spec["source"].as_string(), jobs.c.spec["sourceName"].as_string())
+        conditions.append(sa.or_(*(column.ilike(pattern, escape="\\") for column in searched)))
     if where.created_after is not None:
         conditions.append(jobs.c.created_at >= where.created_after)
     if where.created_before is not None:

@@ -195,7 +195,7 @@ async function showJobs() {
   const rows = listing.data.map((job) => jobRow(body, job));
   const filtered = [...query.keys()].some((name) => !["limit", "starting_after", "ending_before"].includes(name));
   const none = filtered ? "No job matches these filters." : "No jobs yet.";
-  if (!rows.length) rows.push(element("tr", {}, element("td", { colspan: "6", class: "hint", text: none })));
+  if (!rows.length) rows.push(element("tr", {}, element("td", { colspan: "7", class: "hint", text: none })));
   rows.forEach((row, at) => {
     if (body.rows[at] !== row) body.insertBefore(row, body.rows[at] || null);
   });
@@ -219,7 +219,8 @@ function jobRow(body, job) {
     row = element(
       "tr",
       { "data-job": job.id },
-      element("td", {}, element("a", { href: `#job/${job.id}`, text: created, title: job.id })),
+      element("td", {}, element("a", { href: `#job/${job.id}`, text: created })),
+      element("td", { class: "id" }, element("code", { text: job.id.slice(0, 8), title: job.id })),
       element("td", { class: "source", text: `${describeSource(job.input, job.sourceName)} · ${job.input.language}` }),
       element("td", { text: job.preset }),
       element("td", { class: "status" }),
@@ -796,5 +797,14 @@ $("forget-key").addEventListener("click", () => askForKey());
 $("new-job").addEventListener("submit", submitJob);
 $("new-webhook").addEventListener("submit", createWebhook);
 $("refresh-webhooks").addEventListener("click", () => showWebhooks().catch((e) => ($("webhooks-error").textContent = e.message)));
-window.addEventListener("hashchange", route);
+// A navigation moves the keyboard focus to the heading of the page it opened (a screen reader reads it; Tab goes on
+// from there), instead of leaving it on a link that is now hidden.
+window.addEventListener("hashchange", async () => {
+  const current = visit + 1;
+  await route();
+  const heading = VIEWS.map($).find((view) => !view.hidden)?.querySelector("h2");
+  if (current !== visit || !heading || heading.closest("#key-view")) return;
+  heading.tabIndex = -1;
+  heading.focus();
+});
 route();
