@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftercall.notes import checks, concepts, numbers, polarity, quantities, quotes
+from aftercall.notes import checks, concepts, numbers, polarity, quantities, quotes, sides
 from aftercall.notes.evidence import Evidence
 from aftercall.notes.grounding import Transcript, ground
 from aftercall.notes.segments import Segment
@@ -317,6 +317,27 @@ def test_a_sentence_of_two_sides_places_each_thing_on_its_own() -> None:
     assert problem("R wrist swelling; stiffness of knuckles bilaterally", said) is None
     compared = "The left calf looked a little puffy to me, the left one compared to the right."
     assert problem("L>R calf swelling", compared) is None
+
+
+def test_a_side_a_note_abbreviates_is_said_in_the_turns_or_elsewhere_in_the_visit() -> None:
+    bitten = "Yeah, on the left side. It's still kind of sore."
+
+    def sided(claim: str, *said_elsewhere: str) -> str | None:
+        said = turns(bitten)
+        context = Evidence(said, sides_said=sides.said([bitten, *said_elsewhere]))
+        return sides.laterality(claim, context, set())
+
+    assert sided("Bit L side of tongue") is None
+    assert sided("Bit R side of tongue") == "laterality", "no one in the visit said right"
+    assert sided("Bit tongue after fall onto R hand", "I fell on my right hand.") is None, "said elsewhere in the visit"
+    assert sided("Bit tongue after fall onto right hand", "I fell on my right hand.") == "laterality", (
+        "a side spelt out is said in the turns cited"
+    )
+    pressures = "Right arm was one forty-eight over eighty-six, and the left arm one fifty-six over eighty-eight."
+    assert problem("BP R arm 148/86, L arm 156/88", pressures) is None
+    assert problem("BP L arm 148/86, R arm 156/88", pressures) == "laterality"
+    saline = evidence("We'll give you a liter of saline through the I V.")
+    assert sides.laterality("IVF: NS 1 L bolus", saline, set()) is None, "litres, not a side"
 
 
 def test_right_that_says_where_exactly_is_no_side() -> None:

@@ -75,7 +75,7 @@ def concept_list(reading: Reading) -> dict[str, Any]:
     concepts = _Concepts()
     transcript = reading.transcript
     for segment in reading.segments.items:
-        evidence = gather([segment], transcript.segments)
+        evidence = gather([segment], transcript.segments, transcript.sides)
         for mention in drugs.find(segment.text):
             allergic = mention.name in transcript.allergens
             denied = readings(mention.said, evidence) == {True} and not allergic

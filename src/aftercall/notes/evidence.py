@@ -20,6 +20,7 @@ class Evidence:
 
     turns: tuple[Segment, ...]
     antecedents: tuple[Segment, ...] = ()
+    sides_said: frozenset[str] = frozenset()  # the sides (left, right, both) said anywhere in the conversation
 
     @property
     def text(self) -> str:
@@ -30,7 +31,7 @@ class Evidence:
         return "\n".join(s.text for s in (*self.antecedents, *self.turns))
 
 
-def gather(found: list[Segment], transcript: dict[int, Segment]) -> Evidence:
+def gather(found: list[Segment], transcript: dict[int, Segment], sides_said: frozenset[str] = frozenset()) -> Evidence:
     """The evidence of quotes ``found`` in these segments: each with its question or answer, and antecedents."""
     turns: dict[int, Segment] = {s.index: s for s in found}
     for segment in found:
@@ -44,7 +45,7 @@ def gather(found: list[Segment], transcript: dict[int, Segment]) -> Evidence:
     if any(t in PRONOUNS for s in ordered for t in tokens(s.text)):
         first = ordered[0].index
         antecedents = tuple(transcript[n] for n in range(first - _ANTECEDENT_TURNS, first) if n in transcript)
-    return Evidence(ordered, antecedents)
+    return Evidence(ordered, antecedents, sides_said)
 
 
 def asks(text: str) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aftercall.notes import checks, quotes
+from aftercall.notes import checks, quotes, sides
 from aftercall.notes.evidence import Evidence, gather
 from aftercall.notes.segments import Segment
 
@@ -35,10 +35,12 @@ class Transcript:
 
     segments: dict[int, Segment]
     allergens: frozenset[str]
+    sides: frozenset[str]  # the sides it names anywhere (``sides.said``)
 
     @classmethod
     def of(cls, items: tuple[Segment, ...]) -> Transcript:
-        return cls({s.index: s for s in items}, frozenset(checks.allergens_of(list(items))))
+        allergens = frozenset(checks.allergens_of(list(items)))
+        return cls({s.index: s for s in items}, allergens, sides.said(s.text for s in items))
 
 
 def ground(item: dict[str, Any], chunk: dict[int, Segment], transcript: Transcript, *, concept: bool) -> Grounded:
@@ -49,9 +51,8 @@ def ground(item: dict[str, Any], chunk: dict[int, Segment], transcript: Transcri
     found = quotes.located(item.get("quotes", []), cited, chunk)
     if found is None:
         return Grounded(item, text, None, QUOTE)
-    evidence = gather(
-        sorted({s.index: s for s in [*found, *cited]}.values(), key=lambda s: s.index), transcript.segments
-    )
+    turns = sorted({s.index: s for s in [*found, *cited]}.values(), key=lambda s: s.index)
+    evidence = gather(turns, transcript.segments, transcript.sides)
     diagnosis = item.get("section") == "assessment" or (item.get("category") == "problem" and not item["negated"])
     reason = checks.problem(text, evidence, set(transcript.allergens), concept=concept, diagnosis=diagnosis)
     return Grounded(item, text, evidence, reason)

@@ -4,6 +4,7 @@ side where the turns deny the finding, and a comparison of two sides the right w
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from aftercall.notes.evidence import Evidence
 from aftercall.notes.lexicon import ABBREVIATIONS, NEGATIONS, SIDES
@@ -23,11 +24,15 @@ def laterality(claim: str, evidence: Evidence, _allergens: set[str]) -> str | No
     heard = {SIDES[w] for w in tokens(text) if w in SIDES}
     denial = bool(set(tokens(claim)) & NEGATIONS)  # ("no edema bilat ankles": the rules of polarity hold it)
     plural = any(w.endswith("s") and len(w) > 3 for w in tokens(text))  # ("my ankles": both)
-    for side, about, values in _sides(claim):
+    spelt = {side for side, _, _ in _sides(claim)}
+    for side, about, values in _sides(claim, CLAIM_SIDES):
         same = [(c, v) for s, c, v in said if s == side]
         both = side == "both" and plural and bool(about & keys(text))
-        if not same and side not in heard and not denial and not both:
-            return "laterality"  # (a side said only in a comparison, "right weaker than left", is said)
+        # A side a note abbreviates ("R wrist XR") may come from elsewhere in the visit, where the side was said; one
+        # spelt out is said in these turns. (A side said only in a comparison, "right weaker than left", is said.)
+        known = heard if side in spelt else heard | evidence.sides_said
+        if not same and side not in known and not denial and not both:
+            return "laterality"
         other = [(c, v) for s, c, v in said if s != side]
         for mine, theirs in ((about, 0), (values, 1)):
             if mine and not any(mine & pair[theirs] for pair in same) and any(mine & pair[theirs] for pair in other):
@@ -130,6 +135,7 @@ def _one_sided(words: list[str], sides: dict[str, str]) -> list[list[str]]:
     return merged
 
 
+_NUMBER = re.compile(r"\d")
 _SIDE_WORDS = frozenset(("side", "sided", "sides", "one", "ones"))
 # Abbreviations of a limb on one side ("RLE", "LLE"), which a claim gives as it gives "right leg". (A quadrant or a
 # lobe names a test or a place more than a side: "RUQ ultrasound".)
@@ -143,23 +149,30 @@ _SIDED = re.compile(rf"\b(?:{'|'.join(map(re.escape, _SIDED_ABBREVIATIONS))})\b"
 CLAIM_SIDES = {**SIDES, "l": "left", "r": "right", "luq": "left", "llq": "left", "ruq": "right", "rlq": "right"}
 
 
-def _sides(text: str) -> list[tuple[str, frozenset[str], set[float]]]:
-    """Each side word of ``text`` (left, right, both) with what it is about (the words after it, else before) and
-    the numbers said beside it (in its comma-separated part)."""
+def _sides(text: str, named: dict[str, str] = SIDES) -> list[tuple[str, frozenset[str], set[float]]]:
+    """Each side word of ``text`` (left, right, both; ``named`` gives a note's "L", "R" and quadrants too) with what
+    it is about (the words after it, else before) and the numbers said beside it (in its comma-separated part). An
+    "L" after a number is litres ("NS 1 L", "2 L NC"), not a side."""
     found = []
     for part in clauses(text):
         for piece in part.split(","):
             words = tokens(piece)
-            if "than" in words:
-                continue  # a comparison of two sides ("left larger than right"): see ``_comparisons``
+            if _COMPARED.search(piece):
+                continue  # a comparison of two sides ("left larger than right", "L>R"): see ``_comparisons``
             values = {v for mention in mentions(piece) for v in mention.values}
-            at = [i for i, w in enumerate(words) if w in SIDES]
+            litres = {i for i, w in enumerate(words) if w == "l" and i and _NUMBER.search(words[i - 1])}
+            at = [i for i, w in enumerate(words) if w in named and i not in litres]
             for n, i in enumerate(at):
                 end = at[n + 1] if n + 1 < len(at) else len(words)
-                after = keys(" ".join(words[i + 1 : min(end, i + 4)]))
-                about = after or keys(" ".join(words[max(0, i - 3) : i]))
-                found.append((SIDES[words[i]], about, values))
+                after = _about(words[i + 1 : min(end, i + 4)])
+                about = after or _about(words[max(0, i - 3) : i])
+                found.append((named[words[i]], about, values))
     return found
+
+
+def _about(words: list[str]) -> frozenset[str]:
+    """What words beside a side say is there, without the words that only name a side ("the right side")."""
+    return keys(" ".join(w for w in words if w not in _SIDE_WORDS))
 
 
 _INTENSIFIED = re.compile(
@@ -172,6 +185,11 @@ _INTENSIFIED = re.compile(
 def unsided(text: str) -> str:
     """``text`` without the "right" that says where exactly, not which side ("tender right above the ear")."""
     return _INTENSIFIED.sub("", text)
+
+
+def said(texts: Iterable[str]) -> frozenset[str]:
+    """The sides (left, right, both) that ``texts`` name anywhere."""
+    return frozenset(SIDES[w] for text in texts for w in tokens(unsided(text)) if w in SIDES)
 
 
 def one_side(text: str, named: dict[str, str]) -> str | None:
