@@ -22,7 +22,7 @@ from aftercall.asr import SpeechToText
 from aftercall.asr.deepgram import DeepgramEngine
 from aftercall.asr.openai import OpenAIEngine
 from aftercall.asr.whisper import WhisperEngine
-from aftercall.cores import CoreShare, jobs_at_once, usable_cores
+from aftercall.cores import CoreShare, jobs_at_once, one_blas_thread, usable_cores
 from aftercall.diarization.local import LocalDiarizer
 from aftercall.errors import ConfigurationError, DataDirInUse
 from aftercall.jobstore import schema
@@ -376,7 +376,10 @@ def notes(settings: Settings, cores: CoreShare | None = None) -> Notes:
 def engines(settings: Settings, speech: SpeechToText, cores: CoreShare | None = None) -> Engines:
     """What a job's stages run on: ``speech`` with the configured diarizer, and the notes step (its local model on
     the ``cores`` the jobs running share)."""
-    diarizer = LocalDiarizer() if settings.diarization == "local" else None
+    diarizer = None
+    if settings.diarization == "local":
+        diarizer = LocalDiarizer()
+        one_blas_thread()  # it runs beside the speech engine
     return Engines(Speech(speech, diarizer), notes(settings, cores))
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 MOST_JOBS = 8  # the most jobs run at once by default (each holds its decoded audio in memory)
 _CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # a container's CPU quota (cgroup v2): "max 100000" or "200000 100000"
 
@@ -22,6 +24,14 @@ def usable_cores() -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     quota = _cgroup_quota()
     return max(1, min(cores, quota) if quota else cores)
+
+
+def one_blas_thread() -> None:
+    """numpy's matrix products in this process on one thread each. Its numpy work (the speaker encoder, clustering)
+    runs beside the speech engine, which already holds the cores: BLAS threads of its own would only contend with it
+    (benchmarks/asr_overhead.py: a long job with speakers took 8 % longer than one without; on one thread, no
+    longer)."""
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def jobs_at_once(asked: int) -> int:

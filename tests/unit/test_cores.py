@@ -1,6 +1,8 @@
 """How the jobs running at once share the cores: the speech engine's threads per job never add up to more than
 there are cores, and a job alone gets all of them."""
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -75,3 +77,19 @@ def test_jobs_at_once_are_those_asked_for_or_one_per_core_up_to_a_limit(
     monkeypatch.setattr(cores, "_CGROUP_CPU_MAX", tmp_path / "absent")
     monkeypatch.setattr(cores.os, "sched_getaffinity", lambda _pid: set(range(cores_there)))
     assert cores.jobs_at_once(asked) == expected
+
+
+def test_a_process_that_diarizes_runs_numpys_matrix_products_on_one_thread() -> None:
+    """The speaker encoder works beside the speech engine, which holds the cores (cores.one_blas_thread)."""
+    script = (
+        "import threadpoolctl, numpy\n"
+        "from aftercall.bootstrap import engines\n"
+        "from aftercall.settings import Settings\n"
+        "blas = lambda: {i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas'}\n"
+        "threadpoolctl.threadpool_limits(limits=2, user_api='blas')\n"
+        "print(blas())\n"
+        "engines(Settings(diarization='local'), speech=None)\n"
+        "print(blas())\n"
+    )
+    lines = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert lines == ["{2}", "{1}"]
