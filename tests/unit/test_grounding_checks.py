@@ -485,6 +485,12 @@ def test_a_denial_holds_its_whole_phrase_and_a_reason_is_not_denied() -> None:
     assert problem("Statin not started given cholesterol fine", *statin) is None, "the reason is not denied"
 
 
+def test_a_word_that_denies_itself_denies_only_itself() -> None:
+    said = ("Your vitals from the clinic are back.", "I have had a fever since last night.")
+    assert problem("Afebrile at the clinic", *said) == "polarity", "the fever was said"
+    assert problem("Afebrile", "Any fever?", "No, no fever.") is None
+
+
 def test_denies_reaches_through_its_whole_list() -> None:
     said = ("Any fever, cough, or sore throat?", "No, none of that.")
     assert problem("Denies fever, cough or sore throat with the rash", *said) is None

@@ -20,6 +20,7 @@ from difflib import SequenceMatcher
 from aftercall.notes import diagnoses, drugs, frames, plans, quantities, results, sides
 from aftercall.notes.evidence import Evidence, asks, parts
 from aftercall.notes.lexicon import (
+    ABBREVIATIONS,
     ALLERGEN_CLASSES,
     ALLERGY_CUES,
     CLAIM_HEDGES,
@@ -354,11 +355,16 @@ def _denied_phrases(part: list[tuple[str, bool]]) -> dict[str, tuple[str, ...]]:
     for term, denied in part:
         if " " in term:
             continue  # (a lexicon phrase, already whole)
-        if denied:
+        if term in _SELF_DENYING:
+            runs += [[term], []]  # its own denial: "afebrile at triage" denies a fever, not a triage
+        elif denied:
             runs[-1].append(term)
         elif runs[-1]:
             runs.append([])
     return {word: tuple(run) for run in runs if len(run) > 1 for word in run}
+
+
+_SELF_DENYING = frozenset(w for w, meaning in ABBREVIATIONS.items() if meaning.startswith("no "))  # "afebrile"
 
 
 def _covered(claim: str, evidence: Evidence, *, every_term: bool, named: bool = False) -> bool:
