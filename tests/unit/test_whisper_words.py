@@ -1,11 +1,14 @@
-"""The whisper engine's own word handling: number pieces joined into one word, long audio cut at quiet moments."""
+"""The whisper engine's own handling of audio and words: number pieces joined into one word, long audio cut at quiet
+moments, the language of a call and where a call that changes language changes it."""
 
 import itertools
 
 import numpy as np
 
 from aftercall.asr import RecognizedWord
-from aftercall.asr.whisper import _BLOCK_SECONDS, add_word, blocks, detect_language
+from aftercall.asr.languages import detect_language, language_parts
+from aftercall.asr.pauses import pauses
+from aftercall.asr.whisper import _BLOCK_SECONDS, add_word, blocks
 
 
 def joined(*pieces: tuple[str, float, float]) -> list[tuple[str, float, float]]:
@@ -51,13 +54,14 @@ def test_long_audio_is_cut_into_blocks_at_its_quiet_moments():
 
 
 class _Detector:
-    """Stands in for a loaded model's language detector: the window's first sample says which language it holds (a
-    faint window, noise on the line, gets a doubtful guess)."""
+    """Stands in for a loaded model's language detector: the level most of the window is at says which language it
+    holds (a faint window, noise on the line, gets a doubtful guess)."""
 
     def detect_language(self, *, audio: np.ndarray, vad_filter: bool) -> tuple[str, float, list[tuple[str, float]]]:
-        if audio[0] < 0.1:
+        level = float(np.median(np.abs(audio)))
+        if level < 0.1:
             return "de", 0.4, [("de", 0.4), ("en", 0.35), ("fr", 0.25)]
-        language = "fr" if audio[0] > 0.5 else "en"
+        language = "fr" if level > 0.5 else "en"
         other = "en" if language == "fr" else "fr"
         return language, 0.9, [(language, 0.9), (other, 0.1)]
 
@@ -76,3 +80,28 @@ def test_a_call_that_changes_language_is_told_apart_from_one_in_a_single_languag
     language, _, mixed = detect_language(_Detector(), np.concatenate([noise, french]))
     assert (language, mixed) == ("fr", False)
     assert detect_language(_Detector(), np.zeros(rate, dtype=np.float32)) == ("en", 0.0, False)  # no speech
+
+
+def test_a_call_that_changes_language_is_cut_in_the_pause_before_the_first_utterance_in_the_new_one():
+    rate = 16_000
+    english, french, pause = np.full(rate, 0.2), np.full(rate, 0.8), np.zeros(rate // 2)
+    # English sentences of 3 s, then French ones of 4 s, each after half a second of silence
+    said = [np.concatenate([pause, english, english, english]) for _ in range(9)]
+    said += [np.concatenate([pause, french, french, french, french]) for _ in range(8)]
+    samples = np.concatenate(said).astype(np.float32)
+    switch = 9 * int(3.5 * rate)
+    parts = language_parts(_Detector(), samples, "fr")
+    assert [language for _, _, language in parts] == ["en", "fr"]
+    assert parts[0][0] == 0
+    assert parts[-1][1] == len(samples)
+    assert parts[0][1] == parts[1][0]
+    assert switch <= parts[1][0] <= switch + rate // 2, "the cut falls in the pause before the first French sentence"
+    assert language_parts(_Detector(), samples[:switch], "fr") == [(0, switch, "en")]
+    assert language_parts(_Detector(), np.zeros(3 * rate, dtype=np.float32), "fr") == [(0, 3 * rate, "fr")]
+
+
+def test_pauses_are_the_quiet_stretches_between_utterances():
+    rate = 16_000
+    samples = np.concatenate([np.full(rate, 0.3), np.zeros(rate // 2), np.full(rate, 0.3), np.zeros(rate // 20),
+                              np.full(rate, 0.3)]).astype(np.float32)  # fmt: skip
+    assert pauses(samples, 0, len(samples)) == [rate + rate // 4], "a 50 ms gap is no pause"

@@ -12,15 +12,11 @@ import numpy as np
 
 from aftercall.asr import AsrRequest, ProgressCallback, Recognition, RecognizedWord
 from aftercall.asr import models as model_files
+from aftercall.asr.languages import detect_language, language_parts
+from aftercall.asr.pauses import quietest
 from aftercall.errors import ModelUnavailable, TranscriptionError
 from aftercall.media import to_float
 
-_DETECTION_WINDOWS = 5  # 30 s windows, spread across the whole file, that vote on the language (auto)
-_WINDOW = 30 * 16_000
-_SILENT_RMS = 1e-3  # a window this quiet has no speech to vote with
-# A window says the call changes language only when it is this sure of its own (hold music, a line's noise or one
-# "OK" give a language too, but a doubtful one).
-_SURE = 0.7
 # faster-whisper computes the spectrogram of all the audio it is given at once (a 2 h call needed 8 GB), so long
 # audio is transcribed in blocks of at most this long, each ending at the quietest moment of its last seconds.
 _BLOCK_SECONDS = 300
@@ -109,32 +105,37 @@ class WhisperEngine:
             language = request.language
         else:
             raise TranscriptionError(f"Failed to transcribe: the model {name!r} only knows English")
-        probability, mixed = None, False
+        probability, parts = None, [(0, len(samples), language)]
         if language is None and model.model.is_multilingual:
             language, probability, mixed = detect_language(model, samples)
-            mixed = mixed or request.mixed  # "multi": every 30 s of speech in its own language, whatever the vote
+            if mixed or request.mixed:  # "multi": each part in its own language, whatever the vote
+                # An interpreter, a switch mid-call: one language forced on speech in another sends Whisper into its
+                # sampling fallback, whose output is noise that varies from run to run.
+                parts = language_parts(model, samples, language)
+            else:
+                parts = [(0, len(samples), language)]  # the detected language, for the whole file
         words: list[RecognizedWord] = []
-        for start, end in blocks(samples):
-            offset = start / _RATE
-            model = self._load(name)  # each block with the threads its share of the cores gives it now
-            segments, info = model.transcribe(
-                to_float(samples[start:end]),
-                language=language,
-                beam_size=self._beam_size,
-                vad_filter=True,
-                word_timestamps=True,
-                hotwords=" ".join(request.terms) or None,
-                # A call that changes language (an interpreter, a switch mid-call) is decoded 30 s of speech at a time,
-                # each in the language detected for it: one language forced on speech in another sends Whisper into
-                # its sampling fallback, whose output is noise that varies from run to run.
-                multilingual=mixed,
-            )
-            language = info.language  # the first block's, when the English-only model decided it
-            for segment in segments:  # a generator: recognition happens while we iterate
-                for w in segment.words or ():
-                    timed = RecognizedWord(w.word, offset + float(w.start), offset + float(w.end), float(w.probability))
-                    add_word(words, timed)
-                on_progress(offset + float(segment.end))
+        for first, last, spoken in parts:
+            for start, end in blocks(samples[first:last]):
+                offset = (first + start) / _RATE
+                model = self._load(name)  # each block with the threads its share of the cores gives it now
+                segments, info = model.transcribe(
+                    to_float(samples[first + start : first + end]),
+                    language=spoken,
+                    beam_size=self._beam_size,
+                    vad_filter=True,
+                    word_timestamps=True,
+                    hotwords=" ".join(request.terms) or None,
+                )
+                spoken = info.language  # the first block's, when the English-only model decided it
+                language = language or spoken
+                for segment in segments:  # a generator: recognition happens while we iterate
+                    for w in segment.words or ():
+                        timed = RecognizedWord(
+                            w.word, offset + float(w.start), offset + float(w.end), float(w.probability)
+                        )
+                        add_word(words, timed)
+                    on_progress(offset + float(segment.end))
         return Recognition(
             words=words,
             language=language or "en",
@@ -146,13 +147,11 @@ class WhisperEngine:
 def blocks(samples: np.ndarray) -> list[tuple[int, int]]:
     """Consecutive ``(start, end)`` sample ranges covering ``samples``, each at most ``_BLOCK_SECONDS`` long and,
     but for the last, ending at the quietest 100 ms of its final ``_CUT_SEARCH_SECONDS`` (so no word is cut)."""
-    size, search, frame = _BLOCK_SECONDS * _RATE, _CUT_SEARCH_SECONDS * _RATE, _RATE // 10
+    size, search = _BLOCK_SECONDS * _RATE, _CUT_SEARCH_SECONDS * _RATE
     ranges = []
     start = 0
     while len(samples) - start > size:
-        tail = to_float(samples[start + size - search : start + size]).astype(np.float64)
-        energy = (tail[: len(tail) // frame * frame].reshape(-1, frame) ** 2).mean(axis=1)
-        cut = start + size - search + int(np.argmin(energy)) * frame + frame // 2
+        cut = quietest(samples, start + size - search, start + size)
         ranges.append((start, cut))
         start = cut
     ranges.append((start, len(samples)))
@@ -167,29 +166,3 @@ def add_word(words: list[RecognizedWord], word: RecognizedWord) -> None:
         words[-1] = RecognizedWord(last.text + word.text, last.start, max(last.end, word.end), probability)
     else:
         words.append(word)
-
-
-def detect_language(model: Any, samples: np.ndarray) -> tuple[str, float, bool]:
-    """The language of the whole file: windows spread from its start to its end each give every language a
-    probability; the language with the highest total wins (faster-whisper alone looks only at the start).
-    Returns the language, its mean probability over the windows that had speech, and whether those windows
-    surely heard different languages (a call in more than one language)."""
-    last = max(len(samples) - _WINDOW, 0)
-    starts = sorted({int(x) for x in np.linspace(0, last, _DETECTION_WINDOWS)})
-    totals: dict[str, float] = {}
-    voted = 0
-    heard: set[str] = set()
-    for start in starts:
-        window = to_float(samples[start : start + _WINDOW])
-        if float(np.sqrt(np.mean(window.astype(np.float64) ** 2))) < _SILENT_RMS:
-            continue
-        top, sureness, probabilities = model.detect_language(audio=window, vad_filter=True)
-        if sureness >= _SURE:
-            heard.add(top)
-        for language, p in probabilities:
-            totals[language] = totals.get(language, 0.0) + p
-        voted += 1
-    if not totals:
-        return "en", 0.0, False
-    best = max(totals, key=lambda k: totals[k])
-    return best, totals[best] / voted, len(heard) > 1
