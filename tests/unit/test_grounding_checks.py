@@ -235,6 +235,14 @@ def test_a_term_of_one_sentence_is_not_hidden_by_a_longer_phrase_of_another() ->
         ("Visual hallucinations", "He says he's seeing people in the hallway who aren't there."),
         ("Stool culture pending", "The stool culture we sent, that's not back yet."),
         ("Poor PO intake", "She's barely eating, and not drinking much either."),
+        ("Reflexes intact", "Your reflexes are good."),
+        ("Appetite normal", "My appetite's fine, I eat okay."),
+        ("Former smoker", "I quit smoking years ago, when my first was born."),
+        ("Distal pulses intact", "The pulses in your feet are strong and they're fine."),
+        ("Eyelid swelling", "My eyes get puffy in the morning."),
+        ("Urinalysis", "We checked a urine sample."),
+        ("L CVA tenderness", "Tender over the left flank when I tap here."),
+        ("S/p tubal ligation", "I had my tubes tied after my last baby."),
     ],
 )
 def test_abbreviations_and_lay_words_support_clinical_terms(claim: str, said: str) -> None:
@@ -252,6 +260,8 @@ def test_how_sure_a_clinician_is_need_not_be_worded_the_same() -> None:
 
 def test_a_statement_about_something_else_is_unsupported() -> None:
     assert problem("Knee pain after a fall", "Good morning, how are you today?") == "unsupported"
+    assert problem("Fine tremor of the hands", "Your hands look normal.") == "unsupported", "a fine tremor: no normal"
+    assert problem("CVA tenderness", "He had a stroke two years ago.") == "unsupported", "CVA: the flank"
 
 
 def test_a_number_the_speaker_took_back_is_not_said() -> None:

@@ -57,7 +57,7 @@ ABBREVIATIONS: dict[str, str] = {
     "stemi": "heart attack", "nstemi": "heart attack", "acs": "acute coronary syndrome heart attack",
     "afib": "atrial fibrillation irregular heartbeat", "af": "atrial fibrillation irregular heartbeat",
     "a-fib": "atrial fibrillation irregular heartbeat", "dvt": "deep vein thrombosis blood clot leg",
-    "pe": "pulmonary embolism blood clot lung", "cva": "stroke", "tia": "mini stroke",
+    "pe": "pulmonary embolism blood clot lung", "tia": "mini stroke",
     "copd": "chronic obstructive pulmonary disease emphysema lung", "uri": "upper respiratory infection cold",
     "uti": "urinary tract infection bladder", "gerd": "reflux heartburn acid", "ckd": "chronic kidney disease",
     "aki": "acute kidney injury", "osa": "sleep apnea", "ra": "room air rheumatoid arthritis", "oa": "osteoarthritis",
@@ -85,6 +85,7 @@ ABBREVIATIONS: dict[str, str] = {
     "cxr": "chest x-ray xray", "xr": "x-ray xray", "ct": "cat scan", "mri": "scan", "us": "ultrasound",
     "echo": "echocardiogram ultrasound heart", "cbc": "blood count blood work labs",
     "bmp": "metabolic panel blood work labs", "cmp": "metabolic panel blood work labs",
+    "meds": "medications medicines", "med": "medication medicine",
     "lfts": "liver function blood work", "ua": "urinalysis urine", "hcg": "pregnancy test",
     "npo": "nothing by mouth",
     "tm": "eardrum ear drum tympanic membrane ear", "tms": "eardrums ear drums tympanic membranes ears",
@@ -378,7 +379,12 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("failed", "didn't pass", "did not pass", "not pass", "over the cutoff", "above the cutoff"),
     ("malleolus", "ankle bone", "ankle bones", "bony part of the ankle"),
     ("ecchymosis", "bruise", "bruised", "bruising", "black and blue", "purple"),
-    ("weight bearing", "bear weight", "put weight", "walk on it", "stand on it", "put any weight", "walk on"),
+    ("urinalysis", "urine test", "urine sample", "urine dip", "dipstick", "urine shows", "urine showed"),
+    ("costovertebral angle tenderness", "cva tenderness", "cvat", "flank tenderness", "tender flank"),
+    ("lymphangitis", "lymphangitic", "red streaks", "red streak", "streaking"),
+    ("tubal ligation", "tubes tied", "tied my tubes", "tubal"),
+    ("weight bearing", "bear weight", "put weight", "walk on it", "stand on it", "put any weight", "walk on",
+     "put weight on it"),  # (the longer phrase: "put on weight" is a weight gain)
 )
 # Terms above that are not findings (body parts, tests, people): a claim that names one affirms nothing a denial
 # could contradict ("straight leg raise" is a test, not a finding about the leg). Actions and times are held to
@@ -400,6 +406,10 @@ PLAN_TERMS = frozenset((
 ))
 
 # Words that say a finding has gone: "nausea that resolved" is neither simply affirmed nor denied.
+# Everyday words a note says in its own: what is as it should be ("grip strength is good": intact, normal), a habit
+# given up ("I quit": a former smoker).
+MEANINGS = {"fine": "normal", "okay": "normal", "ok": "normal", "intact": "normal", "unremarkable": "normal",
+            "good": "normal", "nl": "normal", "quit": "former", "ex": "former"}  # fmt: skip
 RESOLVED = frozenset(("resolved", "resolving", "subsided", "gone", "cleared", "went", "settled", "disappeared"))
 # How many times a day a frequency is: "BID" and "twice a day" are 2.
 FREQUENCIES = {

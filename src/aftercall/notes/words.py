@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from aftercall.notes import drugs
-from aftercall.notes.lexicon import ABBREVIATIONS, GENDERS, NEGATIONS, NOT_FINDINGS, SYNONYMS, UNITS
+from aftercall.notes.lexicon import ABBREVIATIONS, GENDERS, MEANINGS, NEGATIONS, NOT_FINDINGS, SYNONYMS, UNITS
 from aftercall.notes.numbers import NUMBER_WORDS, NUMERIC
 from aftercall.notes.tokens import sentences, tokens
 
@@ -69,11 +69,14 @@ _SHORT_CONTENT = frozenset(
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A crude stem: plural, tense and -ing endings off, then at most six letters ("hypertension", "hypertensive")."""
+    """A crude stem: plural, tense and -ing endings off, and a final e or i ("pulse" and "pulses", "puffy" and
+    "puffiness", "smoke" and "smoking" alike), then at most six letters ("hypertension", "hypertensive")."""
     for suffix in ("ically", "ation", "ness", "ing", "ies", "ied", "ed", "es", "ly", "s", "y"):
         if word.endswith(suffix) and len(word) - len(suffix) >= (3 if suffix == "s" else 4):
             word = word[: -len(suffix)]
             break
+    if word[-1:] in ("e", "i") and len(word) > 4:
+        word = word[:-1]
     return word[:6]
 
 
@@ -85,7 +88,13 @@ def expanded(text: str) -> list[str]:
         result.append(token)
         if token in ABBREVIATIONS:
             result.extend(ABBREVIATIONS[token].split())
+        elif token in MEANINGS and (token != "fine" or (len(result) > 1 and result[-2] in _BEING)):
+            result.append(MEANINGS[token])  # "grip strength is good" is a grip strength intact ("fine tremor" is not)
     return result
+
+
+_BEING = frozenset(("is", "are", "was", "were", "be", "been", "looks", "look", "feels", "feel", "seems", "it's",
+                    "that's", "he's", "she's", "i'm", "they're", "doing", "sleeping", "eating"))  # fmt: skip
 
 
 def content(text: str) -> list[str]:
