@@ -495,6 +495,15 @@ def test_a_denial_holds_its_whole_phrase_and_a_reason_is_not_denied() -> None:
     assert problem("Statin not started given cholesterol fine", *statin) is None, "the reason is not denied"
 
 
+def test_a_drug_answered_alone_before_the_reaction_it_gave_is_an_allergen() -> None:
+    answer = ("Which ones?", "Amoxicillin. I broke out in hives.")
+    assert problem("Home meds: amoxicillin", *answer) == "allergen-as-medication"
+    side_effect = ("Which ones?", "Codeine. It made me throw up for a day.")
+    assert problem("Codeine caused vomiting", *side_effect) is None, "no allergy cue: a side effect"
+    taken = ("What do you take?", "Lisinopril. No allergies, though.")
+    assert problem("Lisinopril daily", *taken) is None
+
+
 def test_a_word_that_denies_itself_denies_only_itself() -> None:
     said = ("Your vitals from the clinic are back.", "I have had a fever since last night.")
     assert problem("Afebrile at the clinic", *said) == "polarity", "the fever was said"

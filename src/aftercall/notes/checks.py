@@ -24,6 +24,7 @@ from aftercall.notes.lexicon import (
     ALLERGEN_CLASSES,
     ALLERGY_CUES,
     CLAIM_HEDGES,
+    NEGATIONS,
     PLAN_TERMS,
     RESOLVED,
     SIDES,
@@ -115,15 +116,20 @@ def allergens_of(segments: list[Segment]) -> set[str]:
     the answer to a question about allergies ("Any allergies to medicines?" "Yeah, codeine."), unless it says no."""
     found: set[str] = set()
     for position, segment in enumerate(segments):
+        before: set[str] = set()  # the drugs of the sentence before, when it names nothing else ("Penicillin.")
         for sentence in (p for s in sentences(segment.text) for p in _JOINED_CLAUSES.split(s)):
             words = tokens(sentence)
+            named = {m.name for m in drugs.defining(sentence)}
             if "can't take" in sentence.lower():
-                found |= {m.name for m in drugs.defining(sentence)}
+                found |= named
             cued = any(
                 w in ALLERGY_CUES and not set(words[max(0, i - 2) : i]) & _NOT_ALLERGY for i, w in enumerate(words)
             )
             if cued:  # ("Zyrtec for her allergies" treats one; "the risk of cross reaction" is a risk, not one)
-                found |= {m.name for m in drugs.defining(sentence)} | set(words) & ALLERGEN_CLASSES
+                found |= named | set(words) & ALLERGEN_CLASSES
+                if not named and not set(words) & NEGATIONS:  # "To Bactrim. I got hives all over." ("Lisinopril.
+                    found |= before  # No allergies." names none)
+            before = named if len(words) <= _BARE_NAME else set()
         question = segments[position - 1] if position else segment  # (the first turn answers nothing)
         answers = question.speaker != segment.speaker and _asks_about_allergies(question.text)
         if answers and not _says_no(question.text, segment.text):
@@ -132,6 +138,7 @@ def allergens_of(segments: list[Segment]) -> set[str]:
 
 
 _NOT_ALLERGY = frozenset(("for", "cross"))  # words before a cue that make it something else
+_BARE_NAME = 3  # words of a sentence that only names a drug ("Penicillin.", "Yeah, codeine.", "To Bactrim.")
 _JOINED_CLAUSES = re.compile(r",\s*(?:and|but|so|though|although|whereas)\s")  # a cue reaches its own clause
 
 
