@@ -97,6 +97,10 @@ def test_a_call_that_changes_language_is_cut_in_the_pause_before_the_first_utter
     assert parts[0][1] == parts[1][0]
     assert switch <= parts[1][0] <= switch + rate // 2, "the cut falls in the pause before the first French sentence"
     assert language_parts(_Detector(), samples[:switch], "fr") == [(0, switch, "en")]
+    back = np.concatenate([samples, samples[: 3 * int(3.5 * rate)]])  # three English sentences after the French
+    assert [language for _, _, language in language_parts(_Detector(), back, "fr")] == ["en", "fr", "en"]
+    brief = np.concatenate(said[:9] + said[9:11] + said[:9]).astype(np.float32)  # French for one window's time
+    assert [language for _, _, language in language_parts(_Detector(), brief, "fr")] == ["en", "fr", "en"]
     assert language_parts(_Detector(), np.zeros(3 * rate, dtype=np.float32), "fr") == [(0, 3 * rate, "fr")]
 
 
@@ -105,3 +109,5 @@ def test_pauses_are_the_quiet_stretches_between_utterances():
     samples = np.concatenate([np.full(rate, 0.3), np.zeros(rate // 2), np.full(rate, 0.3), np.zeros(rate // 20),
                               np.full(rate, 0.3)]).astype(np.float32)  # fmt: skip
     assert pauses(samples, 0, len(samples)) == [rate + rate // 4], "a 50 ms gap is no pause"
+    sparse = np.concatenate([np.zeros(4 * rate), samples, np.zeros(4 * rate)]).astype(np.float32)
+    assert rate * 4 + rate + rate // 4 in pauses(sparse, 0, len(sparse)), "mostly quiet: the pause is still one"

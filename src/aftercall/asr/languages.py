@@ -59,14 +59,16 @@ def language_parts(model: Any, samples: np.ndarray, default: str) -> list[tuple[
     for language in heard:
         current = language or current
         languages.append(current)
-    parts, start = [], 0
+    parts, start, spoken = [], 0, languages[0] if languages else default
     for i in range(1, len(languages)):
         if languages[i] != languages[i - 1]:
-            cut = _change(model, samples, (i - 1) * step, min((i + 1) * step, len(samples)), languages[i])
+            # (never before the last cut: a language heard for one window only keeps its part)
+            cut = _change(model, samples, max((i - 1) * step, start), min((i + 1) * step, len(samples)), languages[i])
             if cut > start:
-                parts.append((start, cut, languages[i - 1]))
+                parts.append((start, cut, spoken))
                 start = cut
-    parts.append((start, len(samples), languages[-1] if languages else default))
+            spoken = languages[i]  # (a cut at the part's own start: the part is all in the new language)
+    parts.append((start, len(samples), spoken))
     return parts
 
 
@@ -75,15 +77,16 @@ def _change(model: Any, samples: np.ndarray, lo: int, hi: int, new: str) -> int:
     (utterances run between pauses), or its quietest moment when none is."""
     edges = [lo, *pauses.pauses(samples, lo, hi), hi]
     for start, end in itertools.pairwise(edges):
-        if end - start >= SAMPLE_RATE and _sure_language(model, samples[start:end]) == new:
+        if _sure_language(model, samples[start:end]) == new:
             return start
     return pauses.quietest(samples, lo, hi)
 
 
 def _sure_language(model: Any, samples: np.ndarray) -> str | None:
-    """The language spoken in ``samples``, or None when they are silent or the model is not sure."""
+    """The language spoken in ``samples``, or None when they are under a second long, silent, or the model is not
+    sure."""
     audio = to_float(samples)
-    if _silent(audio):
+    if len(audio) < SAMPLE_RATE or _silent(audio):
         return None
     top, sureness, _ = model.detect_language(audio=audio, vad_filter=True)
     return top if sureness >= _SURE else None

@@ -7,7 +7,10 @@ import numpy as np
 
 from aftercall.media import SAMPLE_RATE, to_float
 
-_PAUSE_POWER = 0.1  # a pause between utterances: under this share of the surrounding speech's median power
+# A pause between utterances: 20 dB under the stretch's loud moments (its 90th percentile: a stretch mostly quiet
+# has a quiet median; a softer voice is seldom 20 dB under a louder one, a line's noise usually more).
+_PAUSE_POWER = 0.01
+_LOUD = 90
 
 
 def frame_energy(samples: np.ndarray) -> np.ndarray:
@@ -24,10 +27,10 @@ def quietest(samples: np.ndarray, start: int, end: int) -> int:
 
 
 def pauses(samples: np.ndarray, start: int, end: int) -> list[int]:
-    """The middle of each pause in ``samples[start:end]``: 200 ms or more at under a tenth of its median power."""
+    """The middle of each pause in ``samples[start:end]``: 200 ms or more 20 dB under its loud moments."""
     frame = SAMPLE_RATE // 10
     energy = frame_energy(samples[start:end])
-    quiet = energy < _PAUSE_POWER * np.median(energy)
+    quiet = energy < _PAUSE_POWER * np.percentile(energy, _LOUD)
     middles, run = [], 0
     for i, still in enumerate([*quiet, False]):
         if still:
