@@ -262,6 +262,8 @@ def test_a_statement_about_something_else_is_unsupported() -> None:
     assert problem("Knee pain after a fall", "Good morning, how are you today?") == "unsupported"
     assert problem("Fine tremor of the hands", "Your hands look normal.") == "unsupported", "a fine tremor: no normal"
     assert problem("CVA tenderness", "He had a stroke two years ago.") == "unsupported", "CVA: the flank"
+    assert problem("Sensation intact", "Okay. My feet are numb.") == "unsupported", "an acknowledgement is no finding"
+    assert problem("PMH: CVA", "I had a stroke in 2019.") is None, "a CVA alone is a stroke"
 
 
 def test_a_number_the_speaker_took_back_is_not_said() -> None:
@@ -502,6 +504,8 @@ def test_a_drug_answered_alone_before_the_reaction_it_gave_is_an_allergen() -> N
     assert problem("Codeine caused vomiting", *side_effect) is None, "no allergy cue: a side effect"
     taken = ("What do you take?", "Lisinopril. No allergies, though.")
     assert problem("Lisinopril daily", *taken) is None
+    warned = ("Amoxicillin. If you get hives, stop it.", "Okay.")
+    assert problem("Amoxicillin TID", *warned) is None, "a warning names no allergy"
 
 
 def test_a_word_that_denies_itself_denies_only_itself() -> None:

@@ -24,6 +24,7 @@ from aftercall.notes.lexicon import (
     ALLERGEN_CLASSES,
     ALLERGY_CUES,
     CLAIM_HEDGES,
+    CONDITIONS,
     NEGATIONS,
     PLAN_TERMS,
     RESOLVED,
@@ -127,8 +128,10 @@ def allergens_of(segments: list[Segment]) -> set[str]:
             )
             if cued:  # ("Zyrtec for her allergies" treats one; "the risk of cross reaction" is a risk, not one)
                 found |= named | set(words) & ALLERGEN_CLASSES
-                if not named and not set(words) & NEGATIONS:  # "To Bactrim. I got hives all over." ("Lisinopril.
-                    found |= before  # No allergies." names none)
+                # "To Bactrim. I got hives all over." ("Lisinopril. No allergies." names none, nor does a question
+                # or a warning: "Keflex. If you get hives, stop it.")
+                if not named and not set(words) & (NEGATIONS | CONDITIONS) and not asks(segment.text):
+                    found |= before
             before = named if len(words) <= _BARE_NAME else set()
         question = segments[position - 1] if position else segment  # (the first turn answers nothing)
         answers = question.speaker != segment.speaker and _asks_about_allergies(question.text)

@@ -88,13 +88,16 @@ def expanded(text: str) -> list[str]:
         result.append(token)
         if token in ABBREVIATIONS:
             result.extend(ABBREVIATIONS[token].split())
-        elif token in MEANINGS and (token != "fine" or (len(result) > 1 and result[-2] in _BEING)):
-            result.append(MEANINGS[token])  # "grip strength is good" is a grip strength intact ("fine tremor" is not)
+        elif token in MEANINGS and (token not in _SAID_OF or (len(result) > 1 and result[-2] in _BEING)):
+            result.append(MEANINGS[token])  # "grip strength is good" is a grip strength intact
     return result
 
 
+# Everyday words that mean normal only when said of something: "it's fine", "pulses are good" ("fine tremor",
+# "Okay." and "good morning" say nothing is normal).
+_SAID_OF = frozenset(("fine", "okay", "ok", "good"))
 _BEING = frozenset(("is", "are", "was", "were", "be", "been", "looks", "look", "feels", "feel", "seems", "it's",
-                    "that's", "he's", "she's", "i'm", "they're", "doing", "sleeping", "eating"))  # fmt: skip
+                    "he's", "she's", "i'm", "they're", "doing", "sleeping", "eating"))  # fmt: skip
 
 
 def content(text: str) -> list[str]:
