@@ -75,7 +75,9 @@ def test_two_workers_and_two_dispatchers_on_one_host_share_the_work_and_send_eac
     for name in ("worker-a", "worker-b"):  # each its own node name (on RabbitMQ a shared one stops the second)
         cluster.env["AFTERCALL_METRICS_PORT"] = str(free_port())  # and its own metrics port
         cluster.start(name, "worker", "--concurrency", "1")
-    deadline = time.monotonic() + 60
+    # (a worker whose first connection to the broker drops logs the error and reconnects, with Celery's growing
+    # back-off: in CI one was ready 60 s after it started)
+    deadline = time.monotonic() + 150
     while not all("ready." in cluster.log(name) for name in ("worker-a", "worker-b")):
         assert time.monotonic() < deadline, (cluster.log("worker-a"), cluster.log("worker-b"))
         time.sleep(0.2)
