@@ -105,15 +105,13 @@ class WhisperEngine:
             language = request.language
         else:
             raise TranscriptionError(f"Failed to transcribe: the model {name!r} only knows English")
-        probability, parts = None, [(0, len(samples), language)]
+        probability, mixed = None, False
         if language is None and model.model.is_multilingual:
             language, probability, mixed = detect_language(model, samples)
-            if mixed or request.mixed:  # "multi": each part in its own language, whatever the vote
-                # An interpreter, a switch mid-call: one language forced on speech in another sends Whisper into its
-                # sampling fallback, whose output is noise that varies from run to run.
-                parts = language_parts(model, samples, language)
-            else:
-                parts = [(0, len(samples), language)]  # the detected language, for the whole file
+            mixed = mixed or request.mixed  # "multi": each part in its own language, whatever the vote
+        # An interpreter, a switch mid-call: one language forced on speech in another sends Whisper into its sampling
+        # fallback, whose output is noise that varies from run to run.
+        parts = language_parts(model, samples, language) if mixed else [(0, len(samples), language)]
         words: list[RecognizedWord] = []
         for first, last, spoken in parts:
             for start, end in blocks(samples[first:last]):
