@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftercall.notes import checks, concepts, numbers, polarity, quantities, quotes, sides
+from aftercall.notes import checks, concepts, numbers, polarity, quantities, quotes, results, sides
 from aftercall.notes.evidence import Evidence
 from aftercall.notes.grounding import Transcript, ground
 from aftercall.notes.segments import Segment
@@ -876,6 +876,45 @@ def test_a_result_is_not_taken_from_another_test_or_a_condition() -> None:
     assert problem("CRP elevated", "If the CRP is high, we'll see you sooner.") == "result"
     assert problem("CRP elevated", "The CRP came back high, twenty-two.") is None
     assert problem("Urine culture negative", "We sent the urine culture, and it came back negative.") is None
+
+
+def result(claim: str, *texts: str) -> str | None:
+    return results.result(claim, evidence(*texts), set())
+
+
+def test_when_a_result_comes_back_is_not_a_result() -> None:
+    sending = ("We're sending a stool culture. That takes a couple of days.",)
+    assert result("Stool culture elevated", *sending) == "result", "a span of days measures no test"
+    assert result("Stool culture: no growth", *sending) == "result"
+    assert result("Potassium elevated", "Your potassium came back at five point nine.") is None
+
+
+def test_a_hedge_or_an_order_holds_for_the_rest_of_its_clause() -> None:
+    worried = "I'm worried about a clot, a DVT, so I'm getting an ultrasound of the leg."
+    assert result("Leg ultrasound: no DVT", worried) == "result", "the DVT is a worry, not a finding"
+    ordered = "Next, I'm ordering an echo, a heart catheterization to look at the coronary arteries."
+    assert problem("Cardiac cath: no coronary artery disease", ordered) == "result"
+    done = "We did the echo last week, and it showed a normal valve."
+    assert problem("Echo: normal valve", done) is None
+
+
+def test_results_said_with_other_words_are_results() -> None:
+    assert problem("Blood cultures grew staph", "Blood cultures were drawn. They're pending.") == "result"
+    assert problem("Phenytoin level subtherapeutic", "I'll check a phenytoin level today.") == "result"
+    assert problem("Phenytoin level subtherapeutic", "Your phenytoin level was low, six.") is None
+    assert problem("Chest x-ray demonstrates pneumonia", "I'm getting a chest x-ray.") == "result"
+
+
+def test_a_result_is_read_from_the_answer_to_a_question_about_the_test() -> None:
+    answered = ("When was your last mammogram?", "Two years ago, it was fine.")
+    assert problem("Last mammogram 2 yrs ago, normal", *answered) is None
+    unanswered = ("So my TSH was high?", "We'll know on Friday.")
+    assert problem("TSH elevated", *reversed(unanswered)) == "result"
+    assert problem("TSH elevated", "Was your TSH high?", "Yes, it was.") is None
+    planned = ("Does she need a CT?", "No. Her exam is normal and she's alert.")
+    assert problem("CT head normal", *planned) == "result", "a question about a plan is answered by a plan"
+    conditional = "If the ultrasound shows stones, I'll refer you."
+    assert problem("If ultrasound positive: refer to surgery", conditional) is None
 
 
 def test_a_diagnosis_the_clinician_then_says_the_patient_does_not_have_is_speculative() -> None:

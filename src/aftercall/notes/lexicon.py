@@ -83,7 +83,7 @@ ABBREVIATIONS: dict[str, str] = {
     "ed": "emergency", "pcp": "primary care doctor", "ot": "occupational therapy", "pt": "physical therapy patient",
     "ecg": "electrocardiogram ekg heart tracing", "ekg": "electrocardiogram ecg heart tracing",
     "cxr": "chest x-ray xray", "xr": "x-ray xray", "ct": "cat scan", "mri": "scan", "us": "ultrasound",
-    "echo": "echocardiogram ultrasound heart", "cbc": "blood count blood work labs",
+    "echo": "echocardiogram ultrasound heart", "cath": "catheterization", "cbc": "blood count blood work labs",
     "bmp": "metabolic panel blood work labs", "cmp": "metabolic panel blood work labs",
     "meds": "medications medicines", "med": "medication medicine",
     "lfts": "liver function blood work", "ua": "urinalysis urine", "hcg": "pregnancy test",
@@ -446,6 +446,8 @@ SIDES = {"left": "left", "right": "right", "lt": "left", "rt": "right", "bilater
 RESULT_WORDS = {
     "positive": "positive", "pos": "positive", "detected": "positive", "confirmed": "positive", "shows": "positive",
     "showed": "positive", "revealed": "positive", "reveals": "positive", "consistent": "positive",
+    "identified": "positive", "confirms": "positive", "demonstrates": "positive", "demonstrated": "positive",
+    "grew": "positive", "growing": "positive", "subtherapeutic": "low", "supratherapeutic": "high",
     "negative": "normal", "neg": "normal", "normal": "normal", "unremarkable": "normal", "clear": "normal",
     "wnl": "normal", "fine": "normal", "clean": "normal", "ok": "normal", "okay": "normal", "good": "normal",
     "stable": "normal",
@@ -454,7 +456,9 @@ RESULT_WORDS = {
 }
 # Result words a claim uses only as results (never "high blood pressure" or "low back pain").
 CLAIMED_RESULTS = frozenset(("positive", "pos", "detected", "confirmed", "shows", "showed", "revealed", "reveals",
-                             "negative", "neg", "normal", "unremarkable", "wnl", "elevated", "raised", "abnormal"))
+                             "negative", "neg", "normal", "unremarkable", "wnl", "elevated", "raised", "abnormal",
+                             "identified", "confirms", "demonstrates", "demonstrated", "grew", "growing",
+                             "subtherapeutic", "supratherapeutic"))
 PENDING = frozenset(("pending", "waiting", "await", "awaiting", "ordered", "order", "ordering", "send", "sending",
                      "sent", "drawn", "will", "we'll", "i'll", "gonna", "going", "tomorrow", "later", "yet", "should",
                      "schedule", "scheduled", "check", "checking", "get", "getting", "run", "running", "do", "draw"))
@@ -462,6 +466,8 @@ PENDING = frozenset(("pending", "waiting", "await", "awaiting", "ordered", "orde
 TESTS = frozenset((
     "x-ray", "xray", "radiograph", "mri", "ct", "scan", "ultrasound", "echo", "cbc", "labs", "ekg", "ecg", "culture",
     "panel", "test", "swab", "biopsy", "urinalysis", "ua", "spirometry", "doppler", "imaging", "duplex",
+    "arthrogram", "angiogram", "venogram", "mammogram", "eeg", "emg", "colonoscopy", "endoscopy", "egd", "cath",
+    "catheterization", "bmp", "cmp",
 ))
 # Words that make a diagnosis a possibility to exclude, not a diagnosis made.
 HEDGES = (

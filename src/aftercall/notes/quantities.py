@@ -220,8 +220,9 @@ def _clock_readings(value: float) -> set[float]:
 
 
 def _unit_word(mention: Mention) -> str:
-    """The word after a number that gives its unit, singular, past "more" ("x4 more weeks"), or ""."""
-    after = [w for w in mention.after[:2] if w not in _MORE]
+    """The word after a number that gives its unit, singular, past "more" ("x4 more weeks") or "of" ("a couple of
+    days"), or ""."""
+    after = [w for w in mention.after[:2] if w not in _MORE and w != "of"]
     return after[0].rstrip("s") if after else ""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from aftercall.notes.evidence import Evidence, parts
 from aftercall.notes.lexicon import (
@@ -17,7 +18,9 @@ from aftercall.notes.lexicon import (
     RESULT_WORDS,
     TESTS,
 )
-from aftercall.notes.numbers import numbers
+from aftercall.notes.numbers import mentions, numbers
+from aftercall.notes.polarity import confirms
+from aftercall.notes.quantities import spans_time
 from aftercall.notes.tokens import clauses, tokens
 from aftercall.notes.words import keys, says_hedge
 
@@ -36,15 +39,15 @@ def result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
             continue
         test = _tested(words, results)
         about = _about_test(test, evidence) if test else []
-        if not about:  # the evidence does not name the test: any result it gives must do
-            about = [evidence.text]
+        if not about and not _names(test, evidence.text):  # the test is not named: any result given must do
+            about = [_Piece(evidence.text, says_hedge(evidence.text, HEDGES))]
         given: set[str] = set()
-        for said in about:
+        for said, hedged in about:
             said_words = set(tokens(said))
-            if said_words & (PENDING | _IF) or says_hedge(said, HEDGES):
+            if said_words & (PENDING | _IF) or hedged:
                 continue  # (nor does one awaited: "if the CRP is high, we'll see you sooner")
             given |= {RESULT_WORDS[t] for t in said_words if t in RESULT_WORDS}
-            measured = [v for v in numbers(said) if v != 1]  # ("the first one was drawn" measures nothing)
+            measured = _measured(said)
             if measured and claimed <= {"high", "low", "normal"}:
                 given |= claimed
         if not claimed & given:
@@ -52,6 +55,13 @@ def result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
     return _headed_result(claim, evidence)
 
 
+def _measured(said: str) -> list[float]:
+    """The values a piece measures: not a one ("the first one was drawn"), a time of day or a span of time ("that
+    takes a couple of days" says when a result comes, not what it is)."""
+    return [v for m in mentions(said) if not spans_time(m) for v in m.values if v != 1]
+
+
+_NEED = frozenset(("need", "needs", "want", "wants"))
 _IF = frozenset(("if", "unless", "whether"))  # ("otherwise the CBC was normal" gives a result)
 _LEVELS = frozenset(("level", "levels"))  # "Vitamin D level low": a lab's value, so "low" claims a result
 _NOT_LABS = frozenset(("stress", "energy", "activity", "pain", "anxiety", "comfort", "noise", "fitness", "mood",
@@ -76,14 +86,14 @@ def _headed_result(claim: str, evidence: Evidence) -> str | None:
         return None
     head, finding = headed.group(1), headed.group(2)
     test = keys(head)
-    if not test & _test_keys() or set(tokens(head)) & NEGATIONS or set(tokens(finding)) & PENDING:
-        return None  # not a test ("MRI not indicated"), or a plan for one ("CBC: pending")
+    if not test & _test_keys() or set(tokens(head)) & (NEGATIONS | CONDITIONS) or set(tokens(finding)) & PENDING:
+        return None  # not a test ("MRI not indicated"), a plan for one ("CBC: pending", "If culture positive: ...")
     about = _about_test(test, evidence, answered=False)
-    for said in about:
+    for said, hedged in about:
         said_words = set(tokens(said))
-        if said_words & PENDING or says_hedge(said, HEDGES):
+        if said_words & PENDING or hedged:
             continue
-        if said_words & set(RESULT_WORDS) or keys(said) & keys(finding) - test or numbers(said):
+        if said_words & set(RESULT_WORDS) or keys(said) & keys(finding) - test or _measured(said):
             return None
     if numbers(finding) and not about:
         return None  # measured values of a test the evidence does not name: the number checks hold them
@@ -117,28 +127,63 @@ _LAB_NAME = re.compile(r"(?=.*\d)[a-z]+\d+[a-z0-9]*")  # "b12", "a1c", "t4": too
 _REFERS_BACK = 2  # pieces after a test is named in which "it", "that" or "they" still means the test
 
 
-def _about_test(test: frozenset[str], evidence: Evidence, *, answered: bool = True) -> list[str]:
+# Words that make the rest of a clause a test still to come ("I'm ordering a CT scan, a heart catheterization to look
+# at the arteries"); not those of one done ("We sent the culture, and it came back negative").
+_AWAITED = frozenset(("ordering", "sending", "pending", "waiting", "await", "awaiting", "will", "we'll", "i'll",
+                      "gonna", "tomorrow"))  # fmt: skip
+
+
+def _names(test: frozenset[str], text: str) -> bool:
+    """Whether ``text`` names the test by more than "blood" or "test"."""
+    return bool(test - _generic_test_keys() & (keys(text) | set(tokens(text))))
+
+
+class _Piece(NamedTuple):
+    """A comma-separated piece of the evidence, and whether its clause hedges it or awaits it up to there ("I want
+    to make sure this isn't a blood clot, a DVT": the DVT is a possibility, not a finding)."""
+
+    text: str
+    hedged: bool
+
+
+def _about_test(test: frozenset[str], evidence: Evidence, *, answered: bool = True) -> list[_Piece]:
     """The comma-separated pieces of the evidence that name the test (by more than "blood" or "test"), go on in the
-    same clause ("the chest x-ray, there's no pneumonia") or refer back to it with a pronoun ("that came back
-    negative"); without the questions' pieces unless ``answered``."""
+    same clause ("the chest x-ray, there's no pneumonia"), refer back to it with a pronoun ("that came back
+    negative") or answer a question about it ("When was your last colonoscopy?" "Five years ago, it was normal.");
+    without the questions' pieces unless ``answered``."""
     found = []
     since = _REFERS_BACK + 1
-    named = test - _generic_test_keys()
-    naming: set[str] = set(named)  # the words of the pieces that name it ("your yearly TB blood test, the QFT")
-    for turn in evidence.turns:
+    # the words of the pieces that name it ("your yearly TB blood test, the QFT")
+    naming: set[str] = set(test - _generic_test_keys())
+    asked_by: int | None = None  # the speaker who asked about the test in the turn before
+    for at, turn in enumerate(evidence.turns):
+        answering = asked_by is not None and asked_by != turn.speaker
+        asked_by = None
+        reply = evidence.turns[at + 1] if at + 1 < len(evidence.turns) else None
+        confirmed = reply is not None and reply.speaker != turn.speaker and confirms(reply.text)
         for part, asked in parts(turn.text):
-            if asked and not answered:
+            if asked and _names(test, part) and not set(tokens(part)) & (PENDING | _NEED):
+                asked_by = turn.speaker  # (of its result: "Does he need a CT?" is answered by a plan)
+            if asked and not (answered and confirmed):  # ("So the uric acid's high?" "Maybe." gives no result)
                 continue
             in_clause = False
-            for piece in part.split(","):
-                if named & (keys(piece) | set(tokens(piece))):
+            pieces = part.split(",")
+            for at, piece in enumerate(pieces):
+                lead = ",".join(pieces[: at + 1])
+                hedged = says_hedge(lead, HEDGES) or bool(set(tokens(lead)) & _AWAITED)
+                if _names(test, piece):
                     since, in_clause = 0, True
-                    found.append(piece)
+                    found.append(_Piece(piece, hedged))
                     naming |= keys(piece) | set(tokens(piece))
                     continue
                 since += 1
-                if in_clause or (since <= _REFERS_BACK and _refers_back(piece, test, frozenset(naming))):
-                    found.append(piece)
+                another = keys(piece) & _test_keys() - test - _generic_test_keys()
+                if (
+                    in_clause
+                    or (answering and not another)
+                    or (since <= _REFERS_BACK and _refers_back(piece, test, frozenset(naming)))
+                ):
+                    found.append(_Piece(piece, hedged))
     return found
 
 
