@@ -277,6 +277,12 @@ def test_a_number_the_speaker_took_back_is_not_said() -> None:
     assert problem("Rash x3 days", *corrected) == "number", "a sentence taken back by the next one"
     assert problem("Rash x4 days", *corrected) is None
     assert problem("2 puffs, no spacer", "Two puffs. No spacer.") is None
+    changed = "And the simvastatin, the ten, no, it's twenty now. At night."
+    assert problem("Simvastatin 10 mg qHS", changed) == "number", "', no, it's twenty' takes the ten back"
+    assert problem("Simvastatin 20 mg qHS", changed) is None
+    unit_again = ("How long has the cough been there?", "Five days. Maybe six. No, five days.")
+    assert problem("Cough x6 days", *unit_again) == "number", "a correction may say its unit again"
+    assert problem("Cough x5 days", *unit_again) is None
 
 
 def test_a_number_taken_back_leaves_what_it_measured() -> None:

@@ -45,10 +45,11 @@ NUMERIC = re.compile(r"\d+(?:\.\d+)?(?:[/:]\d+(?:\.\d+)?)*%?")
 
 
 # Speech corrects itself: "two in the morning... no, one in the morning"; "go up to twenty-five... actually, thirty";
-# "five, I mean six"; "heart rate eighty-eight, no, sorry, eighty-six"; "Four days. No, five"; "Ten months? No, wait,
-# eight." What was taken back runs from the first number of the clause before such a correction (back to its comma)
-# up to the correction, or, where that clause holds no number, back to the sentence's start; the words that say what
-# the number measures stay ("heart rate ... eighty-six"). A plain ", no" is no correction: "two puffs, no spacer".
+# "five, I mean six"; "heart rate eighty-eight, no, sorry, eighty-six"; "twenty, no, it's forty"; "Four days. No,
+# five days"; "Ten months? No, wait, eight." What was taken back runs from the first number of the clause before
+# such a correction (back to its comma) up to the correction, or, where that clause holds no number, back to the
+# sentence's start; the words that say what the number measures stay ("heart rate ... eighty-six"). A plain ", no"
+# is no correction: "two puffs, no spacer".
 _SPOKEN_NUMBER = rf"(?:\d+(?:\.\d+)?|(?:{'|'.join((*_UNITS, *_TEENS, *_TENS))})(?:-\w+)?)\b"
 _NUMBER_RUN = re.compile(
     rf"\b{_SPOKEN_NUMBER}(?:(?:\s+|-)(?:(?:over|and|point|hundred|thousand)\s+)*{_SPOKEN_NUMBER})*", re.IGNORECASE
@@ -56,7 +57,8 @@ _NUMBER_RUN = re.compile(
 _TAKEN_BACK = re.compile(
     r"[^.?!;]*(?:(?:\.\.\.|…|—|--)\s*(?=(?:no|actually|sorry|i mean|wait|make that)\b)"
     r"|,\s*(?:no,\s*)?(?=(?:actually|sorry|i mean|wait|make that)\b)"
-    rf"|[.!?]\s+(?=no,?\s+(?:(?:wait|sorry|actually),?\s+)?{_SPOKEN_NUMBER}\s*(?:[,.;!?]|$)))",
+    rf"|,\s*no,\s*(?=(?:(?:it's|it is|it was|that's|make it)\s+)?{_SPOKEN_NUMBER})"
+    rf"|[.!?]\s+(?=no,?\s+(?:(?:wait|sorry|actually),?\s+)?{_SPOKEN_NUMBER}(?:\s+[a-z]+)?\s*(?:[,.;!?]|$)))",
     re.IGNORECASE,
 )
 
