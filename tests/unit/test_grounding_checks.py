@@ -460,6 +460,15 @@ def test_a_question_and_its_answer_are_read_together() -> None:
     assert polarity.readings("cough", ev) == {False}
 
 
+def test_exam_findings_the_evidence_denies_are_not_affirmed() -> None:
+    exam = "Heart sounds regular, no murmur. Belly's soft, no mass I can feel. Lungs clear, no crackles."
+    assert problem("Soft systolic murmur", exam) == "polarity", "one finding word is enough"
+    assert problem("Palpable abdominal mass", exam) == "polarity"
+    assert problem("Bibasilar rales", exam) == "polarity", "rales are crackles"
+    assert problem("No murmur, no abdominal mass", exam) is None
+    assert problem("No scleral icterus", "Your eyes aren't yellow, no yellowing at all.") is None
+
+
 def test_a_finding_asked_about_a_part_said_to_be_fine_is_denied() -> None:
     said = ("What about your hair, any thinning or falling out?", "No, hair's fine actually.")
     assert problem("Endorses hair thinning", *said) == "polarity"
