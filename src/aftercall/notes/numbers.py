@@ -51,6 +51,7 @@ NUMERIC = re.compile(r"\d+(?:\.\d+)?(?:[/:]\d+(?:\.\d+)?)*%?")
 # sentence's start; the words that say what the number measures stay ("heart rate ... eighty-six"). A plain ", no"
 # is no correction: "two puffs, no spacer".
 _SPOKEN_NUMBER = rf"(?:\d+(?:\.\d+)?|(?:{'|'.join((*_UNITS, *_TEENS, *_TENS))})(?:-\w+)?)\b"
+_A_UNIT = rf"(?:{'|'.join(sorted(_COUNTED))}|milligram)s?"  # ("No, three days." says its unit again)
 _NUMBER_RUN = re.compile(
     rf"\b{_SPOKEN_NUMBER}(?:(?:\s+|-)(?:(?:over|and|point|hundred|thousand)\s+)*{_SPOKEN_NUMBER})*", re.IGNORECASE
 )
@@ -58,7 +59,7 @@ _TAKEN_BACK = re.compile(
     r"[^.?!;]*(?:(?:\.\.\.|…|—|--)\s*(?=(?:no|actually|sorry|i mean|wait|make that)\b)"
     r"|,\s*(?:no,\s*)?(?=(?:actually|sorry|i mean|wait|make that)\b)"
     rf"|,\s*no,\s*(?=(?:(?:it's|it is|it was|that's|make it)\s+)?{_SPOKEN_NUMBER})"
-    rf"|[.!?]\s+(?=no,?\s+(?:(?:wait|sorry|actually),?\s+)?{_SPOKEN_NUMBER}(?:\s+[a-z]+)?\s*(?:[,.;!?]|$)))",
+    rf"|[.!?]\s+(?=no,?\s+(?:(?:wait|sorry|actually),?\s+)?{_SPOKEN_NUMBER}(?:\s+{_A_UNIT})?\s*(?:[,.;!?]|$)))",
     re.IGNORECASE,
 )
 
