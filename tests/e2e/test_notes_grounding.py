@@ -79,11 +79,11 @@ def test_a_good_models_wrong_statements_are_stopped_and_each_drop_is_accounted_f
 @pytest.mark.timeout(900)  # the development set twice, each about two and a half minutes on two cores
 def test_the_benchmark_holds_its_figures_on_the_development_set() -> None:
     """A regression guard on the conversations the checks were developed on, at the figures docs/notes.md reports
-    (forty-nine conversations; rules alone: recall 0.832, leak 0.106; with the fallible second reading: 0.788,
+    (fifty-three conversations; rules alone: recall 0.820, leak 0.108; with the fallible second reading: 0.778,
     0.059), less a margin of a few items. These are not the issue's targets (recall >= 0.90, leak <= 0.03), which
     are not met; the held-out conversations are not run here: they measure whether this generalises."""
     module = benchmark()
-    for judge, least_recall, most_leak in (("off", 0.828, 0.110), ("on", 0.784, 0.063)):
+    for judge, least_recall, most_leak in (("off", 0.816, 0.112), ("on", 0.774, 0.063)):
         tally = module.run(["dev"], judge, False)
         kept, correct = tally.rate(None, True)
         leaked, wrong = tally.rate(None, False)
