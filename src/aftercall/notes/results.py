@@ -168,8 +168,8 @@ def _about_test(test: frozenset[str], evidence: Evidence, *, answered: bool = Tr
                 continue
             in_clause = False
             pieces = part.split(",")
-            for at, piece in enumerate(pieces):
-                lead = ",".join(pieces[: at + 1])
+            for n, piece in enumerate(pieces):
+                lead = ",".join(pieces[: n + 1])
                 hedged = says_hedge(lead, HEDGES) or bool(set(tokens(lead)) & _AWAITED)
                 if _names(test, piece):
                     since, in_clause = 0, True
