@@ -9,6 +9,7 @@ from aftercall.notes import checks, concepts, numbers, polarity, quantities, quo
 from aftercall.notes.evidence import Evidence
 from aftercall.notes.grounding import Transcript, ground
 from aftercall.notes.segments import Segment
+from aftercall.notes.words import keys
 
 
 def turns(*texts: str, first: int = 1) -> tuple[Segment, ...]:
@@ -1128,3 +1129,17 @@ def test_a_span_after_a_count_and_a_number_said_again_without_a_yes() -> None:
     assert problem("Check glucose q1-2h", "Check her sugar every one to two hours.") is None
     assert problem("Took 2.5 puffs", "I took two puffs and a half hour later it was fine.") == "number"
     assert problem("Walked for 1.5 hours", "I walked for an hour and a half.") is None
+
+
+def test_a_trip_or_a_near_fall_is_no_fall() -> None:
+    said = ("Any falls?", "No falls. I tripped on the rug once, caught myself on the counter.")
+    assert problem("Reports a fall at home", *said) == "polarity", "tripping is not falling"
+    assert problem("No falls; near-fall after tripping on rug", *said) is None, "a near-fall claims no fall"
+    assert problem("Fall at home last week", "I tripped and fell in the kitchen last week.") is None
+    assert polarity.readings("fainted", evidence("I almost fainted in the shower.")) == set()
+
+
+def test_test_names_make_keys_one_name_at_a_time() -> None:
+    """No key joins one test's name to the next in the list ("imaging" + "labs" made "imagin", so "imagine")."""
+    assert not keys("I can't imagine") & results._test_keys()
+    assert {"mri", "cbc", "imag"} <= results._test_keys()

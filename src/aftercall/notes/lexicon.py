@@ -224,7 +224,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("weakness", "weak"),
     ("leg", "legs", "lower extremity", "lower extremities", "lower limb", "lower limbs", "calf", "calves", "shin"),
     ("arm", "arms", "upper extremity", "upper extremities", "upper limb", "upper limbs"),
-    ("fall", "fell", "fallen", "tripped"),
+    ("fall", "fell", "fallen"),
     ("depression", "depressed", "low mood", "feeling down", "sad", "hopeless", "mood low"),
     ("anxiety", "anxious", "worried", "nervous", "panic", "on edge", "worry"),
     ("suicidal ideation", "thoughts of suicide", "suicidal thoughts", "kill myself", "end my life",

@@ -183,6 +183,9 @@ def _polarities(wanted: set[str], clause: str) -> set[bool]:
 _HOW_MUCH = (["mild"], ["moderate"], ["some"], ["slight"], ["trace"])  # ("no significant weight loss" stays denied)
 
 
+_SHORT_OF = frozenset(("near", "nearly", "almost"))
+
+
 def word_readings(text: str) -> list[tuple[str, bool, bool]]:
     """Each content word of ``text`` with whether a negation before it in its part denies it, and whether it
     stands under a condition. A negation reaches to the end of its comma-separated part and on through the short
@@ -199,9 +202,12 @@ def word_readings(text: str) -> list[tuple[str, bool, bool]]:
         if words and all(w in NEGATIONS for w in words):
             continue  # an answer's bare "No," denies nothing that follows it in the sentence
         for at, word in enumerate(words):
-            if word in AFTER_NEGATIONS:
+            if word in AFTER_NEGATIONS or word in _SHORT_OF:
                 continue
-            if words[at + 1 : at + 2] and words[at + 1] in AFTER_NEGATIONS:
+            if at and words[at - 1] in _SHORT_OF:
+                if content(word) and word not in UNITS:
+                    result.append((word, denied, True))  # "a near-fall", "almost fainted": it did not happen
+            elif words[at + 1 : at + 2] and words[at + 1] in AFTER_NEGATIONS:
                 result.append((word, True, conditional))  # "fever free"
             elif word in NEGATIONS:
                 denied = True

@@ -102,7 +102,7 @@ def _headed_result(claim: str, evidence: Evidence) -> str | None:
 
 @lru_cache(maxsize=1)
 def _test_keys() -> frozenset[str]:
-    return keys(" ".join(TESTS))
+    return frozenset().union(*(keys(test) for test in TESTS))  # each name alone: no key joins two of them
 
 
 @lru_cache(maxsize=1)
