@@ -8,9 +8,9 @@ from functools import lru_cache
 
 from aftercall.notes import drugs
 from aftercall.notes.evidence import Evidence, asks, parts
-from aftercall.notes.lexicon import CONDITIONS, NEGATIONS, TESTS
+from aftercall.notes.lexicon import CONDITIONS, NEGATIONS
 from aftercall.notes.tokens import tokens
-from aftercall.notes.words import keys, says_hedge, stem
+from aftercall.notes.words import keys, says_hedge, stem, test_keys
 
 # Words of a claim that state an action as done or decided ("started" only of a drug: "cough started Monday" is
 # when a symptom began).
@@ -89,7 +89,7 @@ def put_off(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
 
 def _object(claim: str) -> frozenset[str]:
     """What the claim's action is done to: its drugs or tests where it names some, else its other words."""
-    named = {f"rx:{m.name.lower()}" for m in drugs.medications(claim)} | (keys(claim) & _test_keys())
+    named = {f"rx:{m.name.lower()}" for m in drugs.medications(claim)} | (keys(claim) & _test_name_keys())
     if named:
         return frozenset(named)
     done = {stem(w) for w in _DONE | _STARTED}
@@ -98,13 +98,13 @@ def _object(claim: str) -> frozenset[str]:
 
 def _names_another(piece: str, what: frozenset[str]) -> bool:
     """Whether ``piece`` names a drug or a test that is not the claim's ("we don't need an MRI of the knee")."""
-    others = {f"rx:{m.name.lower()}" for m in drugs.medications(piece)} | (keys(piece) & _test_keys())
+    others = {f"rx:{m.name.lower()}" for m in drugs.medications(piece)} | (keys(piece) & _test_name_keys())
     return bool(others - what)
 
 
 @lru_cache(maxsize=1)
-def _test_keys() -> frozenset[str]:
-    return keys(" ".join(TESTS)) - keys("test tests blood")
+def _test_name_keys() -> frozenset[str]:
+    return test_keys() - keys("test tests blood work")  # ("blood work" names a test; "working" does not)
 
 
 _WHEN_KEYS = frozenset(stem(w) for w in _WHEN)

@@ -20,7 +20,7 @@ from aftercall.notes.lexicon import (
 )
 from aftercall.notes.numbers import numbers
 from aftercall.notes.tokens import clauses, tokens
-from aftercall.notes.words import content, keys, stem, term_keys, terms
+from aftercall.notes.words import content, is_finding, keys, stem, term_keys, terms, test_keys
 
 _COUNT_WORDS = 4  # an answer opening with how often, this short ("Once", "Two times", "A couple times"), says yes
 _HOW_OFTEN = frozenset(("once", "twice", "times", "couple", "few", "several"))
@@ -106,7 +106,7 @@ def _tested_negative(part: str) -> frozenset[str]:
         said = tokens(piece)
         at = next((i for i, w in enumerate(said) if w in TESTS), None)
         if at:
-            return keys(" ".join(said[:at])) - keys(" ".join(TESTS))
+            return keys(" ".join(said[:at])) - test_keys()
     return frozenset()
 
 
@@ -183,7 +183,7 @@ def _polarities(wanted: set[str], clause: str) -> set[bool]:
 _HOW_MUCH = (["mild"], ["moderate"], ["some"], ["slight"], ["trace"])  # ("no significant weight loss" stays denied)
 
 
-_SHORT_OF = frozenset(("near", "nearly", "almost"))
+_SHORT_OF = frozenset(("near", "nearly", "almost"))  # before a finding: it nearly happened, so it did not
 
 
 def word_readings(text: str) -> list[tuple[str, bool, bool]]:
@@ -202,11 +202,10 @@ def word_readings(text: str) -> list[tuple[str, bool, bool]]:
         if words and all(w in NEGATIONS for w in words):
             continue  # an answer's bare "No," denies nothing that follows it in the sentence
         for at, word in enumerate(words):
-            if word in AFTER_NEGATIONS or word in _SHORT_OF:
+            if word in AFTER_NEGATIONS:
                 continue
-            if at and words[at - 1] in _SHORT_OF:
-                if content(word) and word not in UNITS:
-                    result.append((word, denied, True))  # "a near-fall", "almost fainted": it did not happen
+            if at and words[at - 1] in _SHORT_OF and is_finding(word):
+                result.append((word, denied, True))  # "a near-fall", "almost fainted": the finding did not happen
             elif words[at + 1 : at + 2] and words[at + 1] in AFTER_NEGATIONS:
                 result.append((word, True, conditional))  # "fever free"
             elif word in NEGATIONS:

@@ -16,13 +16,12 @@ from aftercall.notes.lexicon import (
     PENDING,
     PRONOUNS,
     RESULT_WORDS,
-    TESTS,
 )
 from aftercall.notes.numbers import mentions, numbers
 from aftercall.notes.polarity import confirms
 from aftercall.notes.quantities import spans_time
 from aftercall.notes.tokens import clauses, tokens
-from aftercall.notes.words import keys, says_hedge
+from aftercall.notes.words import keys, says_hedge, test_keys
 
 
 def result(claim: str, evidence: Evidence, _allergens: set[str]) -> str | None:
@@ -86,7 +85,7 @@ def _headed_result(claim: str, evidence: Evidence) -> str | None:
         return None
     head, finding = headed.group(1), headed.group(2)
     test = keys(head)
-    if not test & _test_keys() or set(tokens(head)) & (NEGATIONS | CONDITIONS) or set(tokens(finding)) & PENDING:
+    if not test & test_keys() or set(tokens(head)) & (NEGATIONS | CONDITIONS) or set(tokens(finding)) & PENDING:
         return None  # not a test ("MRI not indicated"), a plan for one ("CBC: pending", "If culture positive: ...")
     about = _about_test(test, evidence, answered=False)
     for said, hedged in about:
@@ -101,11 +100,6 @@ def _headed_result(claim: str, evidence: Evidence) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _test_keys() -> frozenset[str]:
-    return frozenset().union(*(keys(test) for test in TESTS))  # each name alone: no key joins two of them
-
-
-@lru_cache(maxsize=1)
 def _generic_test_keys() -> frozenset[str]:
     return keys("blood test work lab labs result results level")
 
@@ -117,7 +111,7 @@ def _tested(words: list[str], results: frozenset[str]) -> frozenset[str]:
     first = next(i for i, w in enumerate(words) if w in results)
     before = [w for w in words[:first] if w not in RESULT_WORDS]
     said = before or [w for w in words[first + 1 :] if w not in RESULT_WORDS]
-    named = [w for w in said if keys(w) & _test_keys() - _generic_test_keys()]
+    named = [w for w in said if keys(w) & test_keys() - _generic_test_keys()]
     return keys(" ".join(named or said)) | {w for w in named or said if _LAB_NAME.fullmatch(w)}
 
 
@@ -177,7 +171,7 @@ def _about_test(test: frozenset[str], evidence: Evidence, *, answered: bool = Tr
                     naming |= keys(piece) | set(tokens(piece))
                     continue
                 since += 1
-                another = keys(piece) & _test_keys() - test - _generic_test_keys()
+                another = keys(piece) & test_keys() - test - _generic_test_keys()
                 if (
                     in_clause
                     or (answering and not another)
@@ -198,7 +192,7 @@ def _refers_back(piece: str, test: frozenset[str], naming: frozenset[str]) -> bo
     one that names another thing ("the TB one was fine", where the test named was a CMP) or names another test."""
     words = tokens(piece)[:3]
     pronouns = [at for at, w in enumerate(words) if w in PRONOUNS]
-    if not pronouns or keys(piece) & _test_keys() - test - _generic_test_keys():
+    if not pronouns or keys(piece) & test_keys() - test - _generic_test_keys():
         return False
     at = pronouns[0]
     if words[at] not in ("one", "ones") or at == 0 or words[at - 1] in _ONE_AFTER:

@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from aftercall.notes import drugs
-from aftercall.notes.lexicon import ABBREVIATIONS, GENDERS, MEANINGS, NEGATIONS, NOT_FINDINGS, SYNONYMS, UNITS
+from aftercall.notes.lexicon import ABBREVIATIONS, GENDERS, MEANINGS, NEGATIONS, NOT_FINDINGS, SYNONYMS, TESTS, UNITS
 from aftercall.notes.numbers import NUMBER_WORDS, NUMERIC
 from aftercall.notes.tokens import sentences, tokens
 
@@ -124,6 +124,13 @@ def keys(text: str) -> frozenset[str]:
         if a.isalpha() and b.isalpha() and len(a + b) >= _JOINED and content(a) and content(b)
     }
     return frozenset({stem(w) for w in content(text)} | joined | set(terms(text)) | _medications(text))
+
+
+@lru_cache(maxsize=1)
+def test_keys() -> frozenset[str]:
+    """The keys of the tests' names, each name read alone: read as one text, neighbours would join into keys no test
+    has ("imaging" and "labs" into "imagin", which "imagine" has)."""
+    return frozenset().union(*(keys(name) for name in TESTS))
 
 
 def _medications(text: str) -> set[str]:
