@@ -3,7 +3,8 @@
 Synthetic two-voice speech (espeak-ng + sox, made at run time). Two scenarios, each in alternating rounds:
 
 * long job: one file of a few minutes;
-    bare      faster-whisper called directly on the file, with the options and model a job uses;
+    bare      faster-whisper called directly on the file, with the options and model a job uses, on every core
+              (and, for comparison, on one thread: on a small machine often the faster of the two);
     service   the same file as a job through a running `aftercall serve` (POST, poll until finished), with
               `diarize: false` so that both sides do the same work;
     diarized  the same job with speakers told apart (the default);
@@ -161,14 +162,18 @@ def main() -> None:
             usable_cores()
         )  # as many threads as cores, as the service's job alone gets (faster-whisper's default: 4)
         model = WhisperModel(resolve("tiny.en", tmpdir), device="cpu", compute_type="int8", cpu_threads=cores)
-        runs: dict[str, list[float]] = {k: [] for k in ("bare", "service", "diarized", "batch bare", "batch service")}
+        one_thread = WhisperModel(resolve("tiny.en", tmpdir), device="cpu", compute_type="int8", cpu_threads=1)
+        sides = ("bare", "bare 1 thread", "service", "diarized", "batch bare", "batch service")
+        runs: dict[str, list[float]] = {k: [] for k in sides}
         try:
             with server.client() as api:
                 service_seconds(api, f"{base}/{speech.name}", diarize=True)  # warm-up: loads the model in the server
                 bare_engine_seconds(model, speech)  # warm-up
+                bare_engine_seconds(one_thread, speech)
                 before = stage_seconds(api)
                 for _ in range(args.rounds):
                     runs["bare"].append(bare_engine_seconds(model, speech))
+                    runs["bare 1 thread"].append(bare_engine_seconds(one_thread, speech))
                     runs["service"].append(service_seconds(api, f"{base}/{speech.name}", diarize=False))
                     runs["diarized"].append(service_seconds(api, f"{base}/{speech.name}", diarize=True))
                     if shorts:
@@ -184,11 +189,11 @@ def main() -> None:
     settings = " ".join(args.env) or "defaults"
     print(f"service settings: {settings}; model tiny.en int8; {args.rounds} alternating rounds; {cores} usable cores")
     print(f"long job, {duration:.1f} s of speech:")
-    for key in ("bare", "service", "diarized"):
+    for key in ("bare", "bare 1 thread", "service", "diarized"):
         print(f"  {key:<15} median {m[key]:6.2f} s  RTF {m[key] / duration:.3f}   runs {_rounded(runs[key])}")
     print(
         f"  service/bare {m['service'] / m['bare']:.3f}  diarized/bare {m['diarized'] / m['bare']:.3f}"
-        "  (target for each <= 1.05)"
+        f"  (target for each <= 1.05); service/bare 1 thread {m['service'] / m['bare 1 thread']:.3f}"
     )
     if shorts:
         print(f"batch of {len(shorts)} files, {short_total:.1f} s of speech in all:")

@@ -22,7 +22,7 @@ from aftercall.asr import SpeechToText
 from aftercall.asr.deepgram import DeepgramEngine
 from aftercall.asr.openai import OpenAIEngine
 from aftercall.asr.whisper import WhisperEngine
-from aftercall.cores import CoreShare, jobs_at_once, one_blas_thread, usable_cores
+from aftercall.cores import CoreShare, few_malloc_arenas, jobs_at_once, one_blas_thread, usable_cores
 from aftercall.diarization.local import LocalDiarizer
 from aftercall.errors import ConfigurationError, DataDirInUse
 from aftercall.jobstore import schema
@@ -327,7 +327,8 @@ def object_store(settings: Settings, signer: LinkSigner) -> ObjectStore:
 
 def speech_to_text(settings: Settings, *, parallel: int = 1, cores: CoreShare | None = None) -> SpeechToText:
     """The configured speech-to-text engine (nothing is loaded or contacted until the first job), serving
-    ``parallel`` jobs at once on the ``cores`` they share (by default every usable core, for one job at a time)."""
+    ``parallel`` jobs at once on the ``cores`` they share (by default every usable core, for one job at a time); a
+    long job alone transcribes as many blocks at once as it has cores."""
     if settings.asr_engine == "deepgram":
         if not settings.deepgram_api_key:
             raise ConfigurationError("AFTERCALL_ASR_ENGINE=deepgram needs AFTERCALL_DEEPGRAM_API_KEY")
@@ -343,13 +344,15 @@ def speech_to_text(settings: Settings, *, parallel: int = 1, cores: CoreShare | 
             model=settings.openai_asr_model,
             timeout=settings.remote_asr_timeout_seconds,
         )
+    share = _share(cores)
+    few_malloc_arenas()  # its blocks run in threads of their own
     return WhisperEngine(
         english_model=settings.asr_model_en,
         multilingual_model=settings.asr_model_multilingual,
         cache_dir=settings.model_cache_dir,
-        threads=_fixed(settings.asr_cpu_threads) if settings.asr_cpu_threads else _share(cores).threads,
+        threads=_fixed(settings.asr_cpu_threads) if settings.asr_cpu_threads else share.threads,
         beam_size=settings.asr_beam_size,
-        parallel=parallel,
+        parallel=max(parallel, settings.asr_cpu_threads or share.cores),  # jobs, or one job's blocks, at once
     )
 
 

@@ -7,6 +7,7 @@ core."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import threading
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ from pathlib import Path
 from threadpoolctl import threadpool_limits
 
 MOST_JOBS = 8  # the most jobs run at once by default (each holds its decoded audio in memory)
+_M_ARENA_MAX = -8  # glibc's mallopt parameter for the most malloc arenas
+_MALLOC_ARENAS = 2
 _CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # a container's CPU quota (cgroup v2): "max 100000" or "200000 100000"
 
 
@@ -32,6 +35,18 @@ def one_blas_thread() -> None:
     (benchmarks/asr_overhead.py: a long job with speakers took 8 % longer than one without; on one thread, no
     longer)."""
     threadpool_limits(limits=1, user_api="blas")
+
+
+def few_malloc_arenas() -> None:
+    """At most two malloc arenas in this process (with glibc; elsewhere nothing changes). glibc gives a thread that
+    allocates while another does an arena of its own, and keeps in it what the thread freed: the speech engine's
+    blocks, each transcribed in a thread of its own, would each keep the hundreds of MB its voice detection and
+    spectrogram took (benchmarks/decode_memory.py --job: a 6-hour job peaked at 1.79 GB, 1.48 GB with two)."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc
+        return
+    mallopt(_M_ARENA_MAX, _MALLOC_ARENAS)
 
 
 def jobs_at_once(asked: int) -> int:

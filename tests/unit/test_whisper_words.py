@@ -2,13 +2,19 @@
 moments, the language of a call and where a call that changes language changes it."""
 
 import itertools
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
-from aftercall.asr import RecognizedWord
+from aftercall.asr import AsrRequest, RecognizedWord
 from aftercall.asr.languages import detect_language, language_parts
 from aftercall.asr.pauses import pauses
-from aftercall.asr.whisper import _BLOCK_SECONDS, add_word, blocks
+from aftercall.asr.whisper import _BLOCK_SECONDS, _CUT_SEARCH_SECONDS, WhisperEngine, _OneAtATime, add_word, blocks
 
 
 def joined(*pieces: tuple[str, float, float]) -> list[tuple[str, float, float]]:
@@ -41,16 +47,85 @@ def test_long_audio_is_cut_into_blocks_at_its_quiet_moments():
     rate = 16_000
     rng = np.random.default_rng(0)
     samples = (0.1 * rng.standard_normal(int(2.5 * _BLOCK_SECONDS * rate))).astype(np.float32)
-    pause = (_BLOCK_SECONDS - 7) * rate  # a 300 ms pause 7 s before the first block would end
+    pause = (len(samples) // 3) - 7 * rate  # a 300 ms pause 7 s before the first third
     samples[pause : pause + rate * 3 // 10] = 0.0
     ranges = blocks(samples)
-    assert len(ranges) == 3
+    assert len(ranges) == 3, "as few as keep each about 5 minutes long at most"
     assert ranges[0][0] == 0
     assert ranges[-1][1] == len(samples)
     assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges)), "contiguous"
-    assert all(end - start <= _BLOCK_SECONDS * rate for start, end in ranges)
+    assert all(end - start <= (_BLOCK_SECONDS + _CUT_SEARCH_SECONDS) * rate for start, end in ranges)
     assert pause <= ranges[0][1] <= pause + rate * 3 // 10, "the first cut falls in the pause"
     assert blocks(samples[: 10 * rate]) == [(0, 10 * rate)]
+
+
+class _Model:
+    """Stands in for a loaded faster-whisper model: it hears one word in each second of the audio it is given, named
+    for the second of the call it is at (``_clock``), and notes how many blocks it was transcribing at once."""
+
+    def __init__(self, *, fail_at: float | None = None) -> None:
+        self.model = SimpleNamespace(is_multilingual=False)
+        self.running = self.most = 0
+        self.lock = threading.Lock()
+        self.fail_at = fail_at
+
+    def transcribe(self, audio: np.ndarray, **options: object) -> tuple[Iterator[SimpleNamespace], SimpleNamespace]:
+        return self._segments(audio), SimpleNamespace(language="en")
+
+    def _segments(self, audio: np.ndarray) -> Iterator[SimpleNamespace]:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            values, firsts = np.unique(audio, return_index=True)
+            for first, value in sorted(zip(firsts, values, strict=True)):
+                time.sleep(0.002)
+                if value == 0:
+                    continue
+                if self.fail_at is not None and value - 1 >= self.fail_at:
+                    raise RuntimeError("the model failed")
+                start = first / 16_000
+                word = SimpleNamespace(word=f" {value - 1:g}", start=start, end=start + 0.5, probability=0.9)
+                yield SimpleNamespace(words=[word], end=start + 0.5)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+def _engine(model: _Model, cores: list[int]) -> WhisperEngine:
+    engine = WhisperEngine(
+        english_model="tiny.en", multilingual_model="", cache_dir=Path("."), threads=lambda: cores[0], beam_size=5
+    )
+    engine._models["tiny.en"] = {threads: model for threads in range(1, 9)}  # no real model: the scheduling alone
+    return engine
+
+
+def _clock(seconds: int) -> np.ndarray:
+    """A call with a pause of 100 ms at the start of every second, and after it sound at a level that says which
+    second of the call it is."""
+    level = np.repeat(np.arange(1, seconds + 1, dtype=np.float32), 16_000).reshape(seconds, 16_000)
+    level[:, :1600] = 0.0
+    return level.reshape(-1)
+
+
+def test_the_blocks_of_a_long_call_run_together_and_their_words_come_back_in_order():
+    model, reported = _Model(), []
+    recognition = _engine(model, [2]).transcribe(_clock(600), AsrRequest(language="en"), reported.append)
+    assert model.most == 2, "two cores: two blocks at once"
+    assert [w.text for w in recognition.words] == [f" {second}" for second in range(600)], "every word, in order"
+    assert all(w.start == pytest.approx(float(w.text) + 0.1) for w in recognition.words), "timed in the call"
+    assert reported, "progress is reported"
+    assert reported[-1] >= 599
+
+    model = _Model()
+    _engine(model, [1]).transcribe(_clock(600), AsrRequest(language="en"), lambda seconds: None)
+    assert model.most == 1, "one core: one block at a time"
+
+
+def test_a_block_that_fails_fails_the_job():
+    model = _Model(fail_at=400)
+    with pytest.raises(RuntimeError, match="the model failed"):
+        _engine(model, [2]).transcribe(_clock(900), AsrRequest(language="en"), lambda seconds: None)
 
 
 class _Detector:
@@ -111,3 +186,28 @@ def test_pauses_are_the_quiet_stretches_between_utterances():
     assert pauses(samples, 0, len(samples)) == [rate + rate // 4], "a 50 ms gap is no pause"
     sparse = np.concatenate([np.zeros(4 * rate), samples, np.zeros(4 * rate)]).astype(np.float32)
     assert rate * 4 + rate + rate // 4 in pauses(sparse, 0, len(sparse)), "mostly quiet: the pause is still one"
+
+
+def test_spectrograms_are_computed_one_at_a_time_in_the_process():
+    computing, most, lock = [0], [0], threading.Lock()
+
+    class Extractor:
+        sampling_rate = 16_000
+
+        def __call__(self, audio: np.ndarray) -> np.ndarray:
+            with lock:
+                computing[0] += 1
+                most[0] = max(most[0], computing[0])
+            time.sleep(0.05)
+            with lock:
+                computing[0] -= 1
+            return audio
+
+    extractor = _OneAtATime(Extractor(), threading.Lock())
+    threads = [threading.Thread(target=extractor, args=(np.zeros(4),)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1
+    assert extractor.sampling_rate == 16_000, "its settings read through"

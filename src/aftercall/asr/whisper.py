@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import threading
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +21,14 @@ from aftercall.errors import ModelUnavailable, TranscriptionError
 from aftercall.media import to_float
 
 # faster-whisper computes the spectrogram of all the audio it is given at once (a 2 h call needed 8 GB), so long
-# audio is transcribed in blocks of at most this long, each ending at the quietest moment of its last seconds.
+# audio is transcribed in blocks of about this long at most, each ending at the quietest moment of its last seconds.
+# No more are cut than that: Whisper loses the text it conditions on at a cut, and calls read in more, shorter
+# blocks came out worse (docs/deployment.md, "Cores"). A job with several cores transcribes its blocks that many at
+# once, one thread each, rather than one at a time on all its threads: CTranslate2's beam search on one stream keeps
+# a second thread busy only a little of the time.
 _BLOCK_SECONDS = 300
 _CUT_SEARCH_SECONDS = 20
+_PROGRESS_SECONDS = 1.0  # how often a job's progress is reported while its blocks are transcribed
 _RATE = 16_000
 _LARGE_V3_ONLY = frozenset({"yue"})  # Cantonese: in faster-whisper's list, but only large-v3's tokenizer has it
 # Whisper sometimes times a number in pieces ("38" then ".2", "1" then ",000"); a piece with no leading space that
@@ -30,7 +38,10 @@ _NUMBER_PIECE = re.compile(r"[.,:]?\d")
 
 class WhisperEngine:
     """Loads each model on first use and keeps it; safe to share between worker threads. ``threads`` says how many
-    CPU threads the next 5-minute block may use (``aftercall.cores``): a model is loaded once for each count asked."""
+    CPU threads a job may use now (``aftercall.cores``): a call of several blocks has up to that many transcribed at
+    once, the threads shared among them; a call of one block gets them all. A model is loaded once for each thread
+    count asked for.
+    ``parallel`` is the most transcriptions one loaded model runs at once (of jobs and their blocks together)."""
 
     def __init__(
         self,
@@ -47,9 +58,10 @@ class WhisperEngine:
         self._cache_dir = cache_dir
         self._threads = threads
         self._beam_size = beam_size
-        self._parallel = parallel  # concurrent transcribe() calls one loaded model serves (CTranslate2 workers)
+        self._parallel = parallel  # concurrent transcriptions one loaded model serves (CTranslate2 workers)
         self._models: dict[str, dict[int, Any]] = {}
         self._lock = threading.Lock()
+        self._spectrograms = threading.Lock()  # held while a block's spectrogram is computed (``_OneAtATime``)
 
     @property
     def loaded_models(self) -> dict[str, dict[int, Any]]:
@@ -80,8 +92,7 @@ class WhisperEngine:
             return request.model
         return self.english_model if request.language == "en" else self.multilingual_model
 
-    def _load(self, name: str) -> Any:
-        threads = max(1, self._threads())
+    def _load(self, name: str, threads: int) -> Any:
         with self._lock:
             if threads not in self._models.get(name, {}):
                 try:
@@ -95,12 +106,14 @@ class WhisperEngine:
                     )
                 except Exception as exc:
                     raise ModelUnavailable(f"Failed to load the speech model {name!r}: {exc}") from exc
+                model.feature_extractor = _OneAtATime(model.feature_extractor, self._spectrograms)
                 self._models.setdefault(name, {})[threads] = model
             return self._models[name][threads]
 
     def transcribe(self, samples: np.ndarray, request: AsrRequest, on_progress: ProgressCallback) -> Recognition:
         name = self.model_for(request)
-        model = self._load(name)
+        share = max(1, self._threads())
+        model = self._load(name, max(1, share // block_count(len(samples))))  # the one its blocks will use
         if request.language == "en" or request.language is None or model.model.is_multilingual:
             language = request.language
         else:
@@ -114,26 +127,10 @@ class WhisperEngine:
         parts = language_parts(model, samples, language) if mixed else [(0, len(samples), language)]
         words: list[RecognizedWord] = []
         for first, last, spoken in parts:
-            for start, end in blocks(samples[first:last]):
-                offset = (first + start) / _RATE
-                model = self._load(name)  # each block with the threads its share of the cores gives it now
-                segments, info = model.transcribe(
-                    to_float(samples[first + start : first + end]),
-                    language=spoken,
-                    beam_size=self._beam_size,
-                    vad_filter=True,
-                    word_timestamps=True,
-                    hotwords=" ".join(request.terms) or None,
-                )
-                spoken = info.language  # the first block's, when the English-only model decided it
-                language = language or spoken
-                for segment in segments:  # a generator: recognition happens while we iterate
-                    for w in segment.words or ():
-                        timed = RecognizedWord(
-                            w.word, offset + float(w.start), offset + float(w.end), float(w.probability)
-                        )
-                        add_word(words, timed)
-                    on_progress(offset + float(segment.end))
+            found, spoken = self._transcribe_part(name, samples, first, last, spoken, request, on_progress)
+            language = language or spoken  # the English-only model's, when no language was asked for
+            for word in found:
+                add_word(words, word)
         return Recognition(
             words=words,
             language=language or "en",
@@ -141,19 +138,89 @@ class WhisperEngine:
             model=f"faster-whisper/{name}",
         )
 
+    def _transcribe_part(
+        self,
+        name: str,
+        samples: np.ndarray,
+        first: int,
+        last: int,
+        language: str | None,
+        request: AsrRequest,
+        on_progress: ProgressCallback,
+    ) -> tuple[list[RecognizedWord], str | None]:
+        """The words of ``samples[first:last]``, spoken in ``language``, and the language the model heard. Its
+        blocks run as many at once as the job's share of the cores allows when each starts (``threads``), each on
+        that share divided by the blocks it may run at once."""
+        ranges = [(first + start, first + end) for start, end in blocks(samples[first:last])]
+        together = min(len(ranges), max(1, self._threads()))
+        done = [0.0] * len(ranges)  # seconds of each block recognised so far
+        found: list[tuple[list[RecognizedWord], str]] = [([], "")] * len(ranges)
+
+        def block(i: int) -> None:
+            start, end = ranges[i]
+            model = self._load(name, max(1, self._threads() // together))
+            segments, info = model.transcribe(
+                to_float(samples[start:end]),
+                language=language,
+                beam_size=self._beam_size,
+                vad_filter=True,
+                word_timestamps=True,
+                hotwords=" ".join(request.terms) or None,
+            )
+            offset, words = start / _RATE, []
+            for segment in segments:  # a generator: recognition happens while we iterate
+                for w in segment.words or ():
+                    words.append(
+                        RecognizedWord(w.word, offset + float(w.start), offset + float(w.end), float(w.probability))
+                    )
+                done[i] = float(segment.end)
+            found[i] = (words, info.language)
+
+        waiting = list(range(len(ranges)))
+        running: set[Future[None]] = set()
+        with ThreadPoolExecutor(together, thread_name_prefix="transcribe") as pool:
+            while waiting or running:
+                while waiting and len(running) < min(together, max(1, self._threads())):
+                    running.add(pool.submit(block, waiting.pop(0)))
+                finished, running = wait(running, timeout=_PROGRESS_SECONDS, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    future.result()  # a block that failed fails the job (once the blocks running have ended)
+                on_progress(first / _RATE + sum(done))
+        return [word for words, _ in found for word in words], found[0][1]
+
+
+class _OneAtATime:
+    """A model's feature extractor, computing one spectrogram at a time in the process. Computing a block's takes a
+    fraction of a second but for that while about 330 MB (5 minutes of audio): blocks and jobs that start at once
+    would otherwise hold that much each (benchmarks/decode_memory.py --job)."""
+
+    def __init__(self, extractor: Any, lock: threading.Lock) -> None:
+        self._extractor = extractor
+        self._lock = lock
+
+    def __call__(self, *args: Any, **kwargs: Any) -> np.ndarray:
+        with self._lock:
+            return self._extractor(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:  # its settings (sampling_rate, hop_length...), which faster-whisper reads
+        return getattr(self._extractor, name)
+
+
+def block_count(samples: int) -> int:
+    """How many blocks ``samples`` of audio are transcribed in."""
+    return max(1, math.ceil(samples / (_BLOCK_SECONDS * _RATE)))
+
 
 def blocks(samples: np.ndarray) -> list[tuple[int, int]]:
-    """Consecutive ``(start, end)`` sample ranges covering ``samples``, each at most ``_BLOCK_SECONDS`` long and,
-    but for the last, ending at the quietest 100 ms of its final ``_CUT_SEARCH_SECONDS`` (so no word is cut)."""
-    size, search = _BLOCK_SECONDS * _RATE, _CUT_SEARCH_SECONDS * _RATE
-    ranges = []
-    start = 0
-    while len(samples) - start > size:
-        cut = quietest(samples, start + size - search, start + size)
-        ranges.append((start, cut))
-        start = cut
-    ranges.append((start, len(samples)))
-    return ranges
+    """Consecutive ``(start, end)`` sample ranges covering ``samples``, as few as keep them about ``_BLOCK_SECONDS``
+    long at most and about as long as each other (blocks run at once end together), each cut at the quietest 100 ms
+    of the ``_CUT_SEARCH_SECONDS`` before an even division (so no word is cut)."""
+    count = block_count(len(samples))
+    search = _CUT_SEARCH_SECONDS * _RATE
+    evens = (len(samples) * i // count for i in range(1, count))
+    return list(
+        itertools.pairwise([0, *(quietest(samples, max(0, even - search), even) for even in evens), len(samples)])
+    )
 
 
 def add_word(words: list[RecognizedWord], word: RecognizedWord) -> None:
