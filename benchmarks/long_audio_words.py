@@ -1,16 +1,18 @@
-"""The words and time of long calls read by aftercall's blocks at once, against the same blocks one at a time and the
+"""The words and time of long calls read by aftercall's blocks at once, against the same blocks on one core and the
 bare engine's one pass over each call, side by side in one run.
 
 Long calls are synthesised (espeak-ng + sox, at run time) from the labelled conversations of the notes benchmark
 (`benchmarks/grounding/dev`: each 5 to 7 minutes of clinical dialogue that never repeats itself), one voice per
 speaker. Each call is transcribed
-    bare         faster-whisper called once on the whole call, with the options and model a job uses, on every core;
-    one at a time  the engine a job uses (`aftercall.asr.whisper.WhisperEngine`) given one core: its blocks of at
-                 most about 5 minutes one after another;
-    aftercall    the same engine alone on every core: its blocks at once, one thread each (docs/deployment.md,
-                 "Cores").
+    bare       faster-whisper called once on the whole call, with the options and model a job uses, on every core;
+    one core   the engine a job uses (`aftercall.asr.whisper.WhisperEngine`) given one core: its blocks of at most
+               about 5 minutes one after another, one thread each;
+    aftercall  the same engine alone on every core: its blocks at once, one thread each (docs/deployment.md,
+               "Cores").
 Word error rate is against the conversation's text (lower case, punctuation dropped, numbers not normalised). The
-blocks at once must give the words the blocks one at a time give, in less time.
+blocks at once run what the blocks on one core run, so they must give the same words (but where Whisper's fallback
+samples at random), in less time. (The service against the bare engine on every core, the blocks one after another
+as before: `benchmarks/asr_overhead.py --minutes 8`.)
 
     .venv/bin/python benchmarks/long_audio_words.py [--calls 6]
 """
@@ -74,13 +76,13 @@ def main() -> None:
     cores = usable_cores()
     paths = sorted(CONVERSATIONS.glob("*.json"))
     chosen = paths[:: max(1, len(paths) // args.calls)][: args.calls]
-    sides = ("bare", "one at a time", "aftercall")
+    sides = ("bare", "one core", "aftercall")
     totals = {side: [0, 0.0] for side in sides}
     said_in_all = seconds_in_all = same = 0
     with tempfile.TemporaryDirectory(prefix="aftercall-bench-") as tmp:
         directory = Path(tmp)
         bare = WhisperModel(resolve("tiny.en", directory), device="cpu", compute_type="int8", cpu_threads=cores)
-        engines = {"one at a time": engine(directory, 1), "aftercall": engine(directory, cores)}
+        engines = {"one core": engine(directory, 1), "aftercall": engine(directory, cores)}
         for path in chosen:
             conversation = json.loads(path.read_text())
             samples = decode(synthesise(conversation, directory), max_seconds=24 * 3600).samples
@@ -107,13 +109,13 @@ def main() -> None:
             print(line, flush=True)
             said_in_all += len(reference)
             seconds_in_all += seconds
-            same += heard["aftercall"] == heard["one at a time"]
+            same += heard["aftercall"] == heard["one core"]
     print(f"{len(chosen)} calls, {seconds_in_all:.0f} s of speech, {said_in_all} words; {cores} usable cores")
     for side, (wrong, seconds) in totals.items():
         print(f"  {side:<14} WER {wrong / said_in_all:.4f}   time {seconds:6.1f} s")
     print(
-        f"  aftercall/bare time {totals['aftercall'][1] / totals['bare'][1]:.3f}, aftercall/one at a time"
-        f" {totals['aftercall'][1] / totals['one at a time'][1]:.3f}; the same words as one at a time in"
+        f"  aftercall/bare time {totals['aftercall'][1] / totals['bare'][1]:.3f}, aftercall/one core"
+        f" {totals['aftercall'][1] / totals['one core'][1]:.3f}; the same words as on one core in"
         f" {same} of {len(chosen)} calls"
     )
 

@@ -352,7 +352,8 @@ def speech_to_text(settings: Settings, *, parallel: int = 1, cores: CoreShare | 
         cache_dir=settings.model_cache_dir,
         threads=_fixed(settings.asr_cpu_threads) if settings.asr_cpu_threads else share.threads,
         beam_size=settings.asr_beam_size,
-        parallel=max(parallel, settings.asr_cpu_threads or share.cores),  # jobs, or one job's blocks, at once
+        # transcriptions at once: a job's blocks share its threads, each of the jobs at once has its share or T
+        parallel=parallel * settings.asr_cpu_threads if settings.asr_cpu_threads else max(parallel, share.cores),
     )
 
 

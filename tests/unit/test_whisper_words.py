@@ -4,7 +4,7 @@ moments, the language of a call and where a call that changes language changes i
 import itertools
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -63,11 +63,16 @@ class _Model:
     """Stands in for a loaded faster-whisper model: it hears one word in each second of the audio it is given, named
     for the second of the call it is at (``_clock``), and notes how many blocks it was transcribing at once."""
 
-    def __init__(self, *, fail_at: float | None = None) -> None:
+    def __init__(
+        self, *, fail_at: float | None = None, on_start: Callable[[], None] = lambda: None, pace: float = 0.002
+    ) -> None:
         self.model = SimpleNamespace(is_multilingual=False)
-        self.running = self.most = 0
+        self.running = self.most = self.heard = 0
+        self.starts: list[int] = []  # the blocks running as each started, itself included
         self.lock = threading.Lock()
         self.fail_at = fail_at
+        self.on_start = on_start
+        self.pace = pace  # seconds to hear each second of audio
 
     def transcribe(self, audio: np.ndarray, **options: object) -> tuple[Iterator[SimpleNamespace], SimpleNamespace]:
         return self._segments(audio), SimpleNamespace(language="en")
@@ -76,15 +81,18 @@ class _Model:
         with self.lock:
             self.running += 1
             self.most = max(self.most, self.running)
+            self.starts.append(self.running)
+        self.on_start()
         try:
             values, firsts = np.unique(audio, return_index=True)
             for first, value in sorted(zip(firsts, values, strict=True)):
-                time.sleep(0.002)
+                time.sleep(self.pace)
                 if value == 0:
                     continue
-                if self.fail_at is not None and value - 1 >= self.fail_at:
+                if value - 1 == self.fail_at:
                     raise RuntimeError("the model failed")
                 start = first / 16_000
+                self.heard += 1
                 word = SimpleNamespace(word=f" {value - 1:g}", start=start, end=start + 0.5, probability=0.9)
                 yield SimpleNamespace(words=[word], end=start + 0.5)
         finally:
@@ -122,10 +130,35 @@ def test_the_blocks_of_a_long_call_run_together_and_their_words_come_back_in_ord
     assert model.most == 1, "one core: one block at a time"
 
 
-def test_a_block_that_fails_fails_the_job():
-    model = _Model(fail_at=400)
+def test_a_block_that_fails_fails_the_job_and_stops_the_others():
+    model = _Model(fail_at=10)  # early in the first of four blocks of 5 minutes
     with pytest.raises(RuntimeError, match="the model failed"):
-        _engine(model, [2]).transcribe(_clock(900), AsrRequest(language="en"), lambda seconds: None)
+        _engine(model, [2]).transcribe(_clock(1200), AsrRequest(language="en"), lambda seconds: None)
+    assert len(model.starts) == 2, "no block starts after one failed"
+    assert model.heard < 100, "the block running beside it stopped at its next segment, not at its end"
+
+
+def test_a_job_abandoned_while_its_blocks_run_stops_them():
+    heard_then = []
+
+    def abandoned(seconds: float) -> None:  # what reporting progress does when the job was deleted meanwhile
+        heard_then.append(model.heard)
+        raise RuntimeError("the job was deleted")
+
+    model = _Model(pace=0.005)  # a block takes longer than the first progress report
+    with pytest.raises(RuntimeError, match="deleted"):
+        _engine(model, [2]).transcribe(_clock(1200), AsrRequest(language="en"), abandoned)
+    assert len(model.starts) == 2, "no block starts once the job is gone"
+    assert model.heard - heard_then[0] <= 10, "the blocks running stopped at their next segment, not at their end"
+
+
+def test_a_job_whose_share_of_the_cores_shrinks_starts_fewer_blocks_at_once():
+    cores = [2]
+    model = _Model(on_start=lambda: cores.__setitem__(0, 1 if len(model.starts) >= 2 else 2))  # another job came
+    recognition = _engine(model, cores).transcribe(_clock(1200), AsrRequest(language="en"), lambda seconds: None)
+    assert len(recognition.words) == 1200
+    assert model.starts[:2] == [1, 2], "two at once while it had two cores"
+    assert model.starts[2:] == [1, 1], "then one at a time"
 
 
 class _Detector:

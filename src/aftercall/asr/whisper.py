@@ -7,7 +7,7 @@ import math
 import re
 import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +113,8 @@ class WhisperEngine:
     def transcribe(self, samples: np.ndarray, request: AsrRequest, on_progress: ProgressCallback) -> Recognition:
         name = self.model_for(request)
         share = max(1, self._threads())
-        model = self._load(name, max(1, share // block_count(len(samples))))  # the one its blocks will use
+        # the model its blocks will use (but for the parts of a call that changes language, when their blocks differ)
+        model = self._load(name, max(1, share // block_count(len(samples))))
         if request.language == "en" or request.language is None or model.model.is_multilingual:
             language = request.language
         else:
@@ -155,8 +156,18 @@ class WhisperEngine:
         together = min(len(ranges), max(1, self._threads()))
         done = [0.0] * len(ranges)  # seconds of each block recognised so far
         found: list[tuple[list[RecognizedWord], str]] = [([], "")] * len(ranges)
+        stop = threading.Event()  # the job failed or was abandoned: the blocks running end at their next segment
 
         def block(i: int) -> None:
+            if stop.is_set():
+                return
+            try:
+                transcribe_block(i)
+            except BaseException:
+                stop.set()  # the others need not go on
+                raise
+
+        def transcribe_block(i: int) -> None:
             start, end = ranges[i]
             model = self._load(name, max(1, self._threads() // together))
             segments, info = model.transcribe(
@@ -169,6 +180,8 @@ class WhisperEngine:
             )
             offset, words = start / _RATE, []
             for segment in segments:  # a generator: recognition happens while we iterate
+                if stop.is_set():
+                    return
                 for w in segment.words or ():
                     words.append(
                         RecognizedWord(w.word, offset + float(w.start), offset + float(w.end), float(w.probability))
@@ -179,13 +192,17 @@ class WhisperEngine:
         waiting = list(range(len(ranges)))
         running: set[Future[None]] = set()
         with ThreadPoolExecutor(together, thread_name_prefix="transcribe") as pool:
-            while waiting or running:
-                while waiting and len(running) < min(together, max(1, self._threads())):
-                    running.add(pool.submit(block, waiting.pop(0)))
-                finished, running = wait(running, timeout=_PROGRESS_SECONDS, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    future.result()  # a block that failed fails the job (once the blocks running have ended)
-                on_progress(first / _RATE + sum(done))
+            try:
+                while waiting or running:
+                    while waiting and len(running) < min(together, max(1, self._threads())):
+                        running.add(pool.submit(block, waiting.pop(0)))
+                    finished, running = wait(running, timeout=_PROGRESS_SECONDS, return_when=FIRST_EXCEPTION)
+                    for future in finished:
+                        future.result()  # a block that failed fails the job
+                    on_progress(first / _RATE + sum(done))  # (raises when the job was abandoned)
+            except BaseException:
+                stop.set()  # leaving the pool waits for the blocks running: they stop at their next segment
+                raise
         return [word for words, _ in found for word in words], found[0][1]
 
 
