@@ -41,8 +41,9 @@ def few_malloc_arenas() -> None:
     """At most two malloc arenas in this process (with glibc, and unless ``MALLOC_ARENA_MAX`` says otherwise). glibc
     gives a thread that allocates while another does an arena of its own, and keeps in it what the thread freed: the
     speech engine's blocks, each transcribed in a thread of its own, would each keep the hundreds of MB its voice
-    detection took (benchmarks/decode_memory.py --job: a 6-hour job peaked at 1.79 GB, 1.55 GB with two). Call it
-    before the threads start: glibc fixes its limit once a process has more than 8 arenas."""
+    detection took (benchmarks/decode_memory.py --job: a 6-hour job peaked at 1.79 GB, 1.55 GB with two arenas and
+    the speech engine's one spectrogram at a time). Call it before the threads start: glibc fixes its limit once a
+    process has more than 8 arenas."""
     if "MALLOC_ARENA_MAX" in os.environ:
         return
     try:
