@@ -1,6 +1,7 @@
 """What aftercall adds on top of the bare speech engine, with its default settings, in one run side by side.
 
-Synthetic two-voice speech (espeak-ng + sox, made at run time). Two scenarios, each in alternating rounds:
+Synthetic speech of the notes benchmark's conversations (benchmarks/speech.py). Two scenarios, each in alternating
+rounds:
 
 * long job: one file of a few minutes;
     bare      faster-whisper called directly on the file, with the options and model a job uses, on every core
@@ -25,9 +26,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,46 +38,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.speech import make_speech, seconds_of  # noqa: E402
 from tests.e2e.conftest import KEY, Server  # noqa: E402
 from tests.jobs import job_body  # noqa: E402
-
-SCRIPT = [
-    "Good morning, thanks for coming in today. What brings you to the clinic?",
-    "I have had a cough for about two weeks, and it gets worse at night.",
-    "Any fever, chills, or shortness of breath with the cough?",
-    "A low fever the first few days, no trouble breathing, but I feel tired all the time.",
-    "Are you taking any medication at the moment, including anything over the counter?",
-    "Just ibuprofen for the fever, and my usual metformin for diabetes.",
-    "Your lungs sound clear, and your oxygen level is ninety eight percent.",
-    "It looks like a viral bronchitis. Rest, fluids, and honey for the cough should help.",
-    "If the cough lasts another two weeks or you get short of breath, come back and see us.",
-    "We will also check your blood sugar, since infections can push it up.",
-]
-
-
-def make_speech(directory: Path, minutes: float, *, name: str = "speech.wav", first: int = 0) -> Path:
-    """About ``minutes`` of speech in two alternating voices, from line ``first`` of the script on."""
-    for tool in ("espeak-ng", "sox"):
-        if not shutil.which(tool):
-            raise SystemExit(f"{tool} is needed: apt-get install espeak-ng sox")
-    pieces = []
-    i = 0
-    total = 0.0
-    while total < minutes * 60:
-        piece = directory / f"{Path(name).stem}-part{i:03d}.wav"
-        voice = "en-us" if i % 2 == 0 else "en-gb"
-        line = SCRIPT[(first + i) % len(SCRIPT)]
-        subprocess.run(["espeak-ng", "-v", voice, "-s", "155", "-w", str(piece), line], check=True)
-        total += seconds_of(piece)
-        pieces.append(str(piece))
-        i += 1
-    out = directory / name
-    subprocess.run(["sox", *pieces, "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
-    return out
-
-
-def seconds_of(path: Path) -> float:
-    return float(subprocess.run(["soxi", "-D", str(path)], capture_output=True, text=True, check=True).stdout)
 
 
 def bare_engine_seconds(model, path: Path) -> float:
@@ -154,7 +116,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="aftercall-bench-") as tmp:
         tmpdir = Path(tmp)
         speech = make_speech(tmpdir, args.minutes)
-        shorts = [make_speech(tmpdir, 25 / 60, name=f"short{i}.wav", first=3 * i) for i in range(args.batch)]
+        shorts = [make_speech(tmpdir, 25 / 60, name=f"short{i}.wav", first=1000 + 10 * i) for i in range(args.batch)]
         httpd, base = serve_directory(tmpdir)
         server = Server(tmpdir / "data", AFTERCALL_API_KEYS=KEY, **env)
         server.start()

@@ -25,7 +25,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.asr_overhead import finish, make_speech, serve_directory  # noqa: E402
+from benchmarks.asr_overhead import finish, serve_directory  # noqa: E402
+from benchmarks.speech import make_speech  # noqa: E402
 from tests.e2e.conftest import KEY, api_client, free_port  # noqa: E402
 from tests.jobs import job_body  # noqa: E402
 

@@ -1,9 +1,8 @@
 """The words and time of long calls read by aftercall's blocks at once, against the same blocks on one core and the
 bare engine's one pass over each call, side by side in one run.
 
-Long calls are synthesised (espeak-ng + sox, at run time) from the labelled conversations of the notes benchmark
-(`benchmarks/grounding/dev`: each 5 to 7 minutes of clinical dialogue that never repeats itself), one voice per
-speaker. Each call is transcribed
+Long calls are synthesised from the labelled conversations of the notes benchmark (benchmarks/speech.py: each 5 to
+7 minutes of clinical dialogue that never repeats itself). Each call is transcribed
     bare       faster-whisper called once on the whole call, with the options and model a job uses, on every core;
     one core   the engine a job uses (`aftercall.asr.whisper.WhisperEngine`) given one core: its blocks of at most
                about 5 minutes one after another, one thread each;
@@ -20,9 +19,7 @@ as before: `benchmarks/asr_overhead.py --minutes 8`.)
 from __future__ import annotations
 
 import argparse
-import json
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,26 +28,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.speech import conversations, read_aloud  # noqa: E402
+
 from aftercall.asr import AsrRequest  # noqa: E402
 from aftercall.asr.models import resolve  # noqa: E402
 from aftercall.asr.whisper import WhisperEngine  # noqa: E402
 from aftercall.cores import usable_cores  # noqa: E402
 from aftercall.media import decode, to_float  # noqa: E402
-
-CONVERSATIONS = ROOT / "benchmarks" / "grounding" / "dev"
-VOICES = ("en-us", "en-gb", "en-us+f3", "en-gb+m3")
-
-
-def synthesise(conversation: dict, directory: Path) -> Path:
-    pieces = []
-    for i, turn in enumerate(conversation["turns"]):
-        piece = directory / f"{conversation['id']}-{i:03d}.wav"
-        voice = VOICES[turn["speaker"] % len(VOICES)]
-        subprocess.run(["espeak-ng", "-v", voice, "-s", "155", "-w", str(piece), turn["text"]], check=True)
-        pieces.append(str(piece))
-    out = directory / f"{conversation['id']}.wav"
-    subprocess.run(["sox", *pieces, "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True, capture_output=True)
-    return out
 
 
 def words_of(text: str) -> list[str]:
@@ -74,8 +58,8 @@ def main() -> None:
     from faster_whisper import WhisperModel
 
     cores = usable_cores()
-    paths = sorted(CONVERSATIONS.glob("*.json"))
-    chosen = paths[:: max(1, len(paths) // args.calls)][: args.calls]
+    every = conversations()
+    chosen = every[:: max(1, len(every) // args.calls)][: args.calls]
     sides = ("bare", "one core", "aftercall")
     totals = {side: [0, 0.0] for side in sides}
     said_in_all = seconds_in_all = same = 0
@@ -83,9 +67,9 @@ def main() -> None:
         directory = Path(tmp)
         bare = WhisperModel(resolve("tiny.en", directory), device="cpu", compute_type="int8", cpu_threads=cores)
         engines = {"one core": engine(directory, 1), "aftercall": engine(directory, cores)}
-        for path in chosen:
-            conversation = json.loads(path.read_text())
-            samples = decode(synthesise(conversation, directory), max_seconds=24 * 3600).samples
+        for conversation in chosen:
+            call = read_aloud(conversation["turns"], directory, f"{conversation['id']}.wav")
+            samples = decode(call, max_seconds=24 * 3600).samples
             reference = words_of(" ".join(turn["text"] for turn in conversation["turns"]))
             heard, took = {}, {}
             started = time.perf_counter()

@@ -244,3 +244,36 @@ def test_spectrograms_are_computed_one_at_a_time_in_the_process():
         thread.join()
     assert most[0] == 1
     assert extractor.sampling_rate == 16_000, "its settings read through"
+
+
+def test_a_model_on_several_threads_encodes_on_them_and_decodes_on_the_one_thread_models_network():
+    loads: list[int] = []
+
+    class Network:
+        is_multilingual = False
+
+        def __init__(self, threads: int) -> None:
+            self.threads = threads
+
+        def encode(self, features: str) -> tuple[str, int]:
+            return ("encoded", self.threads)
+
+        def generate(self, states: object, prompts: list[list[int]]) -> tuple[str, int]:
+            return ("searched", self.threads)
+
+    def whisper(name: str, threads: int) -> SimpleNamespace:
+        loads.append(threads)
+        return SimpleNamespace(model=Network(threads))
+
+    engine = WhisperEngine(
+        english_model="tiny.en", multilingual_model="", cache_dir=Path("."), threads=lambda: 4, beam_size=5
+    )
+    engine._whisper = whisper  # type: ignore[method-assign]  # no real model: which network does what
+    wide = engine._load("tiny.en", 4).model
+    assert loads == [1, 4], "the one-thread model comes first: its network decodes for every thread count"
+    assert wide.encode("spectrogram") == ("encoded", 4)
+    assert wide.generate("states", [[1]]) == ("searched", 1)
+    assert wide.is_multilingual is False, "the rest reads through"
+    assert engine._load("tiny.en", 1).model.generate("states", [[1]]) == ("searched", 1)
+    assert engine._load("tiny.en", 2).model.encode("spectrogram") == ("encoded", 2)
+    assert loads == [1, 4, 2], "each loaded once"

@@ -24,8 +24,8 @@ from aftercall.media import to_float
 # audio is transcribed in blocks of about this long at most, each ending at the quietest moment of its last seconds.
 # No more are cut than that: Whisper loses the text it conditions on at a cut, and calls read in more, shorter
 # blocks came out worse (docs/deployment.md, "Cores"). A job with several cores transcribes its blocks that many at
-# once, one thread each, rather than one at a time on all its threads: CTranslate2's beam search on one stream keeps
-# a second thread busy only a little of the time.
+# once, one thread each, rather than one at a time on all its threads: CTranslate2's beam search runs slower on two
+# threads than on one (``_WideEncoder``).
 _BLOCK_SECONDS = 300
 _CUT_SEARCH_SECONDS = 20
 _PROGRESS_SECONDS = 1.0  # how often a job's progress is reported while its blocks are transcribed
@@ -39,8 +39,8 @@ _NUMBER_PIECE = re.compile(r"[.,:]?\d")
 class WhisperEngine:
     """Loads each model on first use and keeps it; safe to share between worker threads. ``threads`` says how many
     CPU threads a job may use now (``aftercall.cores``): a call of several blocks has up to that many transcribed at
-    once, the threads shared among them; a call of one block gets them all. A model is loaded once for each thread
-    count asked for.
+    once, the threads shared among them; a call of one block gets them all for its encoder (the decoder runs on one
+    thread always, ``_WideEncoder``). A model is loaded once for each thread count asked for, and once for one thread.
     ``parallel`` is the most transcriptions one loaded model runs at once (of jobs and their blocks together)."""
 
     def __init__(
@@ -93,22 +93,32 @@ class WhisperEngine:
         return self.english_model if request.language == "en" else self.multilingual_model
 
     def _load(self, name: str, threads: int) -> Any:
+        """The model ``name`` encoding on ``threads`` threads. Its decoder runs on one whatever ``threads`` says: that
+        of the model loaded for one thread (``_WideEncoder``)."""
         with self._lock:
-            if threads not in self._models.get(name, {}):
-                try:
-                    from faster_whisper import WhisperModel
-                except ImportError as exc:  # pragma: no cover - a broken install
-                    raise ModelUnavailable("Failed to load the speech model: faster-whisper is not installed") from exc
-                path = model_files.resolve(name, self._cache_dir)
-                try:
-                    model = WhisperModel(
-                        path, device="cpu", compute_type="int8", cpu_threads=threads, num_workers=self._parallel
-                    )
-                except Exception as exc:
-                    raise ModelUnavailable(f"Failed to load the speech model {name!r}: {exc}") from exc
-                model.feature_extractor = _OneAtATime(model.feature_extractor, self._spectrograms)
-                self._models.setdefault(name, {})[threads] = model
-            return self._models[name][threads]
+            loaded = self._models.setdefault(name, {})
+            for count in sorted({1, threads}):
+                if count not in loaded:
+                    model = self._whisper(name, count)
+                    if count > 1:
+                        model.model = _WideEncoder(model.model, loaded[1].model)
+                    loaded[count] = model
+            return loaded[threads]
+
+    def _whisper(self, name: str, threads: int) -> Any:
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise ModelUnavailable("Failed to load the speech model: faster-whisper is not installed") from exc
+        path = model_files.resolve(name, self._cache_dir)
+        try:
+            model = WhisperModel(
+                path, device="cpu", compute_type="int8", cpu_threads=threads, num_workers=self._parallel
+            )
+        except Exception as exc:
+            raise ModelUnavailable(f"Failed to load the speech model {name!r}: {exc}") from exc
+        model.feature_extractor = _OneAtATime(model.feature_extractor, self._spectrograms)
+        return model
 
     def transcribe(self, samples: np.ndarray, request: AsrRequest, on_progress: ProgressCallback) -> Recognition:
         name = self.model_for(request)
@@ -204,6 +214,25 @@ class WhisperEngine:
                 stop.set()  # leaving the pool waits for the blocks running: they stop at their next segment
                 raise
         return [word for words, _ in found for word in words], found[0][1]
+
+
+class _WideEncoder:
+    """A Whisper network (CTranslate2's) that encodes on ``wide``, loaded with several threads, and does the rest on
+    ``narrow``, loaded with one: beam search, word timing and language detection. The encoder's large matrix products
+    run faster on more threads; the decoder's, a few tokens at a time, run slower, the threads waiting on each other
+    more than they work (benchmarks/whisper_threads.py: on 2 cores tiny.en encoded a 30-second window in about 0.6 of
+    the time on two threads, and searched its words in 1.4 to 1.8 times the time). Both are safe to share between
+    threads."""
+
+    def __init__(self, wide: Any, narrow: Any) -> None:
+        self._wide = wide
+        self._narrow = narrow
+
+    def encode(self, *args: Any, **kwargs: Any) -> Any:
+        return self._wide.encode(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:  # generate, align, detect_language, is_multilingual...
+        return getattr(self._narrow, name)
 
 
 class _OneAtATime:
