@@ -15,12 +15,19 @@ CONVERSATIONS = Path(__file__).resolve().parent / "grounding" / "dev"
 VOICES = ("en-us", "en-gb", "en-us+f3", "en-gb+m3")
 
 
+def needs_tools() -> None:
+    for tool in ("espeak-ng", "sox", "soxi"):
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} is needed: apt-get install espeak-ng sox")
+
+
 def conversations() -> list[dict]:
     return [json.loads(path.read_text()) for path in sorted(CONVERSATIONS.glob("*.json"))]
 
 
 def read_aloud(turns: list[dict], directory: Path, name: str) -> Path:
     """``turns`` (``speaker``, ``text``) as one 16 kHz mono WAV file ``directory / name``."""
+    needs_tools()
     return _joined(
         [_said(turn, directory / f"{Path(name).stem}-{i:04d}.wav") for i, turn in enumerate(turns)], directory / name
     )
@@ -28,6 +35,7 @@ def read_aloud(turns: list[dict], directory: Path, name: str) -> Path:
 
 def make_speech(directory: Path, minutes: float, *, name: str = "speech.wav", first: int = 0) -> Path:
     """About ``minutes`` of speech: the turns of all the conversations one after another, from turn ``first`` on."""
+    needs_tools()
     every_turn = [turn for conversation in conversations() for turn in conversation["turns"]]
     pieces: list[Path] = []
     total = 0.0
@@ -40,9 +48,6 @@ def make_speech(directory: Path, minutes: float, *, name: str = "speech.wav", fi
 
 
 def _said(turn: dict, path: Path) -> Path:
-    for tool in ("espeak-ng", "sox"):
-        if not shutil.which(tool):
-            raise SystemExit(f"{tool} is needed: apt-get install espeak-ng sox")
     voice = VOICES[turn["speaker"] % len(VOICES)]
     subprocess.run(["espeak-ng", "-v", voice, "-s", "155", "-w", str(path), turn["text"]], check=True)
     return path

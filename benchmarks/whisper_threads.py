@@ -4,7 +4,7 @@ timed on a model loaded for 1 thread and for every usable core, in alternating r
 
 aftercall's speech engine encodes a call's window on all the threads its job may use and searches its words on one
 (docs/deployment.md, "Cores"): this is the measure behind that choice, to rerun on another machine or model.
-The speech is the first labelled conversation of the notes benchmark, synthesised (benchmarks/speech.py).
+The speech is the start of the notes benchmark's first conversation, synthesised (benchmarks/speech.py).
 
     .venv/bin/python benchmarks/whisper_threads.py [--model tiny.en] [--threads 1,2] [--rounds 5]
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.speech import conversations, read_aloud  # noqa: E402
+from benchmarks.speech import make_speech  # noqa: E402
 
 _WINDOW = 30 * 16_000  # samples in one window of Whisper's
 
@@ -45,8 +45,7 @@ def main() -> None:
     from aftercall.media import decode, to_float
 
     with tempfile.TemporaryDirectory(prefix="aftercall-bench-") as tmp:
-        speech = read_aloud(conversations()[0]["turns"], Path(tmp), "speech.wav")
-        samples = to_float(decode(speech, max_seconds=3600).samples[:_WINDOW])
+        samples = to_float(decode(make_speech(Path(tmp), 0.55), max_seconds=3600).samples[:_WINDOW])
         path = resolve(args.model, Path(tmp))
         models = {n: WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=n) for n in counts}
 

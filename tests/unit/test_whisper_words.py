@@ -15,6 +15,7 @@ from aftercall.asr import AsrRequest, RecognizedWord
 from aftercall.asr.languages import detect_language, language_parts
 from aftercall.asr.pauses import pauses
 from aftercall.asr.whisper import _BLOCK_SECONDS, _CUT_SEARCH_SECONDS, WhisperEngine, _OneAtATime, add_word, blocks
+from aftercall.errors import ModelUnavailable
 
 
 def joined(*pieces: tuple[str, float, float]) -> list[tuple[str, float, float]]:
@@ -246,8 +247,12 @@ def test_spectrograms_are_computed_one_at_a_time_in_the_process():
     assert extractor.sampling_rate == 16_000, "its settings read through"
 
 
-def test_a_model_on_several_threads_encodes_on_them_and_decodes_on_the_one_thread_models_network():
-    loads: list[int] = []
+def test_a_model_on_several_threads_encodes_on_them_and_decodes_on_the_one_thread_models_network(monkeypatch):
+    import faster_whisper
+
+    from aftercall.asr import whisper
+
+    loads: list[dict[str, object]] = []
 
     class Network:
         is_multilingual = False
@@ -261,19 +266,44 @@ def test_a_model_on_several_threads_encodes_on_them_and_decodes_on_the_one_threa
         def generate(self, states: object, prompts: list[list[int]]) -> tuple[str, int]:
             return ("searched", self.threads)
 
-    def whisper(name: str, threads: int) -> SimpleNamespace:
-        loads.append(threads)
-        return SimpleNamespace(model=Network(threads))
+    class WhisperModel:  # no real model: which network does what, and how each is loaded
+        def __init__(self, path: str, **options: object) -> None:
+            loads.append(options)
+            self.model = Network(int(options["cpu_threads"]))  # type: ignore[call-overload]
+            self.feature_extractor = lambda audio: audio
 
+    monkeypatch.setattr(faster_whisper, "WhisperModel", WhisperModel)
+    monkeypatch.setattr(whisper.model_files, "resolve", lambda name, cache_dir: name)
     engine = WhisperEngine(
-        english_model="tiny.en", multilingual_model="", cache_dir=Path("."), threads=lambda: 4, beam_size=5
+        english_model="tiny.en", multilingual_model="", cache_dir=Path("."), threads=lambda: 4, beam_size=5, parallel=8
     )
-    engine._whisper = whisper  # type: ignore[method-assign]  # no real model: which network does what
-    wide = engine._load("tiny.en", 4).model
-    assert loads == [1, 4], "the one-thread model comes first: its network decodes for every thread count"
-    assert wide.encode("spectrogram") == ("encoded", 4)
-    assert wide.generate("states", [[1]]) == ("searched", 1)
-    assert wide.is_multilingual is False, "the rest reads through"
+    wide = engine._load("tiny.en", 4)
+    assert [(o["cpu_threads"], o["num_workers"]) for o in loads] == [(1, 8), (4, 2)], (
+        "the one-thread model first, serving every transcription; the wide one encodes for the jobs that can run"
+        " on 4 threads at once"
+    )
+    assert wide.model.encode("spectrogram") == ("encoded", 4)
+    assert wide.model.generate("states", [[1]]) == ("searched", 1)
+    assert wide.model.is_multilingual is False, "the rest reads through"
+    assert isinstance(wide.feature_extractor, _OneAtATime)
     assert engine._load("tiny.en", 1).model.generate("states", [[1]]) == ("searched", 1)
     assert engine._load("tiny.en", 2).model.encode("spectrogram") == ("encoded", 2)
-    assert loads == [1, 4, 2], "each loaded once"
+    assert [o["cpu_threads"] for o in loads] == [1, 4, 2], "each loaded once"
+
+
+def test_a_model_that_fails_to_load_leaves_nothing_loaded(monkeypatch):
+    import faster_whisper
+
+    from aftercall.asr import whisper
+
+    def broken(path: str, **options: object) -> None:
+        raise RuntimeError("invalid payload size")
+
+    monkeypatch.setattr(faster_whisper, "WhisperModel", broken)
+    monkeypatch.setattr(whisper.model_files, "resolve", lambda name, cache_dir: name)
+    engine = WhisperEngine(
+        english_model="tiny.en", multilingual_model="", cache_dir=Path("."), threads=lambda: 2, beam_size=5
+    )
+    with pytest.raises(ModelUnavailable, match=r"Failed to load the speech model 'tiny\.en': invalid payload size"):
+        engine._load("tiny.en", 2)
+    assert engine.loaded_models == {}

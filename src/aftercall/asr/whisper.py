@@ -23,9 +23,9 @@ from aftercall.media import to_float
 # faster-whisper computes the spectrogram of all the audio it is given at once (a 2 h call needed 8 GB), so long
 # audio is transcribed in blocks of about this long at most, each ending at the quietest moment of its last seconds.
 # No more are cut than that: Whisper loses the text it conditions on at a cut, and calls read in more, shorter
-# blocks came out worse (docs/deployment.md, "Cores"). A job with several cores transcribes its blocks that many at
-# once, one thread each, rather than one at a time on all its threads: CTranslate2's beam search runs slower on two
-# threads than on one (``_WideEncoder``).
+# blocks came out worse (docs/deployment.md, "Cores"). A job with several cores transcribes up to that many of its
+# blocks at once, rather than one at a time: a block's beam search runs on one thread (``_WideEncoder``), and would
+# leave the other cores idle most of its time.
 _BLOCK_SECONDS = 300
 _CUT_SEARCH_SECONDS = 20
 _PROGRESS_SECONDS = 1.0  # how often a job's progress is reported while its blocks are transcribed
@@ -96,13 +96,14 @@ class WhisperEngine:
         """The model ``name`` encoding on ``threads`` threads. Its decoder runs on one whatever ``threads`` says: that
         of the model loaded for one thread (``_WideEncoder``)."""
         with self._lock:
-            loaded = self._models.setdefault(name, {})
+            loaded = dict(self._models.get(name, {}))
             for count in sorted({1, threads}):
                 if count not in loaded:
                     model = self._whisper(name, count)
                     if count > 1:
                         model.model = _WideEncoder(model.model, loaded[1].model)
                     loaded[count] = model
+                    self._models[name] = dict(loaded)
             return loaded[threads]
 
     def _whisper(self, name: str, threads: int) -> Any:
@@ -111,10 +112,11 @@ class WhisperEngine:
         except ImportError as exc:  # pragma: no cover - a broken install
             raise ModelUnavailable("Failed to load the speech model: faster-whisper is not installed") from exc
         path = model_files.resolve(name, self._cache_dir)
+        # every transcription running decodes on the one-thread model; one with more threads only encodes, for a
+        # job at a time each of the jobs that can have that many threads at once
+        workers = self._parallel if threads == 1 else max(1, self._parallel // threads)
         try:
-            model = WhisperModel(
-                path, device="cpu", compute_type="int8", cpu_threads=threads, num_workers=self._parallel
-            )
+            model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=threads, num_workers=workers)
         except Exception as exc:
             raise ModelUnavailable(f"Failed to load the speech model {name!r}: {exc}") from exc
         model.feature_extractor = _OneAtATime(model.feature_extractor, self._spectrograms)
